@@ -1,0 +1,57 @@
+# e-Pôles — two commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint format seed seed-full bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.deps $@
+
+# Browser tests drive Debian's chromium (never `playwright install`: no download allowed).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = "0" ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	elif command -v sudo >/dev/null; then \
+		sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else echo "chromium absent : les tests navigateur seront ignorés"; fi
+
+run: $(VENV)/.deps
+	$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev-deps /usr/bin/chromium
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+seed: $(VENV)/.deps
+	$(FLASK) seed --scale demo
+
+seed-full: $(VENV)/.deps
+	$(FLASK) seed --scale full
+
+bench: $(VENV)/.dev-deps
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.pdf
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

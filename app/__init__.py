@@ -1,0 +1,40 @@
+"""e-Pôles: the back office of the territorial poles (Fédération Wallonie-Bruxelles)."""
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from app import db
+from app.config import from_environment
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides what the environment says."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(from_environment())
+    if config:
+        app.config.update(config)
+
+    store = db.connect(app.config["MONGODB_URI"], app.config["EPOLES_DATA_DIR"])
+    app.logger.info("e-Pôles: base de données %s", store)
+    app.config["EPOLES_STORE"] = store
+
+    from app import auth, cli, templating
+    from app.extensions import babel, csrf, limiter, login_manager, principal
+    from app.views import register_views
+    from app.views.admin import init_admin
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Brussels")
+    limiter.init_app(app)
+    principal.init_app(app)
+    login_manager.init_app(app)
+    auth.init_auth(app)
+    templating.init_templating(app)
+    register_views(app)
+    init_admin(app)
+    cli.register(app)
+    return app

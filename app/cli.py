@@ -1,0 +1,117 @@
+"""Administrator commands: ``flask --app wsgi seed | create-user | audit verify``."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.models import Grant, OrganisingAuthority, Pole, School, User
+from app.rules import audit as audit_rules
+from app.rules.roles import ROLE_LABELS, Role
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(audit_group)
+
+
+@click.command("seed")
+@click.option("--scale", type=click.Choice(["demo", "full"]), default="demo", show_default=True)
+@click.option("--reset", is_flag=True, help="Vide d'abord toute la base (irréversible).")
+def seed_command(scale: str, reset: bool) -> None:
+    """Charge les données de démonstration (idempotent)."""
+    from seed import loader
+
+    if reset:
+        loader.reset()
+        click.echo("Base vidée.")
+    if scale == "full":
+        from seed.generator import load_full
+
+        counts = load_full()
+        counts["article_templates"] = loader.load_templates()
+    else:
+        counts = loader.load_demo(current_app.config["EPOLES_DEMO_PASSWORD"])
+    for key, value in counts.items():
+        click.echo(f"{key}: +{value}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--pole", type=int, help="Numéro du pôle (profils de pôle).")
+@click.option("--school", type=int, help="FASE de l'école (profils de direction).")
+@click.option("--po", type=int, help="FASE du pouvoir organisateur (délégués PO).")
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--email", default="")
+@click.password_option("--password", help="Mot de passe initial.")
+def create_user_command(
+    username: str,
+    role: str,
+    pole: int | None,
+    school: int | None,
+    po: int | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+) -> None:
+    """Crée un compte (ou lui ajoute un profil)."""
+    from app.rules.passwords import password_problems
+
+    grant = Grant(
+        role=role,
+        pole=Pole.objects(number=pole).first() if pole else None,
+        school=School.objects(fase=school).first() if school else None,
+        po=OrganisingAuthority.objects(fase=po).first() if po else None,
+        granted_by="cli",
+    )
+    for value, label in ((pole, "pôle"), (school, "école"), (po, "PO")):
+        if value and getattr(grant, {"pôle": "pole", "école": "school", "PO": "po"}[label]) is None:
+            raise click.ClickException(f"{label} {value} introuvable.")
+    problem = grant.scope_error()
+    if problem:
+        raise click.ClickException(problem)
+    user = User.objects(username=username.strip().lower()).first()
+    if user is None:
+        user = User(
+            username=username, first_name=first_name, last_name=last_name, email=email or None
+        )
+    problems = password_problems(
+        password,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        min_length=current_app.config["EPOLES_PASSWORD_MIN_LENGTH"],
+    )
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    user.set_password(password)
+    if not any(g.same_as(grant) for g in user.grants):
+        user.grants.append(grant)
+    user.save()
+    audit_rules.record(
+        "user_created_cli",
+        "cli",
+        target=f"user:{user.username}",
+        details={"role": role},
+    )
+    click.echo(f"Compte {user.username} : profil « {ROLE_LABELS[Role(role)]} » enregistré.")
+
+
+audit_group = AppGroup("audit", help="Journal d'audit.")
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Vérifie la chaîne d'empreintes du journal d'audit."""
+    report = audit_rules.verify_chain()
+    if report.ok:
+        click.echo(f"Journal d'audit intègre : {report.checked} événement(s) vérifié(s).")
+        return
+    click.echo(
+        f"Journal d'audit ROMPU à l'événement n° {report.broken_at} : {report.reason} "
+        f"({report.checked} événement(s) intègre(s) avant).",
+        err=True,
+    )
+    raise SystemExit(1)

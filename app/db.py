@@ -1,0 +1,59 @@
+"""Connecting MongoEngine to the configured store (CONTRACT.md, "Storage").
+
+- ``MONGODB_URI`` set: a real MongoDB;
+- ``MONGODB_URI=mongomock://``: an in-memory mongomock database, empty at start;
+- unset: the embedded litemongo store on SQLite files under ``EPOLES_DATA_DIR``
+  (one process, one thread).
+"""
+
+from pathlib import Path
+from typing import Any
+
+import mongoengine
+import mongomock
+
+DB_NAME = "epoles"
+
+
+def _litemongo_client_class(path: Path) -> type:
+    import litemongo
+
+    class LiteMongoClient(litemongo.MongoClient):
+        """Adapts litemongo to the arguments mongoengine passes to a client class."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            keep = {k: kwargs[k] for k in ("tz_aware", "document_class") if k in kwargs}
+            super().__init__(str(path), database=DB_NAME, **keep)
+
+    return LiteMongoClient
+
+
+def connect(uri: str, data_dir: str) -> str:
+    """Connect the default alias; return a short description of the store for logs."""
+    mongoengine.disconnect_all()
+    if uri.startswith("mongomock://"):
+        mongoengine.connect(
+            DB_NAME, host="mongodb://localhost", mongo_client_class=mongomock.MongoClient
+        )
+        return "mongomock (mémoire)"
+    if uri:
+        mongoengine.connect(host=uri, uuidRepresentation="standard", tz_aware=False)
+        return "MongoDB"
+    folder = Path(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "epoles.sqlite"
+    mongoengine.connect(
+        DB_NAME, host="mongodb://localhost", mongo_client_class=_litemongo_client_class(path)
+    )
+    return f"litemongo ({path})"
+
+
+def ping() -> bool:
+    """True when the database answers a trivial read."""
+    db = mongoengine.get_db()
+    try:
+        db.command("ping")
+        return True
+    except NotImplementedError:
+        db.list_collection_names()
+        return True

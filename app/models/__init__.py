@@ -1,0 +1,37 @@
+"""The documents of e-Pôles (MongoEngine)."""
+
+from app.models.article_template import ArticleTemplate
+from app.models.audit import AuditEvent
+from app.models.convention import (
+    Acknowledgment,
+    Article,
+    Convention,
+    ConventionSchool,
+    Derogation,
+    Signature,
+)
+from app.models.organisation import OrganisingAuthority
+from app.models.pole import Coordinator, Pole
+from app.models.school import School
+from app.models.setting import AppSetting
+from app.models.stored_file import StoredFile
+from app.models.user import Grant, User
+
+__all__ = [
+    "Acknowledgment",
+    "AppSetting",
+    "Article",
+    "ArticleTemplate",
+    "AuditEvent",
+    "Convention",
+    "ConventionSchool",
+    "Coordinator",
+    "Derogation",
+    "Grant",
+    "OrganisingAuthority",
+    "Pole",
+    "School",
+    "Signature",
+    "StoredFile",
+    "User",
+]

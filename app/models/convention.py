@@ -1,0 +1,333 @@
+"""Conventions: the documents a pole concludes, with their embedded parts.
+
+The lock lives here, below every write path: once a convention is validated, ``save()``,
+``delete()`` and every queryset ``update``/``modify``/``delete`` refuse to touch it unless the
+write comes from ``app.rules.workflow`` (inside ``workflow_write()``). Status changes go
+through the workflow only.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    EmbeddedDocumentListField,
+    IntField,
+    ObjectIdField,
+    QuerySet,
+    ReferenceField,
+    SaveConditionError,
+    StringField,
+)
+
+from app.models.base import utcnow
+from app.models.organisation import OrganisingAuthority
+from app.models.pole import Pole
+from app.models.school import School
+from app.models.stored_file import StoredFile
+from app.rules.errors import ConventionLocked, InvalidState
+from app.rules.states import (
+    KIND_LABELS,
+    LOCKED_STATUSES,
+    SCHOOL_ROLE_LABELS,
+    STATUS_LABELS,
+    Kind,
+    SchoolRole,
+    Status,
+)
+
+_workflow_write: ContextVar[bool] = ContextVar("workflow_write", default=False)
+
+LOCKED_MESSAGE = (
+    "Cette convention est validée et verrouillée : elle ne peut plus être modifiée. "
+    "Seule l'Administration peut la rouvrir, avant que toutes les parties aient signé."
+)
+STATUS_MESSAGE = "Le statut d'une convention ne change que par les étapes du circuit de validation."
+
+
+@contextmanager
+def workflow_write() -> Iterator[None]:
+    """Mark writes as coming from the workflow, which alone may change locked conventions."""
+    token = _workflow_write.set(True)
+    try:
+        yield
+    finally:
+        _workflow_write.reset(token)
+
+
+def in_workflow() -> bool:
+    return _workflow_write.get()
+
+
+class Derogation(EmbeddedDocument):
+    file = ReferenceField(StoredFile, required=True)
+    filename = StringField(required=True)
+    content_type = StringField(required=True)
+    size = IntField(required=True)
+    uploaded_at = DateTimeField(default=utcnow)
+    uploaded_by = StringField()
+
+
+class ConventionSchool(EmbeddedDocument):
+    """A school listed in a convention, with what the list page shows kept alongside."""
+
+    school = ReferenceField(School, required=True)
+    role = StringField(required=True, choices=[r.value for r in SchoolRole])
+    fase = IntField()
+    name = StringField()
+    po = ReferenceField(OrganisingAuthority)
+    po_fase = IntField()
+    po_name = StringField()
+    zone = IntField()
+    derogation = EmbeddedDocumentField(Derogation)
+    added_at = DateTimeField(default=utcnow)
+    added_by = StringField()
+
+    @property
+    def role_label(self) -> str:
+        return SCHOOL_ROLE_LABELS.get(self.role, self.role)
+
+
+class Article(EmbeddedDocument):
+    key = StringField(required=True)  # "identification", "preambule", "1", "2", …
+    number = IntField()  # None for the identification and the preamble
+    position = IntField(required=True)
+    title = StringField(required=True)
+    nature = StringField(required=True, choices=["P", "F", "C", "O"])
+    body = StringField(default="")
+    data = DictField()  # structured content: points split, retrocession table
+    required = BooleanField(default=False)
+    complete = BooleanField(default=False)
+    updated_at = DateTimeField()
+    updated_by = StringField()
+
+    @property
+    def heading(self) -> str:
+        return f"Article {self.number} – {self.title}" if self.number else self.title
+
+
+class Signature(EmbeddedDocument):
+    po = ReferenceField(OrganisingAuthority, required=True)
+    po_name = StringField()
+    user = ObjectIdField()
+    username = StringField()
+    name = StringField()
+    capacity = StringField()
+    signed_at = DateTimeField(default=utcnow)
+
+
+class Acknowledgment(EmbeddedDocument):
+    school = ReferenceField(School, required=True)
+    school_name = StringField()
+    user = ObjectIdField()
+    username = StringField()
+    name = StringField()
+    capacity = StringField()
+    acknowledged_at = DateTimeField(default=utcnow)
+
+
+class ConventionQuerySet(QuerySet):
+    """Refuses bulk writes that would touch a locked convention outside the workflow."""
+
+    def _guard(self, changes: dict[str, Any] | None = None) -> None:
+        if in_workflow():
+            return
+        if changes and any(_touches_status(k, v) for k, v in changes.items()):
+            raise InvalidState(STATUS_MESSAGE)
+        if self.clone().filter(status__in=list(LOCKED_STATUSES)).only("id").first():
+            raise ConventionLocked(LOCKED_MESSAGE)
+
+    def _unlocked(self) -> "ConventionQuerySet":
+        # On a real MongoDB the filter makes the write itself skip locked documents even if
+        # one got validated between the check above and the write.
+        if in_workflow():
+            return self
+        return self.filter(status__nin=list(LOCKED_STATUSES))
+
+    def update(
+        self,
+        upsert=False,
+        multi=True,
+        write_concern=None,
+        read_concern=None,
+        full_result=False,
+        array_filters=None,
+        **update,
+    ):
+        self._guard(update)
+        return super(ConventionQuerySet, self._unlocked()).update(
+            upsert=upsert,
+            multi=multi,
+            write_concern=write_concern,
+            read_concern=read_concern,
+            full_result=full_result,
+            array_filters=array_filters,
+            **update,
+        )
+
+    def modify(
+        self,
+        upsert=False,
+        full_response=False,
+        remove=False,
+        new=False,
+        array_filters=None,
+        **update,
+    ):
+        self._guard(update)
+        return super(ConventionQuerySet, self._unlocked()).modify(
+            upsert=upsert,
+            full_response=full_response,
+            remove=remove,
+            new=new,
+            array_filters=array_filters,
+            **update,
+        )
+
+    def delete(self, write_concern=None, _from_doc_delete=False, cascade_refs=None):
+        self._guard()
+        return super(ConventionQuerySet, self._unlocked()).delete(
+            write_concern=write_concern,
+            _from_doc_delete=_from_doc_delete,
+            cascade_refs=cascade_refs,
+        )
+
+
+def _touches_status(key: str, value: Any = None) -> bool:
+    if key == "__raw__" and isinstance(value, dict):
+        return (
+            any(
+                isinstance(fields, dict) and any(str(f).split(".")[0] == "status" for f in fields)
+                for fields in value.values()
+            )
+            or "status" in value
+        )
+    return "status" in key.split("__")
+
+
+class Convention(Document):
+    kind = StringField(required=True, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    status = StringField(
+        required=True,
+        default=Status.DRAFT.value,
+        choices=[(s.value, STATUS_LABELS[s]) for s in Status],
+    )
+    pole = ReferenceField(Pole, required=True)
+    pole_number = IntField(required=True)  # denormalised sort key for list pages
+    # One document per slot of a pole: "partnership", "ressort", "cooperation:<PO id>",
+    # "specific:<school id>". Unique with the pole, so concurrent creations cannot double up.
+    slot = StringField(required=True)
+    seat_school = ReferenceField(School, required=True)
+    seat_po = ReferenceField(OrganisingAuthority, required=True)
+    counterpart_po = ReferenceField(OrganisingAuthority)
+    school_year = StringField()
+    schools = EmbeddedDocumentListField(ConventionSchool)
+    articles = EmbeddedDocumentListField(Article)
+    signatures = EmbeddedDocumentListField(Signature)
+    acknowledgments = EmbeddedDocumentListField(Acknowledgment)
+    version = IntField(default=1)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    list_validated_at = DateTimeField()
+    validated_at = DateTimeField()
+    signed_at = DateTimeField()
+    approved_at = DateTimeField()
+    acknowledged_at = DateTimeField()
+    snapshot = DictField()
+    snapshot_sha256 = StringField()
+    sealed_pdf = ReferenceField(StoredFile)
+    sealed_pdf_sha256 = StringField()
+
+    meta = {
+        "collection": "conventions",
+        "queryset_class": ConventionQuerySet,
+        "indexes": [
+            {"fields": ["pole", "slot"], "unique": True},
+            ("pole_number", "kind"),
+            "status",
+            "schools.school",
+            "schools.po",
+            "seat_po",
+            "snapshot_sha256",
+            "sealed_pdf_sha256",
+        ],
+    }
+
+    # -- the lock -------------------------------------------------------------------------
+
+    def save(self, *args: Any, **kwargs: Any) -> "Convention":
+        if not in_workflow():
+            if self.pk is None:
+                if self.status != Status.DRAFT:
+                    raise InvalidState(STATUS_MESSAGE)
+            else:
+                stored = (
+                    type(self)._get_collection().find_one({"_id": self.pk}, {"status": 1}) or {}
+                )
+                if stored.get("status") in LOCKED_STATUSES:
+                    raise ConventionLocked(LOCKED_MESSAGE)
+                if stored and stored.get("status") != self.status:
+                    raise InvalidState(STATUS_MESSAGE)
+                # Guard the write itself against a validation landing in between.
+                kwargs.setdefault("save_condition", {"status__nin": list(LOCKED_STATUSES)})
+        try:
+            return super().save(*args, **kwargs)
+        except SaveConditionError as exc:
+            if in_workflow():
+                raise
+            raise ConventionLocked(LOCKED_MESSAGE) from exc
+
+    # -- reading helpers -------------------------------------------------------------------
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in LOCKED_STATUSES
+
+    @property
+    def covers_partnership(self) -> bool:
+        return any(e.role == SchoolRole.PARTNER for e in self.schools)
+
+    @property
+    def covers_cooperation(self) -> bool:
+        return any(e.role == SchoolRole.COOPERATING for e in self.schools)
+
+    def school_entry(self, school_id: Any) -> ConventionSchool | None:
+        from app.models.base import ref_id
+
+        for entry in self.schools:
+            if ref_id(entry, "school") == school_id:
+                return entry
+        return None
+
+    def article(self, key: str | int) -> Article | None:
+        key = str(key)
+        for art in self.articles:
+            if art.key == key:
+                return art
+        return None
+
+    @property
+    def title(self) -> str:
+        if self.kind == Kind.COOPERATION and self.schools:
+            return f"{self.kind_label} – {self.schools[0].po_name}"
+        if self.kind == Kind.SPECIFIC_PARTNERSHIP and self.schools:
+            return f"{self.kind_label} – {self.schools[0].name}"
+        return self.kind_label
+
+    def __str__(self) -> str:
+        return f"{self.title} (pôle {self.pole_number})"

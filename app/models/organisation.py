@@ -1,0 +1,40 @@
+"""Organising authorities (pouvoirs organisateurs, PO)."""
+
+from mongoengine import Document, IntField, StringField, ValidationError
+
+from app.models.base import french_check
+from app.rules.reference import fase_error
+
+
+class OrganisingAuthority(Document):
+    """A legal body running one or more schools; its delegate signs conventions."""
+
+    fase = IntField(required=True, unique=True, validation=french_check(fase_error))
+    name = StringField(required=True, max_length=200)
+    street = StringField(max_length=200)
+    postal_code = StringField(max_length=10)
+    city = StringField(max_length=100)
+
+    meta = {
+        "collection": "organising_authorities",
+        "indexes": ["name"],
+    }
+
+    def clean(self) -> None:
+        self.name = (self.name or "").strip()
+        if not self.name:
+            raise ValidationError("La dénomination du pouvoir organisateur est obligatoire.")
+        if fase_error(self.fase) is None:
+            clash = OrganisingAuthority.objects(fase=self.fase, id__ne=self.pk).only("id")
+            if clash.first():
+                raise ValidationError(
+                    f"Le numéro FASE {self.fase} est déjà celui d'un autre pouvoir organisateur."
+                )
+
+    @property
+    def address(self) -> str:
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (self.street, place) if p)
+
+    def __str__(self) -> str:
+        return f"{self.name} (FASE {self.fase})"

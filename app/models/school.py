@@ -1,0 +1,81 @@
+"""Schools (écoles / établissements)."""
+
+from mongoengine import (
+    Document,
+    IntField,
+    ListField,
+    ReferenceField,
+    StringField,
+    ValidationError,
+)
+
+from app.models.base import french_check
+from app.models.organisation import OrganisingAuthority
+from app.rules.reference import (
+    EDUCATION_LABELS,
+    ORDINARY,
+    SPECIALIZED,
+    fase_error,
+    types_error,
+    zone_error,
+    zone_label,
+)
+
+
+class School(Document):
+    fase = IntField(required=True, unique=True, validation=french_check(fase_error))
+    name = StringField(required=True, max_length=200)
+    street = StringField(max_length=200)
+    postal_code = StringField(max_length=10)
+    city = StringField(max_length=100)
+    po = ReferenceField(OrganisingAuthority, required=True)
+    zone = IntField(required=True, validation=french_check(zone_error))
+    education = StringField(required=True, choices=list(EDUCATION_LABELS.items()))
+    types = ListField(IntField())
+    director_name = StringField(max_length=200)
+    email = StringField(max_length=200)
+    phone = StringField(max_length=40)
+
+    meta = {
+        "collection": "schools",
+        "indexes": ["name", "po", "zone", "education"],
+    }
+
+    def clean(self) -> None:
+        self.name = (self.name or "").strip()
+        if not self.name:
+            raise ValidationError("La dénomination de l'école est obligatoire.")
+        if self.education not in (ORDINARY, SPECIALIZED):
+            raise ValidationError(
+                "Le niveau doit être « enseignement ordinaire » ou « enseignement spécialisé »."
+            )
+        self.types = sorted(set(self.types or []))
+        message = types_error(self.education, self.types)
+        if message:
+            raise ValidationError(message)
+        if fase_error(self.fase) is None:
+            clash = School.objects(fase=self.fase, id__ne=self.pk).only("id")
+            if clash.first():
+                raise ValidationError(
+                    f"Le numéro FASE {self.fase} est déjà celui d'une autre école."
+                )
+
+    @property
+    def is_specialized(self) -> bool:
+        return self.education == SPECIALIZED
+
+    @property
+    def address(self) -> str:
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (self.street, place) if p)
+
+    @property
+    def zone_label(self) -> str:
+        return zone_label(self.zone)
+
+    @property
+    def types_label(self) -> str:
+        return ", ".join(str(t) for t in self.types) if self.types else "—"
+
+    def __str__(self) -> str:
+        return f"{self.name} (FASE {self.fase})"

@@ -1,0 +1,24 @@
+"""Small application-wide facts kept in the database (e.g. that the demo data is loaded)."""
+
+from typing import Any
+
+from mongoengine import DateTimeField, Document, DynamicField, StringField
+
+from app.models.base import utcnow
+
+
+class AppSetting(Document):
+    key = StringField(required=True, unique=True, max_length=100)
+    value = DynamicField()
+    updated_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "settings"}
+
+    @classmethod
+    def get(cls, key: str, default: Any = None) -> Any:
+        found = cls.objects(key=key).only("value").first()
+        return found.value if found else default
+
+    @classmethod
+    def put(cls, key: str, value: Any) -> None:
+        cls.objects(key=key).update_one(set__value=value, set__updated_at=utcnow(), upsert=True)

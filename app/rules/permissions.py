@@ -1,0 +1,323 @@
+"""The permission table (role → actions) and the one check every path uses: ``can``.
+
+Two questions, answered separately:
+- *what* a role may do at all: the ``PERMISSIONS`` table below, plain data;
+- *on which objects*: the grant's scope (pole, school, PO) must cover the object.
+*When* an action is possible (the convention's status) is the workflow's business.
+
+The same scope clauses build the MongoDB filters of list pages (``convention_filter``), so
+that what a list shows and what ``can`` allows cannot drift apart.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from app.rules.parties import (
+    acknowledging_school_ids,
+    signatory_po_ids,
+)
+from app.rules.refs import as_id, ref_id
+from app.rules.roles import (
+    BACKOFFICE_ROLES,
+    SEAT_SIDE_ROLES,
+    Role,
+)
+from app.rules.states import Kind, SchoolRole
+
+
+class Action(StrEnum):
+    VIEW_POLE = "pole.view"
+    VIEW_CONVENTION = "convention.view"
+    EDIT_SCHOOL_LIST = "convention.edit_school_list"
+    EDIT_ARTICLES = "convention.edit_articles"
+    VALIDATE = "convention.validate"
+    SIGN = "convention.sign"
+    APPROVE = "convention.approve"
+    ACKNOWLEDGE = "convention.acknowledge"
+    REOPEN = "convention.reopen"
+    MANAGE_STRUCTURE = "pole.manage_structure"
+    MANAGE_REFERENCE = "reference.manage"
+    MANAGE_TEMPLATES = "templates.manage"
+    MANAGE_USERS = "users.manage"
+    REVIEW_ACCESS = "access.review"
+    GRANT_BACKOFFICE = "access.grant_backoffice"
+    MANAGE_MESSAGES = "messages.manage"
+    VIEW_AUDIT = "audit.view"
+    ENTER_BACKOFFICE = "backoffice.enter"
+
+
+A = Action
+_SEAT_SIDE = frozenset(
+    {A.VIEW_POLE, A.VIEW_CONVENTION, A.EDIT_SCHOOL_LIST, A.EDIT_ARTICLES, A.VALIDATE}
+)
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.COORDINATOR: _SEAT_SIDE,
+    Role.SEAT_DIRECTOR: _SEAT_SIDE | {A.ACKNOWLEDGE},
+    Role.SEAT_PO_DELEGATE: _SEAT_SIDE | {A.SIGN},
+    Role.PARTNER_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
+    Role.PARTNER_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN}),
+    Role.SPECIFIC_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
+    Role.SPECIFIC_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN}),
+    Role.COOPERATING_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
+    Role.COOPERATING_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN}),
+    Role.ADMINISTRATION: frozenset(
+        {
+            A.ENTER_BACKOFFICE,
+            A.VIEW_POLE,
+            A.VIEW_CONVENTION,
+            A.EDIT_SCHOOL_LIST,
+            A.APPROVE,
+            A.REOPEN,
+            A.MANAGE_STRUCTURE,
+            A.MANAGE_REFERENCE,
+            A.MANAGE_TEMPLATES,
+            A.MANAGE_USERS,
+            A.REVIEW_ACCESS,
+            A.GRANT_BACKOFFICE,
+            A.MANAGE_MESSAGES,
+            A.VIEW_AUDIT,
+        }
+    ),
+    Role.DATA_MANAGER: frozenset(
+        {
+            A.ENTER_BACKOFFICE,
+            A.VIEW_POLE,
+            A.VIEW_CONVENTION,
+            A.EDIT_SCHOOL_LIST,
+            A.MANAGE_STRUCTURE,
+            A.MANAGE_REFERENCE,
+        }
+    ),
+    Role.SUPPORT: frozenset({A.ENTER_BACKOFFICE, A.MANAGE_USERS, A.REVIEW_ACCESS}),
+}
+
+# Which counterpart roles belong to which kind of convention, and which school role they hold.
+_COUNTERPART: dict[Role, tuple[frozenset[str], str]] = {
+    Role.PARTNER_DIRECTOR: (frozenset({Kind.PARTNERSHIP, Kind.RESSORT}), SchoolRole.PARTNER),
+    Role.PARTNER_PO_DELEGATE: (frozenset({Kind.PARTNERSHIP, Kind.RESSORT}), SchoolRole.PARTNER),
+    Role.COOPERATING_DIRECTOR: (
+        frozenset({Kind.COOPERATION, Kind.RESSORT}),
+        SchoolRole.COOPERATING,
+    ),
+    Role.COOPERATING_PO_DELEGATE: (
+        frozenset({Kind.COOPERATION, Kind.RESSORT}),
+        SchoolRole.COOPERATING,
+    ),
+    Role.SPECIFIC_DIRECTOR: (
+        frozenset({Kind.SPECIFIC_PARTNERSHIP}),
+        SchoolRole.SPECIFIC_PARTNER,
+    ),
+    Role.SPECIFIC_PO_DELEGATE: (
+        frozenset({Kind.SPECIFIC_PARTNERSHIP}),
+        SchoolRole.SPECIFIC_PARTNER,
+    ),
+}
+# "Documents de suivi": cooperation conventions and the ressort give access to the pole's
+# partnership and specific partnership conventions, read-only.
+_FOLLOW_UP_KINDS = [Kind.PARTNERSHIP, Kind.SPECIFIC_PARTNERSHIP]
+_FOLLOW_UP_ROLES = frozenset(
+    {
+        Role.COOPERATING_DIRECTOR,
+        Role.COOPERATING_PO_DELEGATE,
+        Role.PARTNER_DIRECTOR,
+        Role.PARTNER_PO_DELEGATE,
+    }
+)
+
+
+def active_grants(user: Any) -> list[Any]:
+    """The grants of an active user (an inactive or missing user has none)."""
+    if user is None or not getattr(user, "active", False):
+        return []
+    return list(getattr(user, "grants", None) or [])
+
+
+def roles_of(user: Any) -> set[Role]:
+    return {Role(g.role) for g in active_grants(user)}
+
+
+def has_role(user: Any, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def role_allows(role: str, action: Action) -> bool:
+    return Action(action) in PERMISSIONS.get(Role(role), frozenset())
+
+
+def can(user: Any, action: Action | str, obj: Any = None) -> bool:
+    """May ``user`` do ``action`` on ``obj``? ``obj=None`` asks whether any object could do."""
+    action = Action(action)
+    for grant in active_grants(user):
+        if role_allows(grant.role, action) and _grant_covers(grant, action, obj):
+            return True
+    return False
+
+
+def _grant_covers(grant: Any, action: Action, obj: Any) -> bool:
+    role = Role(grant.role)
+    if obj is None or role in BACKOFFICE_ROLES:
+        return True
+    kind_of_obj = type(obj).__name__
+    if kind_of_obj == "Pole":
+        return ref_id(grant, "pole") == obj.pk
+    if kind_of_obj == "Convention":
+        return _covers_convention(grant, role, action, obj)
+    return False
+
+
+def _covers_convention(grant: Any, role: Role, action: Action, conv: Any) -> bool:
+    if ref_id(grant, "pole") != ref_id(conv, "pole"):
+        return False
+    if action == Action.SIGN:
+        return _may_sign_for(grant, role, conv) is not None
+    if action == Action.ACKNOWLEDGE:
+        return _may_acknowledge_for(grant, role, conv) is not None
+    if action == Action.VIEW_CONVENTION:
+        values = _convention_values(conv)
+        return any(_matches(values, clause) for clause in _view_clauses(grant, role))
+    # Editing, validating: the seat side of the pole.
+    return role in SEAT_SIDE_ROLES
+
+
+def signing_po_id(user: Any, conv: Any) -> Any:
+    """The PO for which ``user`` would sign ``conv`` (the first one not signed yet), or None."""
+    signed = {ref_id(s, "po") for s in (conv.signatures or [])}
+    fallback = None
+    for grant in active_grants(user):
+        if not role_allows(grant.role, Action.SIGN):
+            continue
+        if ref_id(grant, "pole") != ref_id(conv, "pole"):
+            continue
+        po = _may_sign_for(grant, Role(grant.role), conv)
+        if po is None:
+            continue
+        if po not in signed:
+            return po
+        fallback = fallback or po
+    return fallback
+
+
+def acknowledging_school_id(user: Any, conv: Any) -> Any:
+    """The school for which ``user`` would acknowledge ``conv`` (first not done), or None."""
+    done = {ref_id(a, "school") for a in (conv.acknowledgments or [])}
+    fallback = None
+    for grant in active_grants(user):
+        if not role_allows(grant.role, Action.ACKNOWLEDGE):
+            continue
+        if ref_id(grant, "pole") != ref_id(conv, "pole"):
+            continue
+        school = _may_acknowledge_for(grant, Role(grant.role), conv)
+        if school is None:
+            continue
+        if school not in done:
+            return school
+        fallback = fallback or school
+    return fallback
+
+
+def _may_sign_for(grant: Any, role: Role, conv: Any) -> Any:
+    po = ref_id(grant, "po")
+    if po is None or po not in signatory_po_ids(conv):
+        return None
+    seat_po = ref_id(conv, "seat_po")
+    if role == Role.SEAT_PO_DELEGATE:
+        return po if po == seat_po else None
+    kinds, _ = _COUNTERPART.get(role, (frozenset(), None))
+    if conv.kind not in kinds:
+        return None
+    # A ressort is signed by the one PO it concerns, which is the seat's.
+    if po == seat_po and conv.kind != Kind.RESSORT:
+        return None
+    return po
+
+
+def _may_acknowledge_for(grant: Any, role: Role, conv: Any) -> Any:
+    school = ref_id(grant, "school")
+    if school is None or school not in acknowledging_school_ids(conv):
+        return None
+    if role == Role.SEAT_DIRECTOR:
+        return school if school == ref_id(conv, "seat_school") else None
+    kinds, school_role = _COUNTERPART.get(role, (frozenset(), None))
+    if conv.kind not in kinds:
+        return None
+    for entry in conv.schools or []:
+        if ref_id(entry, "school") == school and entry.role == school_role:
+            return school
+    return None
+
+
+# --- Scope clauses shared by ``can`` and the list filters ------------------------------
+
+
+def _view_clauses(grant: Any, role: Role) -> list[dict[str, Any]]:
+    """MongoDB filters on the conventions collection that a grant may view."""
+    if role in (Role.ADMINISTRATION, Role.DATA_MANAGER):
+        return [{}]
+    if role in BACKOFFICE_ROLES:
+        return []
+    pole = ref_id(grant, "pole")
+    if pole is None:
+        return []
+    if role in SEAT_SIDE_ROLES:
+        return [{"pole": pole}]
+    kinds, _ = _COUNTERPART[role]
+    clauses: list[dict[str, Any]] = []
+    school, po = ref_id(grant, "school"), ref_id(grant, "po")
+    if school is not None:
+        clauses.append({"pole": pole, "kind": {"$in": sorted(kinds)}, "schools.school": school})
+    if po is not None:
+        clauses.append({"pole": pole, "kind": {"$in": sorted(kinds)}, "schools.po": po})
+    if role in _FOLLOW_UP_ROLES and clauses:
+        clauses.append({"pole": pole, "kind": {"$in": list(_FOLLOW_UP_KINDS)}})
+    return clauses
+
+
+def convention_filter(user: Any) -> dict[str, Any] | None:
+    """The MongoDB filter of the conventions ``user`` may view; None means none at all."""
+    clauses: list[dict[str, Any]] = []
+    for grant in active_grants(user):
+        role = Role(grant.role)
+        if not role_allows(role, Action.VIEW_CONVENTION):
+            continue
+        for clause in _view_clauses(grant, role):
+            if clause == {}:
+                return {}
+            clauses.append(clause)
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def pole_ids(user: Any) -> set[Any] | None:
+    """The poles ``user`` works on; None means every pole (back office)."""
+    ids: set[Any] = set()
+    for grant in active_grants(user):
+        role = Role(grant.role)
+        if role in BACKOFFICE_ROLES:
+            if role_allows(role, Action.VIEW_POLE):
+                return None
+            continue
+        pole = ref_id(grant, "pole")
+        if pole is not None:
+            ids.add(pole)
+    return ids
+
+
+def _convention_values(conv: Any) -> dict[str, set[Any]]:
+    entries = conv.schools or []
+    return {
+        "pole": {ref_id(conv, "pole")},
+        "kind": {str(conv.kind)},
+        "schools.school": {ref_id(e, "school") for e in entries},
+        "schools.po": {ref_id(e, "po") for e in entries},
+    }
+
+
+def _matches(values: dict[str, set[Any]], clause: dict[str, Any]) -> bool:
+    for field, expected in clause.items():
+        wanted: Iterable[Any] = expected["$in"] if isinstance(expected, dict) else [expected]
+        if not values.get(field, set()) & {as_id(w) for w in wanted}:
+            return False
+    return True

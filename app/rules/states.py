@@ -1,0 +1,72 @@
+"""Convention kinds, statuses and which statuses are locked.
+
+Kept free of any model import so that models and rules can both use it.
+"""
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    PARTNERSHIP = "partnership"
+    COOPERATION = "cooperation"
+    SPECIFIC_PARTNERSHIP = "specific_partnership"
+    RESSORT = "ressort"
+
+
+KIND_LABELS: dict[str, str] = {
+    Kind.PARTNERSHIP: "Convention de partenariat",
+    Kind.COOPERATION: "Convention de coopération",
+    Kind.SPECIFIC_PARTNERSHIP: "Convention de partenariat spécifique",
+    Kind.RESSORT: "Ressort",
+}
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    LIST_VALIDATED = "list_validated"
+    VALIDATED = "validated"
+    SIGNED = "signed"
+    APPROVED = "approved"
+    ACKNOWLEDGED = "acknowledged"
+
+
+STATUS_ORDER: tuple[Status, ...] = tuple(Status)
+
+STATUS_LABELS: dict[str, str] = {
+    Status.DRAFT: "Brouillon",
+    Status.LIST_VALIDATED: "Liste des écoles validée",
+    Status.VALIDATED: "Validée, en attente des signatures",
+    Status.SIGNED: "Signée, en attente de l'Administration",
+    Status.APPROVED: "Approuvée par l'Administration",
+    Status.ACKNOWLEDGED: "Prise de connaissance complète",
+}
+
+# From validation on, the text and the school list cannot change any more.
+LOCKED_STATUSES: frozenset[str] = frozenset(
+    {Status.VALIDATED, Status.SIGNED, Status.APPROVED, Status.ACKNOWLEDGED}
+)
+# The school list is frozen as soon as it is validated.
+LIST_LOCKED_STATUSES: frozenset[str] = LOCKED_STATUSES | {Status.LIST_VALIDATED}
+
+
+class SchoolRole(StrEnum):
+    """The part a school plays in a pole."""
+
+    PARTNER = "partner"
+    COOPERATING = "cooperating"
+    SPECIFIC_PARTNER = "specific_partner"
+
+
+SCHOOL_ROLE_LABELS: dict[str, str] = {
+    SchoolRole.PARTNER: "école partenaire",
+    SchoolRole.COOPERATING: "école coopérante",
+    SchoolRole.SPECIFIC_PARTNER: "école partenaire spécifique",
+}
+
+
+def is_locked(status: str) -> bool:
+    return status in LOCKED_STATUSES
+
+
+def status_index(status: str) -> int:
+    return STATUS_ORDER.index(Status(status))

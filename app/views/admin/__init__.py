@@ -1,0 +1,45 @@
+"""The back office (Flask-Admin), built per application so that a second app works."""
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.menu import MenuLink
+from flask_admin.theme import Bootstrap4Theme
+
+from app.models import ArticleTemplate, Convention, OrganisingAuthority, Pole, School, User
+from app.views.admin.base import BackOfficeIndexView
+from app.views.admin.conventions import ConventionView
+from app.views.admin.reference import (
+    ArticleTemplateView,
+    OrganisingAuthorityView,
+    PoleView,
+    SchoolView,
+)
+from app.views.admin.users import UserView
+
+
+def init_admin(app: Flask) -> Admin:
+    admin = Admin(
+        app,
+        name="e-Pôles – Back-office",
+        index_view=BackOfficeIndexView(name="Tableau de bord", url="/admin"),
+        theme=Bootstrap4Theme(swatch="cerulean", base_template="admin/epoles_base.html"),
+    )
+    ref = "Données de référence"
+    admin.add_view(PoleView(Pole, name="Pôles", category=ref, endpoint="poles_admin"))
+    admin.add_view(SchoolView(School, name="Écoles", category=ref, endpoint="schools_admin"))
+    admin.add_view(
+        OrganisingAuthorityView(
+            OrganisingAuthority,
+            name="Pouvoirs organisateurs",
+            category=ref,
+            endpoint="pos_admin",
+        )
+    )
+    admin.add_view(ConventionView(Convention, name="Conventions", endpoint="conventions_admin"))
+    admin.add_view(
+        ArticleTemplateView(ArticleTemplate, name="Modèles d'articles", endpoint="templates_admin")
+    )
+    admin.add_view(UserView(User, name="Utilisateurs", endpoint="users_admin"))
+    admin.add_link(MenuLink(name="Retour à e-Pôles", endpoint="main.home"))
+    app.extensions["epoles_admin"] = admin
+    return admin

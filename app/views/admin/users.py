@@ -1,0 +1,89 @@
+"""Back-office view of the accounts (Administration and support staff)."""
+
+from typing import Any
+
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from app.models import User
+from app.rules import audit, permissions
+from app.rules.permissions import Action
+from app.rules.roles import BACKOFFICE_ROLES
+from app.views.admin.base import SecureModelView
+
+
+def _grants(view: Any, context: Any, model: Any, name: str) -> Any:
+    if not model.grants:
+        return "—"
+    lines = []
+    for g in model.grants:
+        scope = []
+        for field, label in (("pole", "pôle"), ("school", "école"), ("po", "PO")):
+            ref = g._data.get(field)
+            if ref is not None:
+                scope.append(f"{label} {getattr(ref, 'number', None) or getattr(ref, 'fase', '')}")
+        lines.append(escape(g.role_label + (f" ({', '.join(scope)})" if scope else "")))
+    return Markup("<br>").join(lines)
+
+
+class UserView(SecureModelView):
+    action = Action.MANAGE_USERS
+    column_list = ["username", "last_name", "first_name", "email", "active", "grants"]
+    column_details_list = [
+        "username",
+        "last_name",
+        "first_name",
+        "email",
+        "phone",
+        "active",
+        "grants",
+        "created_at",
+        "last_login_at",
+    ]
+    column_export_list = ["username", "last_name", "first_name", "email", "phone", "active"]
+    column_labels = {
+        "username": "Compte CERBERE",
+        "last_name": "Nom",
+        "first_name": "Prénom",
+        "email": "Courriel",
+        "phone": "Téléphone",
+        "active": "Actif",
+        "grants": "Profils",
+        "created_at": "Créé le",
+        "last_login_at": "Dernière connexion",
+    }
+    column_searchable_list = ["username", "last_name", "first_name", "email"]
+    column_filters = ["active"]
+    column_default_sort = "username"
+    column_formatters = {"grants": _grants}
+    column_formatters_detail = {"grants": _grants}
+    form_columns = ["username", "last_name", "first_name", "email", "phone", "active"]
+    can_export = True
+
+    def get_query(self) -> Any:
+        query = super().get_query()
+        # Support staff manage the pole profiles; back-office accounts are the Administration's.
+        if not permissions.can(current_user, Action.GRANT_BACKOFFICE):
+            query = query.filter(grants__role__nin=[r.value for r in BACKOFFICE_ROLES])
+        return query
+
+    def get_count_query(self) -> Any:
+        return self.get_query()
+
+    def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        if not is_created and not model.active:
+            # Deactivation ends the user's open sessions at their next request.
+            model.rotate_session_token()
+
+    def after_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        audit.record(
+            "user_created" if is_created else "user_updated",
+            current_user._get_current_object(),
+            target=f"user:{model.username}",
+            details={"active": model.active},
+        )
+
+    def on_model_delete(self, model: User) -> None:
+        audit.record(
+            "user_deleted", current_user._get_current_object(), target=f"user:{model.username}"
+        )

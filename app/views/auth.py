@@ -1,0 +1,115 @@
+"""Login and logout."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.auth import demo_loaded, safe_next
+from app.extensions import limiter
+from app.models import User
+from app.models.base import utcnow
+from app.rules import audit
+
+bp = Blueprint("auth", __name__)
+
+GENERIC_FAILURE = "Nom d'utilisateur ou mot de passe incorrect."
+
+DEMO_ACCOUNTS = [
+    ("admin", "Administration (back-office)"),
+    ("gestionnaire", "Gestionnaire de données"),
+    ("support", "Support – gestion des accès"),
+    ("coord1", "Coordonnateur des pôles 1 et 3"),
+    ("dir-siege1", "Direction de l'école siège du pôle 1"),
+    ("po-siege1", "Délégué PO de l'école siège du pôle 1"),
+    ("dir-part1", "Direction d'une école partenaire (autre PO)"),
+    ("po-part1", "Délégué PO d'une école partenaire (autre PO)"),
+    ("dir-spec1", "Direction de l'école partenaire spécifique"),
+    ("po-spec1", "Délégué PO de l'école partenaire spécifique"),
+    ("dir-coop1", "Direction d'une école coopérante (autre PO)"),
+    ("po-coop1", "Délégué PO d'une école coopérante (autre PO)"),
+    ("coord2", "Coordonnateur du pôle 2"),
+]
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        "Nom d'utilisateur (compte CERBERE)",
+        validators=[DataRequired("Indiquez votre nom d'utilisateur."), Length(max=64)],
+    )
+    password = PasswordField(
+        "Mot de passe", validators=[DataRequired("Indiquez votre mot de passe."), Length(max=200)]
+    )
+    remember = BooleanField("Rester connecté sur cet ordinateur")
+
+
+def _username_key() -> str:
+    name = request.form.get("username", "")
+    return "login-user:" + (name if isinstance(name, str) else "").strip().lower()[:64]
+
+
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    # Only failed attempts count towards the per-username limit.
+    return response.status_code == 200 and request.method == "POST"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"], error_message="Trop de tentatives.")
+@limiter.limit(
+    "5 per 5 minutes",
+    key_func=_username_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Trop de tentatives.",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(url_for("main.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        user = User.objects(username=username).first()
+        if user is not None and user.active and user.check_password(form.password.data):
+            # A fresh session: nothing from before the login survives (no fixation).
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            User.objects(pk=user.pk).update_one(set__last_login_at=utcnow())
+            audit.record("login", user, target=f"user:{user.username}")
+            return redirect(safe_next(url_for("main.home")))
+        audit.record(
+            "login_failed",
+            None,
+            outcome="refused",
+            target=f"user:{username[:64]}",
+            details={"ip": request.remote_addr or ""},
+        )
+        flash(GENERIC_FAILURE, "danger")
+    accounts = DEMO_ACCOUNTS if demo_loaded() else []
+    return render_template(
+        "auth/login.html",
+        form=form,
+        demo_accounts=accounts,
+        demo_password=current_app.config["EPOLES_DEMO_PASSWORD"] if accounts else None,
+    )
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    if current_user.is_authenticated:
+        audit.record(
+            "logout", current_user._get_current_object(), target=f"user:{current_user.username}"
+        )
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,142 @@
+"""Loading the seed data files into the database (idempotent)."""
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mongoengine import get_db
+
+from app.models import (
+    AppSetting,
+    ArticleTemplate,
+    Coordinator,
+    Grant,
+    OrganisingAuthority,
+    Pole,
+    School,
+    User,
+)
+
+DATA_DIR = Path(__file__).resolve().parent
+COLLECTIONS_TO_RESET = [
+    "organising_authorities",
+    "schools",
+    "poles",
+    "conventions",
+    "article_templates",
+    "users",
+    "audit_events",
+    "files",
+    "settings",
+]
+
+
+def read(name: str) -> Any:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def reset() -> None:
+    """Drop every collection of the application (``flask seed --reset``)."""
+    db = get_db()
+    for name in db.list_collection_names():
+        db.drop_collection(name)
+    for model in (OrganisingAuthority, School, Pole, ArticleTemplate, User):
+        model._collection = None  # let MongoEngine recreate the indexes
+
+
+def load_templates() -> int:
+    """Insert the article templates that are missing; return how many were added."""
+    added = 0
+    for kind, articles in read("articles.json").items():
+        existing = {t.key for t in ArticleTemplate.objects(kind=kind).only("key")}
+        for spec in articles:
+            if spec["key"] in existing:
+                continue
+            ArticleTemplate(kind=kind, **spec).save()
+            added += 1
+    return added
+
+
+def load_reference(data: dict[str, Any]) -> dict[str, int]:
+    """POs, schools and poles of a data set; returns how many of each were added."""
+    counts = {"organising_authorities": 0, "schools": 0, "poles": 0}
+    po_by_fase = {po.fase: po for po in OrganisingAuthority.objects}
+    for spec in data["organising_authorities"]:
+        if spec["fase"] not in po_by_fase:
+            po_by_fase[spec["fase"]] = OrganisingAuthority(**spec).save()
+            counts["organising_authorities"] += 1
+
+    school_by_fase = {s.fase: s for s in School.objects}
+    for spec in data["schools"]:
+        if spec["fase"] in school_by_fase:
+            continue
+        fields = dict(spec, po=po_by_fase[spec["po"]])
+        school_by_fase[spec["fase"]] = School(**fields).save()
+        counts["schools"] += 1
+
+    existing_poles = {p.number for p in Pole.objects.only("number")}
+    for spec in data["poles"]:
+        if spec["number"] in existing_poles:
+            continue
+        Pole(
+            number=spec["number"],
+            name=spec["name"],
+            seat_school=school_by_fase[spec["seat"]],
+            zone=spec["zone"],
+            coordinators=[Coordinator(**c) for c in spec.get("coordinators", [])],
+            partner_schools=[school_by_fase[f] for f in spec.get("partners", [])],
+            cooperating_schools=[school_by_fase[f] for f in spec.get("cooperating", [])],
+            specific_partner_schools=[school_by_fase[f] for f in spec.get("specific_partners", [])],
+            period_start=date.fromisoformat(spec["period_start"]),
+            period_end=date.fromisoformat(spec["period_end"]),
+        ).save()
+        counts["poles"] += 1
+    return counts
+
+
+def load_users(specs: list[dict[str, Any]], password: str) -> int:
+    """Demo accounts; an existing account is left as it is."""
+    existing = {u.username for u in User.objects.only("username")}
+    poles = {p.number: p for p in Pole.objects}
+    schools = {s.fase: s for s in School.objects(fase__in=_fases(specs, "school"))}
+    pos = {p.fase: p for p in OrganisingAuthority.objects(fase__in=_fases(specs, "po"))}
+    added = 0
+    for spec in specs:
+        if spec["username"] in existing:
+            continue
+        grants = [
+            Grant(
+                role=g["role"],
+                pole=poles.get(g.get("pole")),
+                school=schools.get(g.get("school")),
+                po=pos.get(g.get("po")),
+                granted_by="seed",
+            )
+            for g in spec["grants"]
+        ]
+        user = User(
+            username=spec["username"],
+            first_name=spec["first_name"],
+            last_name=spec["last_name"],
+            email=spec.get("email"),
+            grants=grants,
+        )
+        user.set_password(password)
+        user.save()
+        added += 1
+    return added
+
+
+def _fases(specs: list[dict[str, Any]], field: str) -> list[int]:
+    return [g[field] for s in specs for g in s["grants"] if g.get(field)]
+
+
+def load_demo(password: str) -> dict[str, int]:
+    """The demo set of CONTRACT.md: three poles, the article templates, one account per role."""
+    data = read("demo.json")
+    counts = load_reference(data)
+    counts["article_templates"] = load_templates()
+    counts["users"] = load_users(data["users"], password)
+    AppSetting.put("demo_data", True)
+    return counts
