@@ -33,7 +33,10 @@ def connect(uri: str, data_dir: str) -> str:
     mongoengine.disconnect_all()
     if uri.startswith("mongomock://"):
         mongoengine.connect(
-            DB_NAME, host="mongodb://localhost", mongo_client_class=mongomock.MongoClient
+            DB_NAME,
+            host="mongodb://localhost",
+            mongo_client_class=mongomock.MongoClient,
+            uuidRepresentation="standard",
         )
         return "mongomock (mémoire)"
     if uri:
@@ -43,7 +46,10 @@ def connect(uri: str, data_dir: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "epoles.sqlite"
     mongoengine.connect(
-        DB_NAME, host="mongodb://localhost", mongo_client_class=_litemongo_client_class(path)
+        DB_NAME,
+        host="mongodb://localhost",
+        mongo_client_class=_litemongo_client_class(path),
+        uuidRepresentation="standard",
     )
     return f"litemongo ({path})"
 
