@@ -73,3 +73,17 @@ def test_login_redirects_only_to_local_next(demo, client):
     )
     assert response.status_code == 302
     assert "evil.example" not in response.location
+
+
+def test_principal_identity_is_built_from_grants(demo, client):
+    from flask import g
+    from flask_principal import RoleNeed
+
+    login(client, "coord1")
+    with client:
+        client.get("/")
+        provides = g.identity.provides
+        assert RoleNeed("coordinator") in provides
+        assert RoleNeed("administration") not in provides
+        poles = {value for kind, value in provides if kind == "coordinator:pole"}
+        assert len(poles) == 2

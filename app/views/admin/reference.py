@@ -101,6 +101,7 @@ class SchoolView(SecureModelView):
     column_searchable_list = ["name", "city"]
     numeric_search_fields = ("fase",)
     column_default_sort = "name"
+    column_sortable_list = ["fase", "name", "city", "zone", "education"]
     prefetch_refs = {"po": OrganisingAuthority}
     column_formatters = {
         "zone": _zone,
