@@ -109,3 +109,10 @@ def test_admin_create_school_french_validation(demo, client):
         "Le numéro FASE 2101 est déjà celui d'une autre école." in html
     )
     assert School.objects.count() == before
+
+
+def test_flask_admin_file_api_is_closed(demo, client):
+    login(client, "admin")
+    for view in ("schools_admin", "users_admin", "conventions_admin"):
+        response = client.get(f"/admin/{view}/api/file/?id=1&coll=files&db=default")
+        assert response.status_code == 404

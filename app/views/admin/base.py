@@ -134,6 +134,13 @@ class SecureModelView(ModelView):
     def get_export_value(self, model: Any, name: Any) -> Any:
         return escape_csv(super().get_export_value(model, name))
 
+    @expose("/api/file/")
+    def api_file_view(self) -> Any:
+        # Flask-Admin serves GridFS files from any collection and database named in the query
+        # string, inline, with the uploader's content type. e-Pôles serves its files from its
+        # own routes, after an authorization check: this door stays shut.
+        abort(404)
+
     def ajax_update(self) -> Any:
         # Flask-Admin answers a refused inline edit with a 500; say 400 and why, in French.
         result = super().ajax_update()
