@@ -105,6 +105,8 @@ class Article(EmbeddedDocument):
     data = DictField()  # structured content: points split, retrocession table
     required = BooleanField(default=False)
     complete = BooleanField(default=False)
+    covers = StringField(default="")  # ressort: "partnership" / "cooperation" (from the template)
+    form = StringField(default="")  # structured content: "points_split", "retrocession"
     updated_at = DateTimeField()
     updated_by = StringField()
 

@@ -1,0 +1,187 @@
+"""Salary points: the split between seat and partners, and the retrocession table.
+
+Partnership article 8 / ressort article 5 say how the pole's salary points are shared: all to
+the seat school, or a split key agreed unanimously (shares adding up to 100 %). Specific
+partnership article 8 is a retrocession table: rows are functions, columns workloads, cells
+head counts; the points are computed from this table, never typed.
+
+``FUNCTIONS`` gives the points of one full-time (5/5) job per function. The values are
+plausible defaults: maintaining them is the Administration's business (they follow the
+salary scales); change them here, the computation follows.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.rules.errors import RuleViolation
+
+# Points of a full-time (5/5) job, per function.
+FUNCTIONS: dict[str, float] = {
+    "Logopède": 125.0,
+    "Kinésithérapeute": 125.0,
+    "Ergothérapeute": 125.0,
+    "Psychologue": 140.0,
+    "Assistant social": 125.0,
+    "Infirmier": 115.0,
+    "Puériculteur": 90.0,
+    "Instituteur/Institutrice": 100.0,
+    "Accompagnateur": 85.0,
+}
+
+# Workload columns of the retrocession table and their fraction of a full-time job.
+WORKLOADS: dict[str, Decimal] = {
+    "1/5": Decimal("0.2"),
+    "2/5": Decimal("0.4"),
+    "2,5/5": Decimal("0.5"),
+    "3/5": Decimal("0.6"),
+    "4/5": Decimal("0.8"),
+    "5/5": Decimal("1"),
+}
+
+MAX_COUNT = 999
+SPLIT_MODES = ("seat", "split")
+
+
+def row_points(function: str, counts: dict[str, int]) -> float:
+    """Points of one row: full-time points × Σ (workload fraction × head count)."""
+    full = Decimal(str(FUNCTIONS[function]))
+    total = sum((WORKLOADS[w] * int(n) for w, n in counts.items()), Decimal(0))
+    return float((full * total).quantize(Decimal("0.01")))
+
+
+def retrocession_total(rows: list[dict[str, Any]]) -> float:
+    """Total points retroceded by a (normalised) retrocession table."""
+    total = sum(
+        (Decimal(str(row_points(r["function"], r.get("counts") or {}))) for r in rows),
+        Decimal(0),
+    )
+    return float(total.quantize(Decimal("0.01")))
+
+
+def normalise_retrocession(data: Any) -> dict[str, Any]:
+    """Check a retrocession table and return it normalised, with the computed points.
+
+    Raises RuleViolation with a French message on bad input. Points sent by the client are
+    ignored: they are recomputed here.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+        raise RuleViolation("Le tableau de rétrocession est mal formé.")
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data["rows"], start=1):
+        if not isinstance(raw, dict):
+            raise RuleViolation(f"La ligne {index} du tableau de rétrocession est mal formée.")
+        function = str(raw.get("function") or "").strip()
+        if function not in FUNCTIONS:
+            raise RuleViolation(
+                f"Ligne {index} : la fonction « {function or '—'} » n'existe pas. "
+                f"Fonctions possibles : {', '.join(FUNCTIONS)}."
+            )
+        if function in seen:
+            raise RuleViolation(f"La fonction « {function} » figure deux fois dans le tableau.")
+        seen.add(function)
+        counts_in = raw.get("counts") or {}
+        if not isinstance(counts_in, dict):
+            raise RuleViolation(f"Ligne {index} : les nombres de personnes sont mal formés.")
+        counts: dict[str, int] = {}
+        for workload in WORKLOADS:
+            value = counts_in.get(workload, 0)
+            if value in ("", None):
+                value = 0
+            count = _whole_number(value)
+            if count is None or not 0 <= count <= MAX_COUNT:
+                raise RuleViolation(
+                    f"Ligne {index} ({function}), colonne {workload} : indiquez un nombre "
+                    f"entier de personnes entre 0 et {MAX_COUNT}."
+                )
+            counts[workload] = count
+        unknown = set(counts_in) - set(WORKLOADS)
+        if unknown:
+            raise RuleViolation(
+                f"Ligne {index} : charge horaire inconnue ({', '.join(sorted(map(str, unknown)))})."
+            )
+        if not any(counts.values()):
+            continue  # an empty row says nothing: drop it
+        rows.append(
+            {"function": function, "counts": counts, "points": row_points(function, counts)}
+        )
+    return {"rows": rows, "total": retrocession_total(rows)}
+
+
+def normalise_split(data: Any, expected_fases: list[int]) -> dict[str, Any]:
+    """Check a points split (seat only, or shares of the seat and each partner adding to 100).
+
+    ``expected_fases``: the FASE numbers of the seat school then of each partner school.
+    """
+    if not isinstance(data, dict) or data.get("mode") not in SPLIT_MODES:
+        raise RuleViolation(
+            "Choisissez la répartition des points : tous à l'école siège, ou une clé de "
+            "répartition entre l'école siège et les écoles partenaires."
+        )
+    if data["mode"] == "seat":
+        return {"mode": "seat", "shares": []}
+    raw_shares = data.get("shares")
+    if not isinstance(raw_shares, list):
+        raise RuleViolation("La clé de répartition est mal formée.")
+    shares: dict[int, Decimal] = {}
+    for raw in raw_shares:
+        if not isinstance(raw, dict):
+            raise RuleViolation("La clé de répartition est mal formée.")
+        fase = _whole_number(raw.get("school_fase"))
+        if fase not in expected_fases:
+            raise RuleViolation(
+                f"L'école FASE {raw.get('school_fase')} n'est pas partie à cette convention."
+            )
+        if fase in shares:
+            raise RuleViolation(f"L'école FASE {fase} figure deux fois dans la répartition.")
+        percent = _decimal(raw.get("percent"))
+        if percent is None or percent < 0 or percent > 100:
+            raise RuleViolation(
+                f"La part de l'école FASE {fase} doit être un pourcentage entre 0 et 100 "
+                "(deux décimales au plus)."
+            )
+        shares[fase] = percent
+    missing = [f for f in expected_fases if f not in shares]
+    if missing:
+        raise RuleViolation(
+            "La clé de répartition doit donner une part à l'école siège et à chaque école "
+            f"partenaire (manque : FASE {', '.join(str(f) for f in missing)})."
+        )
+    total = sum(shares.values(), Decimal(0))
+    if total != 100:
+        raise RuleViolation(
+            f"Les parts de la répartition doivent totaliser exactement 100 % "
+            f"(total actuel : {_format_percent(total)} %)."
+        )
+    return {
+        "mode": "split",
+        "shares": [{"school_fase": f, "percent": float(shares[f])} for f in expected_fases],
+    }
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite():
+        return None
+    return number.quantize(Decimal("0.01")) if number == number.quantize(Decimal("0.01")) else None
+
+
+def _format_percent(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
