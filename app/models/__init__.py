@@ -1,5 +1,6 @@
 """The documents of e-Pôles (MongoEngine)."""
 
+from app.models.access_request import AccessRequest, PasswordToken
 from app.models.article_template import ArticleTemplate
 from app.models.audit import AuditEvent
 from app.models.convention import (
@@ -11,6 +12,7 @@ from app.models.convention import (
     Signature,
 )
 from app.models.organisation import OrganisingAuthority
+from app.models.outbox import OutboxMessage
 from app.models.pole import Coordinator, Pole
 from app.models.school import School
 from app.models.setting import AppSetting
@@ -18,6 +20,7 @@ from app.models.stored_file import StoredFile
 from app.models.user import Grant, User
 
 __all__ = [
+    "AccessRequest",
     "Acknowledgment",
     "AppSetting",
     "Article",
@@ -29,6 +32,8 @@ __all__ = [
     "Derogation",
     "Grant",
     "OrganisingAuthority",
+    "OutboxMessage",
+    "PasswordToken",
     "Pole",
     "School",
     "Signature",
