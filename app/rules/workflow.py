@@ -420,7 +420,7 @@ def _add_school(pole: Pole, school: School, role: SchoolRole, actor: Any) -> Con
         )
     conv = existing or _ensure_convention(pole, target, seat, actor)
 
-    entries = [_entry(school, role, actor), *movers]
+    entries = [*movers, _entry(school, role, actor)]
     ids = [as_id(e.school) for e in entries]
     pushed = _write(
         conv.pk,

@@ -30,3 +30,82 @@ def pole1(demo) -> Pole:
 @pytest.fixture
 def pole2(demo) -> Pole:
     return Pole.objects.get(number=2)
+
+
+# --- building conventions as the demo users would --------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def fill_required(conv, actor):
+    """Complete every required article with a plausible text (or table)."""
+    from app.rules import workflow
+
+    for article in workflow.missing_articles(conv):
+        if article.form == "points_split":
+            workflow.save_article(conv, article.key, "", actor, data={"mode": "seat"})
+        elif article.form == "retrocession":
+            rows = [{"function": "Logopède", "counts": {"2,5/5": 1}}]
+            workflow.save_article(conv, article.key, "", actor, data={"rows": rows})
+        else:
+            workflow.save_article(conv, article.key, f"Texte de l'article {article.key}.", actor)
+    return conv
+
+
+@pytest.fixture
+def route_pole1(demo, pole1, school, user):
+    """Route pole 1's structure (as coord1) and return its conventions by slot."""
+
+    def _route():
+        from app.models import Convention
+        from app.rules import workflow
+
+        coord = user("coord1")
+        for fase in (2102, 2103):
+            workflow.add_school(pole1, school(fase), "partner", coord)
+        for fase in (2111, 2112, 2113, 2114, 2115):
+            workflow.add_school(pole1, school(fase), "cooperating", coord)
+        workflow.add_school(pole1, school(2201), "specific_partner", coord)
+        return {c.slot: c for c in Convention.objects(pole=pole1.pk)}
+
+    return _route
+
+
+@pytest.fixture
+def partnership(route_pole1, user):
+    """Pole 1's partnership convention, list validated and articles complete."""
+    from app.rules import workflow
+
+    conv = route_pole1()["partnership"]
+    coord = user("coord1")
+    workflow.validate_school_list(conv, coord)
+    fill_required(conv, coord)
+    return conv
+
+
+def drive(conv, status, user):
+    """Take a convention (list validated, articles complete) to ``status``."""
+    from app.rules import workflow
+    from app.rules.parties import signatory_po_ids
+    from app.rules.states import Status, status_index
+
+    order = status_index
+    if order(status) >= order(Status.VALIDATED) and order(conv.status) < order(Status.VALIDATED):
+        workflow.validate(conv, user("coord1"))
+    if order(status) >= order(Status.SIGNED) and conv.status == Status.VALIDATED:
+        for signer in _signers(conv, signatory_po_ids(conv)):
+            workflow.sign(conv, user(signer))
+    if order(status) >= order(Status.APPROVED) and conv.status == Status.SIGNED:
+        workflow.approve(conv, user("admin"))
+    if order(status) >= order(Status.ACKNOWLEDGED) and conv.status == Status.APPROVED:
+        for director in ("dir-siege1", "dir-part1"):
+            workflow.acknowledge(conv, user(director))
+    return conv
+
+
+def _signers(conv, po_ids):
+    from app.models import OrganisingAuthority
+
+    by_fase = {1001: "po-siege1", 1002: "po-part1", 1003: "po-coop1", 1005: "po-spec1"}
+    fases = [OrganisingAuthority.objects.get(id=p).fase for p in po_ids]
+    return [by_fase[f] for f in fases]
