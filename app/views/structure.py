@@ -1,0 +1,218 @@
+"""« Structure du pôle »: the seat school, the pole's documents, and the school pickers."""
+
+from typing import Any
+
+from bson import ObjectId
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from mongoengine import Q
+
+from app.auth import actor
+from app.models import Convention, OrganisingAuthority, Pole, School
+from app.rules import permissions, workflow
+from app.rules.errors import RuleViolation
+from app.rules.permissions import Action
+from app.rules.reference import ORDINARY, SPECIALIZED, SPECIFIC_PARTNER_TYPES
+from app.rules.refs import ref_id
+from app.rules.states import KIND_LABELS, SCHOOL_ROLE_LABELS, Kind, SchoolRole
+from app.views.context import current_pole_for, pole_or_404, visible_poles
+
+bp = Blueprint("structure", __name__)
+
+NAV = [
+    (
+        "structure.index",
+        "Structure du pôle",
+        lambda user: permissions.can(user, Action.VIEW_POLE),
+    )
+]
+
+PER_PAGE = 25
+# Order of the documents on the pole page (user guide §7).
+KIND_ORDER = [Kind.PARTNERSHIP, Kind.RESSORT, Kind.COOPERATION, Kind.SPECIFIC_PARTNERSHIP]
+KIND_HEADINGS = {
+    Kind.PARTNERSHIP: "Convention de partenariat",
+    Kind.RESSORT: "Ressort",
+    Kind.COOPERATION: "Conventions de coopération",
+    Kind.SPECIFIC_PARTNERSHIP: "Conventions de partenariat spécifique",
+}
+ADD_LABELS = {
+    SchoolRole.PARTNER: "Ajouter une école partenaire",
+    SchoolRole.COOPERATING: "Ajouter une école coopérante",
+    SchoolRole.SPECIFIC_PARTNER: "Ajouter une école partenaire spécifique",
+}
+PICKER_HELP = {
+    SchoolRole.PARTNER: (
+        "Les écoles partenaires sont des écoles d'enseignement spécialisé. Si elles relèvent "
+        "du même pouvoir organisateur que l'école siège, elles vont dans le ressort ; sinon, "
+        "une convention de partenariat est conclue (et toutes les écoles partenaires y "
+        "passent)."
+    ),
+    SchoolRole.COOPERATING: (
+        "Les écoles coopérantes sont des écoles d'enseignement ordinaire. Une convention de "
+        "coopération est établie par pouvoir organisateur ; les écoles du pouvoir organisateur "
+        "de l'école siège vont dans le ressort."
+    ),
+    SchoolRole.SPECIFIC_PARTNER: (
+        "Une école partenaire spécifique est une école d'enseignement spécialisé de type 4, 5, "
+        "6 ou 7 qui prend en charge des élèves aux besoins spécifiques sensori-moteurs pour "
+        "lesquels le pôle ne dispose pas des compétences. Une convention par école."
+    ),
+}
+
+
+@bp.route("/structure")
+@login_required
+def index():
+    """The menu entry: the pole being worked on, else the pole selection."""
+    if not permissions.can(current_user, Action.VIEW_POLE):
+        abort(404)
+    pole = current_pole_for(current_user)
+    if pole is not None:
+        return redirect(url_for("structure.pole", number=pole.number))
+    if "poles.select" in current_app.view_functions:
+        return redirect(url_for("poles.select", next=url_for("structure.index")))
+    poles = visible_poles(current_user).only("number", "name").order_by("number")
+    return render_template("structure/choose.html", poles=list(poles))
+
+
+@bp.route("/poles/<int:number>/structure")
+@login_required
+def pole(number: int):
+    pole = pole_or_404(number, current_user)
+    seat = School.objects(id=ref_id(pole, "seat_school")).first()
+    seat_po = OrganisingAuthority.objects(id=ref_id(seat, "po")).first() if seat else None
+    documents = _visible_documents(pole)
+    return render_template(
+        "structure/pole.html",
+        pole=pole,
+        seat=seat,
+        seat_po=seat_po,
+        sections=[(kind, KIND_HEADINGS[kind], documents.get(kind, [])) for kind in KIND_ORDER],
+        add_labels=ADD_LABELS,
+        may_edit_list=permissions.can(current_user, Action.EDIT_SCHOOL_LIST, pole),
+    )
+
+
+def _visible_documents(pole: Pole) -> dict[str, list[Convention]]:
+    """The pole's documents by kind, keeping only those the user may view."""
+    out: dict[str, list[Convention]] = {}
+    for kind, convs in workflow.pole_documents(pole).items():
+        shown = [c for c in convs if permissions.can(current_user, Action.VIEW_CONVENTION, c)]
+        if shown:
+            out[str(kind)] = shown
+    return out
+
+
+# -- the school pickers ---------------------------------------------------------------------
+
+
+def _role_or_404(role: str) -> SchoolRole:
+    try:
+        return SchoolRole(role)
+    except ValueError:
+        abort(404)
+
+
+def _candidates(pole: Pole, role: SchoolRole, q: str) -> Any:
+    """The schools that could take ``role`` in ``pole`` and are not in it yet."""
+    if role == SchoolRole.COOPERATING:
+        query = Q(education=ORDINARY)
+    elif role == SchoolRole.SPECIFIC_PARTNER:
+        query = Q(education=SPECIALIZED, types__in=sorted(SPECIFIC_PARTNER_TYPES))
+    else:
+        query = Q(education=SPECIALIZED)
+    taken = {ref_id(pole, "seat_school")}
+    for conv in Convention.objects(pole=pole.pk).only("schools.school"):
+        taken.update(ref_id(e, "school") for e in conv.schools)
+    query &= Q(id__nin=[t for t in taken if t is not None])
+    q = q.strip()
+    if q:
+        # icontains escapes the text: no regex from the request.
+        text = Q(name__icontains=q) | Q(city__icontains=q)
+        if q.isdigit() and len(q) <= 9:
+            text |= Q(fase=int(q))
+        query &= text
+    return School.objects(query).order_by("name")
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+@bp.route("/poles/<int:number>/ajouter/<role>", methods=["GET", "POST"])
+@login_required
+def add_school(number: int, role: str):
+    pole = pole_or_404(number, current_user)
+    school_role = _role_or_404(role)
+    if not permissions.can(current_user, Action.EDIT_SCHOOL_LIST, pole):
+        abort(404)
+    if request.method == "POST":
+        return _add_school_post(pole, school_role)
+    q = request.args.get("q", "")[:100]
+    page = _page_number()
+    schools = _candidates(pole, school_role, q)
+    total = schools.count()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(page, pages)
+    rows = list(
+        schools.only("name", "fase", "city", "postal_code", "zone", "types", "po")
+        .skip((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    back_conv = request.args.get("convention", "")
+    back_url = (
+        url_for("conventions.show", convention_id=back_conv, etape=1)
+        if ObjectId.is_valid(back_conv) and len(back_conv) == 24
+        else None
+    )
+    po_ids = {ref_id(s, "po") for s in rows}
+    pos = {po.pk: po for po in OrganisingAuthority.objects(id__in=list(po_ids)).only("name")}
+    return render_template(
+        "structure/add_school.html",
+        pole=pole,
+        role=school_role,
+        role_label=SCHOOL_ROLE_LABELS[school_role],
+        title=ADD_LABELS[school_role],
+        help_text=PICKER_HELP[school_role],
+        rows=[(s, pos.get(ref_id(s, "po"))) for s in rows],
+        q=q,
+        page=page,
+        pages=pages,
+        total=total,
+        seat_zone=pole.zone,
+        back_url=back_url,
+        back_conv=back_conv if back_url else None,
+    )
+
+
+def _add_school_post(pole: Pole, role: SchoolRole):
+    back = url_for("structure.add_school", number=pole.number, role=role.value)
+    raw = request.form.get("school_id", "")
+    school = School.objects(id=ObjectId(raw)).first() if ObjectId.is_valid(raw) else None
+    if school is None:
+        flash("Choisissez une école dans la liste.", "danger")
+        return redirect(back)
+    try:
+        conv = workflow.add_school(pole, school, role.value, actor())
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return redirect(back)
+    flash(
+        f"L'école « {school.name} » (FASE {school.fase}) a été ajoutée comme "
+        f"{SCHOOL_ROLE_LABELS[role]} ({KIND_LABELS.get(conv.kind, conv.kind).lower()}).",
+        "success",
+    )
+    for notice in getattr(conv, "notices", None) or []:
+        flash(notice, "info")
+    return redirect(url_for("conventions.show", convention_id=str(conv.pk), etape=1))
