@@ -22,7 +22,8 @@ from app.rules import permissions, workflow
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.reference import ORDINARY, SPECIALIZED, SPECIFIC_PARTNER_TYPES
-from app.rules.refs import ref_id
+from app.rules.refs import as_id, ref_id
+from app.rules.routing import POLE_LIST
 from app.rules.states import KIND_LABELS, SCHOOL_ROLE_LABELS, Kind, SchoolRole
 from app.views.context import current_pole_for, pole_or_404, visible_poles
 
@@ -123,6 +124,33 @@ def _role_or_404(role: str) -> SchoolRole:
         abort(404)
 
 
+def _taken(pole: Pole, role: SchoolRole) -> set[Any]:
+    """Schools the rules would refuse for ``role`` in ``pole``: already in the pole, or
+    bound elsewhere (a school cooperates with one pole; partnership is exclusive)."""
+    taken = {ref_id(pole, "seat_school")}
+    for conv in Convention.objects(pole=pole.pk).only("schools.school"):
+        taken.update(ref_id(e, "school") for e in conv.schools)
+    for other_role, field in POLE_LIST.items():
+        if other_role != role:
+            taken.update(as_id(s) for s in pole._data.get(field) or [])
+    if role in (SchoolRole.COOPERATING, SchoolRole.PARTNER):
+        field = POLE_LIST[role]
+        for other in Pole.objects(id__ne=pole.pk).only(field, "seat_school"):
+            taken.update(as_id(s) for s in other._data.get(field) or [])
+            if role == SchoolRole.PARTNER:
+                taken.add(ref_id(other, "seat_school"))
+    if role == SchoolRole.COOPERATING:
+        elsewhere = Convention.objects(
+            pole__ne=pole.pk, schools__role=SchoolRole.COOPERATING.value
+        ).only("schools.school", "schools.role")
+        for conv in elsewhere:
+            taken.update(
+                ref_id(e, "school") for e in conv.schools if e.role == SchoolRole.COOPERATING
+            )
+    taken.discard(None)
+    return taken
+
+
 def _candidates(pole: Pole, role: SchoolRole, q: str) -> Any:
     """The schools that could take ``role`` in ``pole`` and are not in it yet."""
     if role == SchoolRole.COOPERATING:
@@ -131,10 +159,7 @@ def _candidates(pole: Pole, role: SchoolRole, q: str) -> Any:
         query = Q(education=SPECIALIZED, types__in=sorted(SPECIFIC_PARTNER_TYPES))
     else:
         query = Q(education=SPECIALIZED)
-    taken = {ref_id(pole, "seat_school")}
-    for conv in Convention.objects(pole=pole.pk).only("schools.school"):
-        taken.update(ref_id(e, "school") for e in conv.schools)
-    query &= Q(id__nin=[t for t in taken if t is not None])
+    query &= Q(id__nin=list(_taken(pole, role)))
     q = q.strip()
     if q:
         # icontains escapes the text: no regex from the request.
