@@ -72,12 +72,13 @@ def route_pole1(demo, pole1, school, user):
 
 
 @pytest.fixture
-def partnership(route_pole1, user):
-    """Pole 1's partnership convention, list validated and articles complete."""
+def partnership(pole1, school, user):
+    """Pole 1's partnership convention (2102, 2103), list validated, articles complete."""
     from app.rules import workflow
 
-    conv = route_pole1()["partnership"]
     coord = user("coord1")
+    workflow.add_school(pole1, school(2102), "partner", coord)
+    conv = workflow.add_school(pole1, school(2103), "partner", coord)
     workflow.validate_school_list(conv, coord)
     fill_required(conv, coord)
     return conv
@@ -98,7 +99,7 @@ def drive(conv, status, user):
     if order(status) >= order(Status.APPROVED) and conv.status == Status.SIGNED:
         workflow.approve(conv, user("admin"))
     if order(status) >= order(Status.ACKNOWLEDGED) and conv.status == Status.APPROVED:
-        for director in ("dir-siege1", "dir-part1"):
+        for director in ("dir-siege1", "dir-part1", director_of(2102)):
             workflow.acknowledge(conv, user(director))
     return conv
 
@@ -109,3 +110,20 @@ def _signers(conv, po_ids):
     by_fase = {1001: "po-siege1", 1002: "po-part1", 1003: "po-coop1", 1005: "po-spec1"}
     fases = [OrganisingAuthority.objects.get(id=p).fase for p in po_ids]
     return [by_fase[f] for f in fases]
+
+
+def director_of(fase: int) -> str:
+    """A director account for a school without one in the demo data (created once)."""
+    from app.models import Grant, Pole, School, User
+
+    username = f"dir-{fase}"
+    if not User.objects(username=username).count():
+        school = School.objects.get(fase=fase)
+        pole = Pole.objects.get(number=1)
+        User(
+            username=username,
+            first_name="Marc",
+            last_name="Lemaire",
+            grants=[Grant(role="partner_director", pole=pole, school=school)],
+        ).save()
+    return username
