@@ -34,6 +34,15 @@ def make_app(tmp_path, **overrides) -> Flask:
 @pytest.fixture
 def app(tmp_path) -> Iterator[Flask]:
     application = make_app(tmp_path)
+
+    # The context pushed below makes ``g`` outlive each request; a real server starts every
+    # request with an empty ``g`` (Flask-Login caches the user there, Flask-WTF the token).
+    @application.url_value_preprocessor
+    def _fresh_g(endpoint, values) -> None:
+        from flask import g
+
+        g.__dict__.clear()
+
     with application.app_context():
         yield application
 
