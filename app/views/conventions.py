@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from app.auth import actor
-from app.models import Convention, OrganisingAuthority, Pole, School
+from app.models import ArticleTemplate, Convention, OrganisingAuthority, Pole, School
 from app.rules import audit, derogations, parties, permissions, points, workflow
 from app.rules.errors import NotFound, RuleViolation
 from app.rules.permissions import Action
@@ -571,8 +571,15 @@ def _share_sum(rows: list[dict[str, Any]] | None) -> str:
     return f"{total:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
+def _article_hint(conv: Convention, art: Any) -> str:
+    """The template's indication of what to write in an article to complete."""
+    tpl = ArticleTemplate.objects(kind=conv.kind, key=art.key).only("text").first()
+    return (tpl.text or "") if tpl else ""
+
+
 def _render_article(conv: Convention, art: Any, body: str, data: dict[str, Any], **extra: Any):
     extra["share_sum"] = _share_sum(extra.get("shares"))
+    extra["hint"] = _article_hint(conv, art)
     return render_template(
         "conventions/article.html",
         conv=conv,

@@ -1,0 +1,155 @@
+"""A cooperation convention from the list to the acknowledgment, through the browser only.
+
+coord1 validates the list and completes the articles of pole 1's cooperation convention with
+PO 1003 (Herstal), then validates it; po-siege1 and po-coop1 sign, admin approves, dir-coop1
+acknowledges. Screenshots of every step page are saved under the test's tmp dir, at
+1280×800 and at 1024×700.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from app.models import Convention, Pole, School, User
+from app.rules import workflow
+from app.rules.states import Status
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+VIEWPORTS = [(1280, 800), (1024, 700)]
+
+
+def _coop_convention(app) -> str:
+    """Pole 1's cooperation convention with PO 1003, built if the demo seed has not."""
+    with app.app_context():
+        pole = Pole.objects(number=1).get()
+        coord = User.objects(username="coord1").get()
+        for fase in (2113, 2114):
+            school = School.objects(fase=fase).get()
+            if not Convention.objects(pole=pole.pk, schools__school=school.pk).first():
+                workflow.add_school(pole, school, "cooperating", coord)
+        conv = Convention.objects(
+            pole=pole.pk, schools__school=School.objects(fase=2113).get().pk
+        ).get()
+        assert conv.status in (Status.DRAFT, Status.LIST_VALIDATED), conv.status
+        return str(conv.pk)
+
+
+def _status(app, conv_id: str) -> str:
+    with app.app_context():
+        return Convention.objects(id=conv_id).get().status
+
+
+def _shoot(page, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def _as(browser, server, username: str, size=(1280, 800)):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="fr-BE")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, server, username)
+    return context, page
+
+
+def test_cooperation_convention_journey(live_server, browser, tmp_path):
+    app, server = live_server.app, live_server
+    conv_id = _coop_convention(app)
+    conv_url = f"{server.url}/conventions/{conv_id}"
+    shots = tmp_path
+
+    # 1. The coordinator: structure page, list, articles, VALIDER.
+    context, page = _as(browser, server, "coord1")
+    page.goto(server.url + "/poles/1/structure")
+    assert page.get_by_test_id("seat-box").is_visible()
+    _shoot(page, shots, "01-structure-1280")
+    page.get_by_role("link", name="Convention de coopération – Commune de Herstal").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(conv_url + "?etape=1")
+    assert page.get_by_test_id("school-list").is_visible()
+    _shoot(page, shots, "02-step1-1280")
+    if _status(app, conv_id) == Status.DRAFT:
+        page.get_by_test_id("validate-list").click()
+        page.wait_for_load_state("networkidle")
+        assert "La liste des écoles est validée" in page.content()
+    page.goto(conv_url + "?etape=2")
+    assert page.locator("button:has-text('VALIDER')").is_disabled()
+    _shoot(page, shots, "03-step2-before-1280")
+    for _round in range(20):
+        missing = page.locator("details.article-missing")
+        if missing.count() == 0:
+            break
+        first = missing.first
+        key = first.get_attribute("data-key")
+        first.get_by_test_id("edit-article").click()
+        page.wait_for_load_state("networkidle")
+        if _round == 0:
+            _shoot(page, shots, "04-article-form-1280")
+        page.fill(
+            "textarea[name=body]",
+            f"Modalités convenues pour l'article {key} : réunion trimestrielle.",
+        )
+        page.get_by_test_id("save-article").click()
+        page.wait_for_load_state("networkidle")
+        assert "a été enregistré" in page.content()
+        assert page.locator(f"#article-{key}.article-complete").count() == 1
+    assert page.locator("details.article-missing").count() == 0
+    _shoot(page, shots, "05-step2-complete-1280")
+    page.get_by_test_id("validate").click()
+    page.wait_for_load_state("networkidle")
+    assert "verrouillée" in page.content()
+    assert _status(app, conv_id) == Status.VALIDATED
+    _shoot(page, shots, "06-step3-validated-1280")
+    context.close()
+
+    # 2. Both PO delegates sign, ticking the box first.
+    for username in ("po-siege1", "po-coop1"):
+        context, page = _as(browser, server, username)
+        page.goto(conv_url)
+        form = page.get_by_test_id("sign-form")
+        assert form.is_visible()
+        form.locator("input[name=confirm]").check()
+        form.get_by_role("button", name="Signer").click()
+        page.wait_for_load_state("networkidle")
+        assert "Votre signature a été enregistrée." in page.content()
+        _shoot(page, shots, f"07-signed-{username}-1280")
+        context.close()
+    assert _status(app, conv_id) == Status.SIGNED
+
+    # 3. The Administration approves.
+    context, page = _as(browser, server, "admin")
+    page.goto(conv_url)
+    page.get_by_test_id("approve-form").get_by_role("button", name="Approuver").click()
+    page.wait_for_load_state("networkidle")
+    assert _status(app, conv_id) == Status.APPROVED
+    _shoot(page, shots, "08-approved-1280")
+    context.close()
+
+    # 4. The cooperating school's director acknowledges.
+    context, page = _as(browser, server, "dir-coop1")
+    page.goto(conv_url)
+    form = page.get_by_test_id("ack-form")
+    form.locator("input[name=confirm]").check()
+    form.get_by_role("button", name="Prendre connaissance").click()
+    page.wait_for_load_state("networkidle")
+    assert "Votre prise de connaissance a été enregistrée." in page.content()
+    directors = page.get_by_test_id("directors").inner_text()
+    assert "Pierre Collard" in directors or "dir-coop1" in directors
+    _shoot(page, shots, "09-acknowledged-1280")
+    context.close()
+    with app.app_context():
+        conv = Convention.objects(id=conv_id).get()
+        assert [a.school.fase for a in conv.acknowledgments] == [2113]
+
+    # 5. Every step page at both sizes, as the coordinator sees it.
+    for width, height in VIEWPORTS:
+        context, page = _as(browser, server, "coord1", (width, height))
+        for step in (1, 2, 3):
+            page.goto(f"{conv_url}?etape={step}")
+            _shoot(page, shots, f"10-step{step}-{width}")
+        page.goto(server.url + "/poles/1/structure")
+        _shoot(page, shots, f"10-structure-{width}")
+        page.goto(server.url + "/poles/1/ajouter/cooperating")
+        _shoot(page, shots, f"10-picker-{width}")
+        context.close()
+    print("screenshots:", shots)
