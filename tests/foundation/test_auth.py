@@ -1,5 +1,7 @@
 """Login, logout, bad passwords, CSRF, deactivated users."""
 
+from html import unescape
+
 from app.models import AuditEvent, User
 from tests.conftest import DEMO_PASSWORD, csrf_token, login
 
@@ -28,10 +30,10 @@ def test_login_and_logout(demo, client):
 
 def test_bad_password_gives_generic_message(demo, client):
     response = login(client, "coord1", "wrong")
-    html = response.get_data(as_text=True)
+    html = unescape(response.get_data(as_text=True))
     assert response.status_code == 200
     assert "Nom d'utilisateur ou mot de passe incorrect." in html
-    unknown = login(client, "nobody", "wrong").get_data(as_text=True)
+    unknown = unescape(login(client, "nobody", "wrong").get_data(as_text=True))
     assert "Nom d'utilisateur ou mot de passe incorrect." in unknown
     assert client.get("/").status_code == 302
     assert AuditEvent.objects(action="login_failed", outcome="refused").count() == 2

@@ -131,6 +131,15 @@ class SecureModelView(ModelView):
             return query.filter(criteria)
         return super()._search(query, term)
 
+    def search_placeholder(self) -> str | None:
+        names = [*self.numeric_search_fields, *(self.column_searchable_list or [])]
+        if not names:
+            return None
+        labels = [str(self.column_labels.get(n, n)) if self.column_labels else n for n in names]
+        return "Rechercher : " + ", ".join(
+            label.lower() if label != "FASE" else label for label in labels
+        )
+
     def get_export_value(self, model: Any, name: Any) -> Any:
         return escape_csv(super().get_export_value(model, name))
 
@@ -141,6 +150,7 @@ class SecureModelView(ModelView):
         # own routes, after an authorization check: this door stays shut.
         abort(404)
 
+    @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self) -> Any:
         # Flask-Admin answers a refused inline edit with a 500; say 400 and why, in French.
         result = super().ajax_update()
