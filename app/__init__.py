@@ -37,4 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_views(app)
     init_admin(app)
     cli.register(app)
+    from app.pdf import init_pdf
+
+    init_pdf(app)
     return app

@@ -15,6 +15,7 @@ BLUEPRINT_MODULES = [
     "app.views.auth",
     "app.views.main",
     "app.views.structure", "app.views.conventions",
+    "app.views.pdf",
 ]
 
 NavEntry = tuple[str, str, Callable[[Any], bool]]
