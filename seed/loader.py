@@ -138,5 +138,8 @@ def load_demo(password: str) -> dict[str, int]:
     counts = load_reference(data)
     counts["article_templates"] = load_templates()
     counts["users"] = load_users(data["users"], password)
+    from seed.stages import build_demo_stages  # the workflow needs the users above
+
+    counts["conventions"] = build_demo_stages()
     AppSetting.put("demo_data", True)
     return counts

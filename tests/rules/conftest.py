@@ -8,6 +8,29 @@ from app.models import OrganisingAuthority, Pole, School, User
 
 
 @pytest.fixture
+def demo(app):
+    """The demo reference data and accounts, without the demo conventions (the rules tests
+    build their own); ``staged`` loads the full demo set."""
+    from seed.loader import load_reference, load_templates, load_users, read
+    from tests.conftest import DEMO_PASSWORD
+
+    data = read("demo.json")
+    load_reference(data)
+    load_templates()
+    load_users(data["users"], DEMO_PASSWORD)
+    return app
+
+
+@pytest.fixture
+def staged(app):
+    from seed.loader import load_demo
+    from tests.conftest import DEMO_PASSWORD
+
+    load_demo(DEMO_PASSWORD)
+    return app
+
+
+@pytest.fixture
 def user(demo) -> Callable[[str], User]:
     return lambda username: User.objects.get(username=username)
 
