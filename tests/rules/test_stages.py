@@ -22,6 +22,8 @@ def test_pole1_shows_every_stage(staged):
     assert ressort.status == Status.APPROVED
     assert sorted(e.fase for e in ressort.schools) == [2111, 2112]
     assert verify_snapshot(ressort)
+    # sealed by the sealer the app factory registers
+    assert ressort.sealed_pdf and ressort.sealed_pdf.sha256 == ressort.sealed_pdf_sha256
 
     partnership = convs["partnership"]
     assert partnership.status == Status.VALIDATED and partnership.signatures == []
