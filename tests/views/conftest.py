@@ -10,6 +10,7 @@ import pytest
 
 from app.models import Convention, OrganisingAuthority, Pole, School, User
 from app.rules import workflow
+from app.rules.reference import ORDINARY
 from app.rules.states import Kind, Status
 
 # A PDF small enough to read: what a scanned derogation starts and ends with.
@@ -129,9 +130,16 @@ def coop(demo) -> Convention:
 
 @pytest.fixture
 def coop_draft(demo) -> Convention:
-    """Pole 1's cooperation convention with PO 1004 (school 2115, zone 3: needs a derogation)."""
-    conv = convention_with(1, 2115, "cooperating")
-    assert conv.kind == Kind.COOPERATION
+    """A fresh draft cooperation convention of pole 1 with a new PO and two schools:
+    FASE 9301 in zone 3 (outside the seat's zone 4: needs a derogation), FASE 9302 in zone 4."""
+    authority = OrganisingAuthority(fase=9001, name="Commune de Visé", city="Visé").save()
+    for fase, name, zone in ((9301, "École communale de Lixhe", 3), (9302, "École de Visé", 4)):
+        School(
+            fase=fase, name=name, city="Visé", po=authority, zone=zone, education=ORDINARY
+        ).save()
+        conv = convention_with(1, fase, "cooperating")
+    assert conv.kind == Kind.COOPERATION and conv.status == Status.DRAFT
+    assert [e.fase for e in conv.schools] == [9301, 9302]
     return conv
 
 

@@ -86,12 +86,13 @@ def test_step_one_counterpart_sees_no_buttons(demo, client_for, coop_draft):
     assert client_for("dir-coop1").get(url(coop_draft)).status_code == 404
 
 
-def test_remove_last_school_deletes_the_draft(client_for, coop_draft):
-    extra = convention_with(1, 2115, "cooperating")
-    assert extra.pk == coop_draft.pk
+def test_remove_one_school_then_the_last_deletes_the_draft(client_for, coop_draft):
     client = client_for("coord1")
-    response = post(client, coop_draft, f"/ecoles/{school(2115).pk}/retirer")
-    # Its only school gone, the draft cooperation convention is deleted: back to the pole.
+    response = post(client, coop_draft, f"/ecoles/{school(9302).pk}/retirer")
+    assert response.headers["Location"].endswith("etape=1")
+    assert [e.fase for e in reload(coop_draft).schools] == [9301]
+    response = post(client, coop_draft, f"/ecoles/{school(9301).pk}/retirer")
+    # Its last school gone, the draft cooperation convention is deleted: back to the pole.
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/poles/1/structure")
     assert Convention.objects(id=coop_draft.pk).first() is None
@@ -99,28 +100,25 @@ def test_remove_last_school_deletes_the_draft(client_for, coop_draft):
     assert "a été retirée de la liste" in html
 
 
-def test_remove_one_school_of_two_stays_on_the_list(client_for, coop):
-    conv = reload(coop)
-    if conv.status != Status.DRAFT:
-        pytest.skip("the demo seed has validated this list")
+def test_remove_school_of_another_convention_is_404(client_for, coop, coop_draft):
     client = client_for("coord1")
-    response = post(client, conv, f"/ecoles/{school(2114).pk}/retirer")
-    assert response.headers["Location"].endswith("etape=1")
-    assert [e.fase for e in reload(conv).schools] == [2113]
+    response = post(client, coop_draft, f"/ecoles/{school(2113).pk}/retirer")
+    assert response.status_code == 404
+    assert len(reload(coop).schools) == 2
 
 
 def test_remove_school_refused_after_list_validation(client_for, coop_draft):
     conv = at_stage(coop_draft, Status.LIST_VALIDATED)
     client = client_for("coord1")
-    response = post(client, conv, f"/ecoles/{school(2115).pk}/retirer", follow_redirects=True)
+    response = post(client, conv, f"/ecoles/{school(9301).pk}/retirer", follow_redirects=True)
     html = response.get_data(as_text=True)
     assert 'class="alert alert-danger"' in html
-    assert len(reload(conv).schools) == 1
+    assert len(reload(conv).schools) == 2
 
 
 def test_derogation_upload_accepts_a_pdf_and_download_serves_it(client_for, coop_draft):
     client = client_for("coord1")
-    sid = school(2115).pk
+    sid = school(9301).pk
     response = post(
         client,
         coop_draft,
@@ -144,7 +142,7 @@ def test_derogation_upload_accepts_a_pdf_and_download_serves_it(client_for, coop
 
 def test_derogation_upload_refuses_an_exe_renamed_pdf(client_for, coop_draft):
     client = client_for("coord1")
-    sid = school(2115).pk
+    sid = school(9301).pk
     response = post(
         client,
         coop_draft,
@@ -164,7 +162,7 @@ def test_derogation_upload_without_file_is_refused(client_for, coop_draft):
     response = post(
         client,
         coop_draft,
-        f"/ecoles/{school(2115).pk}/derogation",
+        f"/ecoles/{school(9301).pk}/derogation",
         data={},
         content_type="multipart/form-data",
         follow_redirects=True,
@@ -177,7 +175,7 @@ def test_validate_list_refused_without_derogation_then_accepted(client_for, coop
     response = post(client, coop_draft, "/valider-liste", follow_redirects=True)
     assert "alert-danger" in response.get_data(as_text=True)
     assert reload(coop_draft).status == Status.DRAFT
-    workflow.attach_derogation(coop_draft, school(2115), "d.pdf", PDF_BYTES, user("coord1"))
+    workflow.attach_derogation(coop_draft, school(9301), "d.pdf", PDF_BYTES, user("coord1"))
     response = post(client, coop_draft, "/valider-liste")
     assert response.headers["Location"].endswith("etape=2")
     assert reload(coop_draft).status == Status.LIST_VALIDATED
@@ -275,17 +273,16 @@ def test_copy_last_cooperation_article(client_for, coop, coop_draft):
 
 
 def test_points_split_editor(client_for, demo):
-    conv = reload(convention_with(1, 2103, "partner"))
-    assert conv.kind == Kind.PARTNERSHIP
-    if conv.status != Status.DRAFT and conv.status != Status.LIST_VALIDATED:
-        pytest.skip("the demo seed has locked the partnership")
+    # Pole 3's ressort (seat 2301 and partner 2302, same PO) is a draft in the demo data.
+    conv = reload(convention_with(3, 2302, "partner"))
+    assert conv.kind == Kind.RESSORT and conv.status == Status.DRAFT
     art = next(a for a in conv.articles if a.form == "points_split")
     client = client_for("coord1")
     page = client.get(url(conv, f"/articles/{art.key}")).get_data(as_text=True)
     assert 'name="mode"' in page and "percent_0" in page and "percent_1" in page
     token = csrf_token(client, url(conv, f"/articles/{art.key}"))
     fields = {"csrf_token": token, "body": "Clé convenue.", "mode": "split", "action": "save"}
-    n = len([e for e in conv.schools if e.role == "partner"]) + 1
+    n = 2  # the seat school and the partner school
     bad = {**fields, **{f"percent_{i}": "10" for i in range(n)}}
     response = client.post(url(conv, f"/articles/{art.key}"), data=bad)
     html = response.get_data(as_text=True)

@@ -156,7 +156,10 @@ def test_picker_post_refused_shows_french_message_and_changes_nothing(client_for
 
 
 def test_picker_post_without_csrf_is_400(client_for, demo):
+    fresh = School(
+        fase=9101, name="École du Thier", city="Liège", po=po(1004), zone=4, education=ORDINARY
+    ).save()
     client = client_for("coord1")
-    response = client.post("/poles/1/ajouter/cooperating", data={"school_id": str(school(2311).pk)})
+    response = client.post("/poles/1/ajouter/cooperating", data={"school_id": str(fresh.pk)})
     assert response.status_code == 400
-    assert not Convention.objects(schools__school=school(2311).pk).first()
+    assert not Convention.objects(schools__school=fresh.pk).first()
