@@ -1,14 +1,15 @@
 """Who is asking: Flask-Login sessions, Flask-Principal identity, the current user helpers."""
 
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from flask_principal import Identity, RoleNeed, UserNeed, identity_loaded
 
 from app.extensions import login_manager, principal
 from app.models import AppSetting, User
+from app.rules import audit
 from app.rules.refs import ref_id
 
 
@@ -58,6 +59,19 @@ def _on_identity_loaded(sender: Any, identity: Identity) -> None:
 def actor() -> User | None:
     """The logged-in user as the rules see it (None when anonymous)."""
     return current_user if current_user.is_authenticated else None
+
+
+def refuse(action: str, target: str, code: int = 404) -> NoReturn:
+    """Record a refused access to an object in the audit trail, then answer ``code``
+    (404 by default: what is outside the user's scope does not exist for them)."""
+    audit.record(
+        action,
+        actor(),
+        outcome="refused",
+        target=target,
+        details={"path": request.path[:200], "ip": request.remote_addr or ""},
+    )
+    abort(code)
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -14,6 +14,7 @@ from flask_login import current_user
 BLUEPRINT_MODULES = [
     "app.views.auth",
     "app.views.main",
+    "app.views.access",
     "app.views.structure", "app.views.conventions",
     "app.views.pdf",
 ]

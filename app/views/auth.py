@@ -1,4 +1,11 @@
-"""Login and logout."""
+"""Login and logout.
+
+Hardening: rate limits per IP and per username (failures only; a tripped username limit is
+a "lockout" in the audit trail), one generic message whatever was wrong, the same cost for
+unknown usernames, a fresh session at login (no fixation), and only local ``next`` targets.
+"""
+
+import secrets
 
 from flask import (
     Blueprint,
@@ -10,11 +17,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+import app.models.user as user_module
 from app.auth import demo_loaded, safe_next
 from app.extensions import limiter
 from app.models import User
@@ -63,14 +73,60 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code == 200 and request.method == "POST"
 
 
+def _on_username_lockout(limit: RequestLimit) -> None:
+    """The per-username limit tripped: the account is locked for a while (audit "lockout")."""
+    audit.record(
+        "lockout",
+        None,
+        outcome="refused",
+        target=f"user:{_username_key().removeprefix('login-user:')}",
+        details={"ip": request.remote_addr or "", "limit": str(limit.limit)},
+    )
+
+
+def _on_ip_throttle(limit: RequestLimit) -> None:
+    audit.record(
+        "login_throttled",
+        None,
+        outcome="refused",
+        target=f"ip:{request.remote_addr or ''}",
+        details={"limit": str(limit.limit)},
+    )
+
+
+# Checking a password against a dummy hash costs what a real check costs: an unknown username
+# answers as slowly as a known one (no account discovery by timing).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = user_module.PASSWORD_HASH_METHOD
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return user.check_password(password)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"], error_message="Trop de tentatives.")
+@limiter.limit(
+    "30 per minute",
+    methods=["POST"],
+    error_message="Trop de tentatives.",
+    on_breach=_on_ip_throttle,
+)
 @limiter.limit(
     "5 per 5 minutes",
     key_func=_username_key,
     methods=["POST"],
     deduct_when=_failed,
     error_message="Trop de tentatives.",
+    on_breach=_on_username_lockout,
 )
 def login():
     if current_user.is_authenticated:
@@ -78,8 +134,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        user = User.objects(username=username).first()
-        if user is not None and user.active and user.check_password(form.password.data):
+        user = User.objects(username=username).first() if len(username) <= 64 else None
+        if _password_matches(user, form.password.data) and user is not None and user.active:
             # A fresh session: nothing from before the login survives (no fixation).
             session.clear()
             login_user(user, remember=form.remember.data)
@@ -105,6 +161,12 @@ def login():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
+    # Logging out changes state: only a POST with the CSRF token does it (no logout by a
+    # link or an image on another site); a GET asks for confirmation.
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        return render_template("auth/logout.html")
     if current_user.is_authenticated:
         audit.record(
             "logout", current_user._get_current_object(), target=f"user:{current_user.username}"

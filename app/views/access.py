@@ -1,0 +1,391 @@
+"""Access management pages: the public request forms (annexes 1–3 and 5), the page where a
+new user sets a password, and the support staff's queue and account pages."""
+
+import math
+import re
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from mongoengine import Q
+
+from app import mail
+from app.auth import refuse
+from app.extensions import limiter
+from app.models import AccessRequest, StoredFile, User
+from app.models.access_request import (
+    CAPACITY_LABELS,
+    KIND_ACCESS,
+    KIND_LABELS,
+    KIND_REVOCATION,
+    PROFILE_LABELS,
+    REVOCATION_PROFILE_LABELS,
+    STATUS_LABELS,
+    STATUS_PENDING,
+)
+from app.models.stored_file import MAX_FILE_BYTES
+from app.rules import access, permissions
+from app.rules.errors import RuleViolation
+from app.rules.permissions import Action
+from app.rules.roles import BACKOFFICE_ROLES, Role
+
+bp = Blueprint("access", __name__)
+
+NAV = [
+    (
+        "access.queue",
+        "Demandes d'accès",
+        lambda user: permissions.can(user, Action.REVIEW_ACCESS),
+    )
+]
+
+PAGE_SIZE = 25
+REFERENCE_RE = re.compile(r"^EP-\d{4}-\d{6}$")
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+# --- Public forms ----------------------------------------------------------------------
+
+
+def _attachment() -> tuple[str, bytes] | None:
+    upload = request.files.get("attachment")
+    if upload is None or not upload.filename:
+        return None
+    # One byte more than allowed is enough to say "too big".
+    return upload.filename, upload.stream.read(MAX_FILE_BYTES + 1)
+
+
+def _request_form(kind: str):  # type: ignore[no-untyped-def]
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {name: request.form.get(name, "") for name in access.FIELDS}
+        try:
+            created = access.submit_request(
+                values, _attachment(), kind=kind, remote_addr=request.remote_addr
+            )
+        except access.FieldErrors as exc:
+            errors = exc.errors
+            flash(str(exc), "danger")
+        except RuleViolation as exc:
+            flash(str(exc), "danger")
+        else:
+            return render_template("access/submitted.html", req=created)
+    elif kind == KIND_ACCESS and request.args.get("profil") in PROFILE_LABELS:
+        values["profile"] = request.args["profil"]
+    return render_template(
+        "access/request_form.html",
+        kind=kind,
+        values=values,
+        errors=errors,
+        profiles=PROFILE_LABELS if kind == KIND_ACCESS else REVOCATION_PROFILE_LABELS,
+        capacities=CAPACITY_LABELS,
+        max_mb=MAX_FILE_BYTES // (1024 * 1024),
+    ), (400 if errors else 200)
+
+
+@bp.route("/acces/demande", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def request_access():
+    return _request_form(KIND_ACCESS)
+
+
+@bp.route("/acces/revocation", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def request_revocation():
+    return _request_form(KIND_REVOCATION)
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def set_password(token: str):
+    min_length = int(current_app.config["EPOLES_PASSWORD_MIN_LENGTH"])
+    user = access.user_for_token(token)
+    if user is None:
+        return render_template("access/invalid_link.html", message=access.INVALID_LINK), 404
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            access.set_password_with_token(
+                token,
+                request.form.get("password", ""),
+                min_length=min_length,
+                confirmation=request.form.get("confirmation", ""),
+            )
+        except access.PasswordRejected as exc:
+            problems = exc.problems
+        except RuleViolation as exc:
+            return render_template("access/invalid_link.html", message=str(exc)), 404
+        else:
+            flash(
+                "Votre mot de passe est enregistré. Connectez-vous avec votre compte CERBERE.",
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template(
+        "access/set_password.html", user=user, problems=problems, min_length=min_length
+    ), (400 if problems else 200)
+
+
+# --- Support queue -----------------------------------------------------------------------
+
+
+def _require(action: Action) -> None:
+    if not permissions.can(current_user, action):
+        abort(403)
+
+
+def _find_request(reference: str) -> AccessRequest:
+    if not REFERENCE_RE.match(reference):
+        abort(404)
+    found = AccessRequest.objects(reference=reference).first()
+    if found is None:
+        abort(404)
+    return found
+
+
+def _choice(name: str, allowed: dict[str, str]) -> str:
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+@bp.route("/support/demandes")
+@login_required
+def queue():
+    _require(Action.REVIEW_ACCESS)
+    status = request.args.get("statut", STATUS_PENDING)
+    status = status if status in STATUS_LABELS or status == "tous" else STATUS_PENDING
+    kind = _choice("type", KIND_LABELS)
+    profile = _choice("profil", REVOCATION_PROFILE_LABELS)
+    text = request.args.get("q", "").strip()[:100]
+    query = AccessRequest.objects.exclude("applied_grants")
+    if status != "tous":
+        query = query.filter(status=status)
+    if kind:
+        query = query.filter(kind=kind)
+    if profile:
+        query = query.filter(profile=profile)
+    if text:
+        pattern = text  # mongoengine escapes icontains values
+        criteria = (
+            Q(reference__icontains=pattern)
+            | Q(person__last_name__icontains=pattern)
+            | Q(person__first_name__icontains=pattern)
+            | Q(person__username__icontains=pattern)
+            | Q(school__name__icontains=pattern)
+            | Q(po__name__icontains=pattern)
+        )
+        if text.isdigit() and len(text) <= 8:
+            criteria |= Q(school__fase=int(text)) | Q(po__fase=int(text))
+        query = query.filter(criteria)
+    total = query.count()
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page_arg = request.args.get("page", "1")
+    page = min(max(1, int(page_arg) if page_arg.isdigit() else 1), pages)
+    items = list(query.order_by("-created_at").skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    filters = {"statut": status, "type": kind, "profil": profile, "q": text}
+    return render_template(
+        "access/queue.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        filters=filters,
+        status_labels=STATUS_LABELS,
+        kind_labels=KIND_LABELS,
+        profile_labels=REVOCATION_PROFILE_LABELS,
+    )
+
+
+@bp.route("/support/demandes/<reference>")
+@login_required
+def detail(reference: str):
+    _require(Action.REVIEW_ACCESS)
+    req = _find_request(reference)
+    grants = access.grants_for_request(req) if req.status == STATUS_PENDING else []
+    account = User.objects(username=req.person.username).first()
+    held = list(account.grants) if account else []
+    proposed = [
+        {"text": access.describe_grant(g), "held": any(g.same_as(h) for h in held)} for g in grants
+    ]
+    return render_template(
+        "access/detail.html",
+        req=req,
+        proposed=proposed,
+        account=account,
+        applied=[access.describe_grant(g) for g in req.applied_grants],
+        may_grant_backoffice=permissions.can(current_user, Action.GRANT_BACKOFFICE),
+    )
+
+
+@bp.route("/support/demandes/<reference>/accepter", methods=["POST"])
+@login_required
+def approve(reference: str):
+    _require(Action.REVIEW_ACCESS)
+    req = _find_request(reference)
+    try:
+        access.approve_request(
+            req,
+            current_user._get_current_object(),
+            base_url=current_app.config["EPOLES_BASE_URL"],
+        )
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+    else:
+        mail.deliver_pending(current_app.config)
+        if req.kind == KIND_ACCESS:
+            flash(
+                f"Demande {req.reference} acceptée : accès accordé à {req.person.username}.",
+                "success",
+            )
+        else:
+            flash(
+                f"Demande {req.reference} acceptée : accès de {req.person.username} révoqué "
+                "avec effet immédiat.",
+                "success",
+            )
+    return redirect(url_for("access.detail", reference=req.reference))
+
+
+@bp.route("/support/demandes/<reference>/refuser", methods=["POST"])
+@login_required
+def reject(reference: str):
+    _require(Action.REVIEW_ACCESS)
+    req = _find_request(reference)
+    try:
+        access.reject_request(
+            req, request.form.get("reason", ""), current_user._get_current_object()
+        )
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+    else:
+        mail.deliver_pending(current_app.config)
+        flash(f"Demande {req.reference} refusée.", "success")
+    return redirect(url_for("access.detail", reference=req.reference))
+
+
+@bp.route("/support/demandes/<reference>/formulaire.pdf")
+@login_required
+def attachment(reference: str):
+    _require(Action.REVIEW_ACCESS)
+    req = _find_request(reference)
+    file_id = req._data.get("attachment")
+    file_id = getattr(file_id, "id", getattr(file_id, "pk", file_id))
+    stored = StoredFile.objects(pk=file_id).first() if file_id else None
+    if stored is None:
+        abort(404)
+    response = current_app.response_class(stored.data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{req.reference}-formulaire.pdf"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Accounts (support staff) ------------------------------------------------------------
+
+
+def _visible_accounts() -> Any:
+    query = User.objects
+    if not permissions.can(current_user, Action.GRANT_BACKOFFICE):
+        query = query.filter(grants__role__nin=[r.value for r in BACKOFFICE_ROLES])
+    return query
+
+
+def _find_account(username: str) -> User:
+    if not USERNAME_RE.match(username):
+        abort(404)
+    account = User.objects(username=username).first()
+    if account is None:
+        abort(404)
+    backoffice = any(Role(g.role) in BACKOFFICE_ROLES for g in account.grants)
+    if backoffice and not permissions.can(current_user, Action.GRANT_BACKOFFICE):
+        refuse("account_view", f"user:{username}")
+    return account
+
+
+@bp.route("/support/utilisateurs")
+@login_required
+def accounts():
+    _require(Action.MANAGE_USERS)
+    text = request.args.get("q", "").strip()[:64]
+    items: list[User] = []
+    if text:
+        pattern = text  # mongoengine escapes icontains values
+        items = list(
+            _visible_accounts()
+            .filter(
+                Q(username__icontains=pattern)
+                | Q(last_name__icontains=pattern)
+                | Q(first_name__icontains=pattern)
+                | Q(email__icontains=pattern)
+            )
+            .only("username", "first_name", "last_name", "email", "active")
+            .order_by("username")
+            .limit(50)
+        )
+    return render_template("access/accounts.html", items=items, q=text)
+
+
+@bp.route("/support/utilisateurs/<username>")
+@login_required
+def account(username: str):
+    _require(Action.MANAGE_USERS)
+    user = _find_account(username)
+    grants = [
+        {"key": access.grant_key(g), "text": access.describe_grant(g), "at": g.granted_at}
+        for g in user.grants
+    ]
+    requests = AccessRequest.objects(person__username=user.username).only(
+        "reference", "kind", "profile", "status", "created_at"
+    )
+    return render_template(
+        "access/account.html", account=user, grants=grants, requests=list(requests[:20])
+    )
+
+
+@bp.route("/support/utilisateurs/<username>/revoquer", methods=["POST"])
+@login_required
+def revoke(username: str):
+    _require(Action.MANAGE_USERS)
+    user = _find_account(username)
+    key = request.form.get("grant", "")
+    grant = next((g for g in user.grants if access.grant_key(g) == key), None)
+    if grant is None:
+        flash("Ce profil n'est plus attribué à ce compte.", "warning")
+        return redirect(url_for("access.account", username=user.username))
+    label = access.describe_grant(grant)
+    try:
+        access.revoke_user(user, current_user._get_current_object(), grant)
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(f"Profil révoqué avec effet immédiat : {label}.", "success")
+    return redirect(url_for("access.account", username=user.username))
+
+
+@bp.route("/support/utilisateurs/<username>/desactiver", methods=["POST"])
+@login_required
+def deactivate(username: str):
+    _require(Action.MANAGE_USERS)
+    user = _find_account(username)
+    try:
+        access.revoke_user(user, current_user._get_current_object())
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(
+            f"Le compte {user.username} est désactivé ; ses sessions ouvertes sont fermées.",
+            "success",
+        )
+    return redirect(url_for("access.account", username=user.username))
