@@ -487,8 +487,11 @@ def _add_school(pole: Pole, school: School, role: SchoolRole, actor: Any) -> Con
     return conv
 
 
-def remove_school(convention: Convention, school: School | Any, actor: Any) -> None:
-    """Take a school off a draft convention (and off the pole's structure list)."""
+def remove_school(convention: Convention, school: School | Any, actor: Any) -> list[str]:
+    """Take a school off a draft convention (and off the pole's structure list).
+
+    Returns the French notices to show (also left on ``convention.notices``).
+    """
     school_id = as_id(school)
     details = {"school": str(school_id)}
     with _audited("convention.remove_school", actor, convention, details=details):
@@ -498,7 +501,7 @@ def remove_school(convention: Convention, school: School | Any, actor: Any) -> N
             convention,
             "Vous ne pouvez pas modifier la liste des écoles de cette convention.",
         )
-        _remove_school(convention, school_id, actor)
+        return _remove_school(convention, school_id, actor)
 
 
 def _remove_school(convention: Convention, school_id: Any, actor: Any) -> list[str]:
@@ -981,7 +984,8 @@ def approve(convention: Convention, actor: Any) -> Convention:
             )
         if missing_signatures(convention):
             raise InvalidState("Toutes les parties n'ont pas encore signé cette convention.")
-        approved_at = utcnow().replace(microsecond=utcnow().microsecond // 1000 * 1000)
+        now = utcnow()
+        approved_at = now.replace(microsecond=now.microsecond // 1000 * 1000)
         snapshot = build_snapshot(convention, approved_at, _username(actor))
         digest = snapshot_digest(snapshot)
         sealed = _seal(convention, snapshot)
