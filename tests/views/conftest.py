@@ -147,19 +147,6 @@ def url(conv: Convention, suffix: str = "") -> str:
     return f"/conventions/{conv.pk}{suffix}"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):
-    """The ``app`` fixture keeps one app context pushed, so ``g`` outlives each request:
-    Flask-Login would keep the first user of the test and Flask-WTF a token cached for
-    another session. A real server starts every request with an empty ``g``; so do we
-    (URL value preprocessors run before every ``before_request`` hook)."""
-    from flask import g
-
-    @app.url_value_preprocessor
-    def _forget_previous_request(endpoint, values) -> None:
-        g.__dict__.clear()
-
-
 @pytest.fixture
 def client_for(app):
     """A fresh test client logged in as ``username`` (one client per user, like browsers)."""
