@@ -1,8 +1,10 @@
 """Fixtures in the flaskr style: ``app`` → ``client``, plus the demo data and a login helper."""
 
+import copy
 import re
 from collections.abc import Iterator
 
+import mongoengine
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -52,12 +54,37 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+_DEMO_SNAPSHOT: dict[str, tuple] | None = None
+
+
+def load_demo_cached() -> None:
+    """Load the demo data set into the (mongomock) database of the current app.
+
+    Seeding runs the whole workflow (routing, signatures, a sealed PDF) and takes seconds:
+    it runs once per test process, and later tests get a deep copy of the stored collections.
+    """
+    global _DEMO_SNAPSHOT
+    from seed.loader import load_demo
+
+    databases = mongoengine.get_connection()._store
+    store = databases[mongoengine.get_db().name]
+    if _DEMO_SNAPSHOT is None:
+        load_demo(DEMO_PASSWORD)
+        _DEMO_SNAPSHOT = {
+            name: (copy.deepcopy(col._documents), copy.deepcopy(col.indexes))
+            for name, col in store._collections.items()
+        }
+        return
+    for name, (documents, indexes) in _DEMO_SNAPSHOT.items():
+        collection = store[name]
+        collection._documents = copy.deepcopy(documents)
+        collection.indexes = copy.deepcopy(indexes)
+
+
 @pytest.fixture
 def demo(app: Flask) -> Flask:
     """The demo data set of CONTRACT.md loaded into the test database."""
-    from seed.loader import load_demo
-
-    load_demo(DEMO_PASSWORD)
+    load_demo_cached()
     return app
 
 

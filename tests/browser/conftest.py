@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from seed.loader import load_demo
-from tests.conftest import DEMO_PASSWORD, make_app
+from tests.conftest import DEMO_PASSWORD, load_demo_cached, make_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -31,8 +30,7 @@ class LiveServer:
 def live_server(tmp_path) -> Iterator[LiveServer]:
     """The demo app served single-threaded on 127.0.0.1 (like the embedded store requires)."""
     app = make_app(tmp_path)
-    with app.app_context():
-        load_demo(DEMO_PASSWORD)
+    load_demo_cached()
     server = make_server("127.0.0.1", 0, app, threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
