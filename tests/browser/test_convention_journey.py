@@ -153,3 +153,58 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
         _shoot(page, shots, f"10-picker-{width}")
         context.close()
     print("screenshots:", shots)
+
+
+def test_structured_articles_in_the_browser(live_server, browser, tmp_path):
+    """Points split of pole 3's ressort and a retrocession table, rows added without script."""
+    app, server = live_server.app, live_server
+    with app.app_context():
+        pole3 = Pole.objects(number=3).get()
+        specific = workflow.add_school(
+            pole3,
+            School.objects(fase=2201).get(),
+            "specific_partner",
+            User.objects(username="coord1").get(),
+        )
+        ressort = Convention.objects(pole=pole3.pk, kind="ressort").get()
+        specific_id, ressort_id = str(specific.pk), str(ressort.pk)
+        split_key = next(a.key for a in ressort.articles if a.form == "points_split")
+        retro_key = next(a.key for a in specific.articles if a.form == "retrocession")
+
+    context, page = _as(browser, server, "coord1", (1024, 700))
+    page.goto(f"{server.url}/conventions/{ressort_id}/articles/{split_key}")
+    page.check("#mode-split")
+    page.fill("#percent_0", "70")
+    page.fill("#percent_1", "20")
+    assert page.get_by_test_id("percent-sum").inner_text() == "90"
+    page.get_by_test_id("save-article").click()
+    page.wait_for_load_state("networkidle")
+    assert "100 %" in page.content()  # refused: the shares must add up to 100 %
+    page.fill("#percent_1", "30")
+    _shoot(page, tmp_path, "20-points-split-1024")
+    page.get_by_test_id("save-article").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(f"#article-{split_key}.article-complete").count() == 1
+    _shoot(page, tmp_path, "21-ressort-step2-1024")
+
+    page.goto(f"{server.url}/conventions/{specific_id}/articles/{retro_key}")
+    page.get_by_test_id("add-row").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("add-row").click()
+    page.wait_for_load_state("networkidle")
+    page.select_option("#function_0", "Logopède")
+    page.fill("#count_0_2", "1")  # 2,5/5: a half-time speech therapist
+    page.select_option("#function_1", "Kinésithérapeute")
+    page.fill("#count_1_5", "1")
+    page.get_by_role("button", name="Retirer la ligne 2").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#function_1").count() == 0
+    assert page.locator("#function_0").input_value() == "Logopède"
+    _shoot(page, tmp_path, "22-retrocession-1024")
+    page.get_by_test_id("save-article").click()
+    page.wait_for_load_state("networkidle")
+    assert "Nombre total de points rétrocédés : 62.5" in page.content()
+    page.goto(f"{server.url}/conventions/{specific_id}/articles/{retro_key}")
+    assert page.get_by_test_id("retro-total").inner_text() == "62.5"
+    _shoot(page, tmp_path, "23-retrocession-saved-1024")
+    context.close()
