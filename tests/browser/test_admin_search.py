@@ -6,7 +6,8 @@ from tests.browser.conftest import log_in
 def test_admin_searches_schools(live_server, page, tmp_path):
     log_in(page, live_server, "admin")
     page.goto(live_server.url + "/admin/schools_admin/")
-    assert page.locator("table").first.is_visible()
+    page.locator("table.model-list").wait_for()
+    page.screenshot(path=str(tmp_path / "admin-schools.png"), full_page=True)
     search = page.locator("input[name=search]")
     search.fill("Herstal")
     search.press("Enter")

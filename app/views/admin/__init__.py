@@ -22,7 +22,9 @@ def init_admin(app: Flask) -> Admin:
         app,
         name="e-Pôles – Back-office",
         index_view=BackOfficeIndexView(name="Tableau de bord", url="/admin"),
-        theme=Bootstrap4Theme(swatch="cerulean", base_template="admin/epoles_base.html"),
+        theme=Bootstrap4Theme(
+            swatch="cerulean", fluid=True, base_template="admin/epoles_base.html"
+        ),
     )
     ref = "Données de référence"
     admin.add_view(PoleView(Pole, name="Pôles", category=ref, endpoint="poles_admin"))
