@@ -15,6 +15,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -131,7 +132,7 @@ def _run(conv: Convention, step: int, success: str, call, *args: Any, **kwargs: 
 def show(convention_id: str):
     conv = convention_or_404(convention_id, current_user)
     step = _step() or default_step(conv)
-    pole = Pole.objects(id=ref_id(conv, "pole")).first()
+    pole = g.get("current_pole")  # loaded by convention_or_404 for the header
     seat = School.objects(id=ref_id(conv, "seat_school")).first()
     context: dict[str, Any] = {
         "conv": conv,

@@ -435,3 +435,26 @@ def test_post_without_csrf_is_400(client_for, coop):
     for suffix in ("/valider-liste", "/valider", "/signer", "/approuver", "/rouvrir"):
         assert client.post(url(coop, suffix)).status_code == 400
     assert reload(coop).status == before
+
+
+def test_pdf_links_when_the_pdf_pages_exist(client_for, coop, app):
+    client = client_for("po-coop1")
+    step1 = client.get(url(coop, "?etape=1")).get_data(as_text=True)
+    step3 = client.get(url(coop, "?etape=3")).get_data(as_text=True)
+    if "pdf.convention" in app.view_functions:
+        assert f'href="/conventions/{coop.pk}/pdf"' in step3
+        assert "Télécharger le projet de convention (PDF)" in step3
+    else:
+        assert "La version PDF n'est pas disponible" in step3
+    if "pdf.school_list" in app.view_functions:
+        assert f"/conventions/{coop.pk}/ecoles.pdf" in step1
+
+
+def test_history_lists_the_events_in_french(client_for, coop_draft):
+    client = client_for("coord1")
+    post(client, coop_draft, "/valider-liste")  # refused: derogation missing
+    html = client.get(url(coop_draft, "?etape=1")).get_data(as_text=True)
+    history = html[html.index('data-testid="history"') :]
+    assert "Ajout d&#39;une école" in history
+    assert "Validation de la liste des écoles" in history and "Refusée" in history
+    assert "coord1" in history
