@@ -131,7 +131,9 @@ def _password_matches(user: User | None, password: str) -> bool:
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("main.home")))
-    form = LoginForm()
+    # Form fields only: Flask-WTF would also read a JSON body, whose values may be objects
+    # like {"$ne": null}.
+    form = LoginForm(formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
         user = User.objects(username=username).first() if len(username) <= 64 else None
