@@ -35,6 +35,7 @@ def poisoned(demo):
     Pole.objects(number=1).update_one(set__name=f"Pôle {SCRIPT}")
     User.objects(username="coord1").update_one(set__first_name=SCRIPT, set__last_name=IMG)
     conv = Convention.objects.get(pole=Pole.objects.get(number=1).pk, status="draft")
+    n = len(conv.articles)
     # Straight to the collection: the test needs data the forms would also accept as text.
     Convention._get_collection().update_one(
         {"_id": conv.pk},
@@ -42,9 +43,7 @@ def poisoned(demo):
             "$set": {
                 "schools.0.name": f"École {SCRIPT}",
                 "schools.0.po_name": f"PO {IMG}",
-                **{
-                    f"articles.{i}.body": f"Texte {SCRIPT} {IMG}" for i in range(len(conv.articles))
-                },
+                **{f"articles.{i}.body": f"Texte {SCRIPT} {IMG}" for i in range(n)},
             }
         },
     )
