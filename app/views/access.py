@@ -141,7 +141,7 @@ def set_password(token: str):
 
 def _require(action: Action) -> None:
     if not permissions.can(current_user, action):
-        abort(403)
+        refuse("page_refused", f"page:{request.endpoint}", 403)
 
 
 def _find_request(reference: str) -> AccessRequest:
