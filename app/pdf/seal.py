@@ -20,26 +20,6 @@ from app.rules import audit
 from app.rules.snapshot import snapshot_digest
 from app.rules.states import STATUS_LABELS
 
-# The actions of a convention's audit trail, in French (unknown ones are shown as recorded).
-ACTION_LABELS = {
-    "convention.create": "Création du document",
-    "convention.delete": "Suppression du document",
-    "convention.add_school": "Ajout d'une école",
-    "convention.move_school": "Transfert d'écoles",
-    "convention.remove_school": "Retrait d'une école",
-    "convention.attach_derogation": "Ajout d'une dérogation",
-    "convention.validate_list": "Validation de la liste des écoles",
-    "convention.reopen_list": "Réouverture de la liste des écoles",
-    "convention.save_article": "Enregistrement d'un article",
-    "convention.copy_article": "Reprise d'un article",
-    "convention.validate": "Validation de la convention",
-    "convention.sign": "Signature",
-    "convention.approve": "Approbation par l'Administration",
-    "convention.acknowledge": "Prise de connaissance",
-    "convention.reopen": "Réouverture de la convention",
-    "school.change_po": "Changement de pouvoir organisateur d'une école",
-    "school.change_zone": "Changement de zone d'une école",
-}
 PDF_CONTENT_TYPE = "application/pdf"
 SIGNING_UNAVAILABLE = (
     "La signature électronique du PDF est configurée (EPOLES_PDF_P12) mais n'a pas pu être "
@@ -112,7 +92,7 @@ def certificate_for(
         {
             "at": e.at,
             "actor": people.get(e.actor, e.actor or audit.SYSTEM_ACTOR),
-            "action": ACTION_LABELS.get(e.action, e.action),
+            "action": audit.action_label(e.action),
             "detail": _event_detail(e),
             "status": _status_change(e.status_before, e.status_after),
         }
@@ -122,7 +102,7 @@ def certificate_for(
         {
             "at": snapshot.get("approved_at"),
             "actor": people.get(approver, approver),
-            "action": ACTION_LABELS["convention.approve"] + " et scellement",
+            "action": audit.action_label("convention.approve") + " et scellement",
             "detail": "",
             "status": STATUS_LABELS["approved"],
         }

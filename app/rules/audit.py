@@ -21,6 +21,36 @@ from app.rules.refs import as_id
 GENESIS = "0" * 64
 SYSTEM_ACTOR = "système"
 
+# The actions of the trail, in French, for pages, PDFs and certificates (unknown ones are
+# shown as recorded).
+ACTION_LABELS = {
+    "convention.create": "Création du document",
+    "convention.delete": "Suppression du document",
+    "convention.add_school": "Ajout d'une école",
+    "convention.move_school": "Transfert d'écoles",
+    "convention.remove_school": "Retrait d'une école",
+    "convention.attach_derogation": "Ajout d'une dérogation",
+    "convention.validate_list": "Validation de la liste des écoles",
+    "convention.reopen_list": "Réouverture de la liste des écoles",
+    "convention.save_article": "Enregistrement d'un article",
+    "convention.copy_article": "Reprise d'un article",
+    "convention.validate": "Validation de la convention",
+    "convention.sign": "Signature",
+    "convention.approve": "Approbation par l'Administration",
+    "convention.acknowledge": "Prise de connaissance",
+    "convention.reopen": "Réouverture de la convention",
+    "school.change_po": "Changement de pouvoir organisateur d'une école",
+    "school.change_zone": "Changement de zone d'une école",
+    "login": "Connexion",
+    "login_failed": "Échec de connexion",
+    "logout": "Déconnexion",
+}
+OUTCOME_LABELS = {"ok": "Effectuée", "refused": "Refusée"}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
 
 def _canonical(event: AuditEvent) -> bytes:
     payload = {

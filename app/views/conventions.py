@@ -60,27 +60,6 @@ ADD_LABELS = {
     SchoolRole.COOPERATING: "Ajouter une école coopérante",
     SchoolRole.SPECIFIC_PARTNER: "Ajouter une école partenaire spécifique",
 }
-# The audit actions of a convention, in French (unknown ones are shown as recorded).
-ACTION_LABELS = {
-    "convention.create": "Création du document",
-    "convention.delete": "Suppression du document",
-    "convention.add_school": "Ajout d'une école",
-    "convention.move_school": "Transfert d'écoles",
-    "convention.remove_school": "Retrait d'une école",
-    "convention.attach_derogation": "Ajout d'une dérogation",
-    "convention.validate_list": "Validation de la liste des écoles",
-    "convention.reopen_list": "Réouverture de la liste des écoles",
-    "convention.save_article": "Enregistrement d'un article",
-    "convention.copy_article": "Reprise d'un article",
-    "convention.validate": "Validation de la convention",
-    "convention.sign": "Signature",
-    "convention.approve": "Approbation par l'Administration",
-    "convention.acknowledge": "Prise de connaissance",
-    "convention.reopen": "Réouverture de la convention",
-    "school.change_po": "Changement de pouvoir organisateur d'une école",
-    "school.change_zone": "Changement de zone d'une école",
-}
-OUTCOME_LABELS = {"ok": "Effectuée", "refused": "Refusée"}
 
 
 def optional_url(endpoint: str, **values: Any) -> str | None:
@@ -330,11 +309,11 @@ def _history(conv: Convention) -> list[dict[str, Any]]:
         {
             "at": event.at,
             "actor": event.actor,
-            "action": ACTION_LABELS.get(event.action, event.action),
+            "action": audit.action_label(event.action),
             "before": event.status_before,
             "after": event.status_after,
             "outcome": event.outcome,
-            "outcome_label": OUTCOME_LABELS.get(event.outcome, event.outcome),
+            "outcome_label": audit.OUTCOME_LABELS.get(event.outcome, event.outcome),
             "details": _detail_text(event.details or {}),
         }
         for event in audit.history(conv.pk)
