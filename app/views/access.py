@@ -61,7 +61,10 @@ def _attachment() -> tuple[str, bytes] | None:
     if upload is None or not upload.filename:
         return None
     # One byte more than allowed is enough to say "too big".
-    return upload.filename, upload.stream.read(MAX_FILE_BYTES + 1)
+    try:
+        return upload.filename, upload.stream.read(MAX_FILE_BYTES + 1)
+    finally:
+        upload.close()
 
 
 def _request_form(kind: str):  # type: ignore[no-untyped-def]
