@@ -217,3 +217,27 @@ def test_reactivated_account_must_choose_a_new_password(demo):
     assert back.active and not back.password_hash
     assert [g.role for g in back.grants] == [Role.PARTNER_DIRECTOR.value]
     assert PasswordToken.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "min_length", "expected"),
+    [
+        ("Abcdef1", 6, []),
+        ("Abc1", 2, ["au moins 6 caractères"]),  # the circular's floor
+        ("abcdefghij1", 10, ["majuscule"]),
+        ("ABCDEFGHIJ1", 10, ["minuscule"]),
+        ("Abcdefghijk", 10, ["chiffre"]),
+        ("Camille-2026x", 10, ["votre prénom"]),
+        ("LAMBOTTE-2026x", 10, ["votre nom"]),
+        ("Aa1" + "x" * 200, 10, ["dépasser 200"]),
+    ],
+)
+def test_password_rule(password, min_length, expected):
+    from app.rules.passwords import password_problems
+
+    problems = password_problems(
+        password, first_name="Camille", last_name="Lambotte", min_length=min_length
+    )
+    assert len(problems) == len(expected)
+    for fragment, problem in zip(expected, problems, strict=True):
+        assert fragment in problem

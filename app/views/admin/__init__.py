@@ -5,7 +5,17 @@ from flask_admin import Admin
 from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 
-from app.models import ArticleTemplate, Convention, OrganisingAuthority, Pole, School, User
+from app.models import (
+    AccessRequest,
+    ArticleTemplate,
+    Convention,
+    OrganisingAuthority,
+    OutboxMessage,
+    Pole,
+    School,
+    User,
+)
+from app.views.admin.access import AccessRequestView, OutboxView
 from app.views.admin.base import BackOfficeIndexView
 from app.views.admin.conventions import ConventionView
 from app.views.admin.reference import (
@@ -42,6 +52,19 @@ def init_admin(app: Flask) -> Admin:
         ArticleTemplateView(ArticleTemplate, name="Modèles d'articles", endpoint="templates_admin")
     )
     admin.add_view(UserView(User, name="Utilisateurs", endpoint="users_admin"))
+    admin.add_view(
+        AccessRequestView(
+            AccessRequest,
+            name="Demandes d'accès",
+            category="Accès",
+            endpoint="access_requests_admin",
+        )
+    )
+    admin.add_view(
+        OutboxView(
+            OutboxMessage, name="Courriels envoyés", category="Accès", endpoint="outbox_admin"
+        )
+    )
     admin.add_link(MenuLink(name="Retour à e-Pôles", endpoint="main.home"))
     app.extensions["epoles_admin"] = admin
     return admin

@@ -1,0 +1,66 @@
+"""Back-office views of the access management: the outbox (every e-mail written, sent or
+not) and the access requests, read-only (decisions are taken on /support/demandes)."""
+
+from typing import Any
+
+from flask import url_for
+from markupsafe import Markup, escape
+
+from app.rules.permissions import Action
+from app.views.admin.base import SecureModelView
+
+
+class OutboxView(SecureModelView):
+    action = Action.REVIEW_ACCESS
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_export = False
+    column_list = ["created_at", "to", "subject", "topic", "sent_at", "error"]
+    column_details_list = ["created_at", "to", "subject", "body", "topic", "sent_at", "error"]
+    column_labels = {
+        "created_at": "Écrit le",
+        "to": "Destinataire",
+        "subject": "Objet",
+        "body": "Message",
+        "topic": "Concerne",
+        "sent_at": "Envoyé le",
+        "error": "Remarque",
+    }
+    column_searchable_list = ["to", "subject", "topic"]
+    column_default_sort = ("created_at", True)
+    column_formatters_detail = {
+        "body": lambda v, c, m, n: Markup("<pre class='mb-0'>{}</pre>").format(m.body)
+    }
+
+
+def _reference(view: Any, context: Any, model: Any, name: str) -> Any:
+    href = url_for("access.detail", reference=model.reference)
+    return Markup('<a href="{}">{}</a>').format(href, escape(model.reference))
+
+
+class AccessRequestView(SecureModelView):
+    action = Action.REVIEW_ACCESS
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_view_details = False
+    can_export = False
+    column_list = ["reference", "created_at", "kind", "profile", "status", "decided_by"]
+    column_labels = {
+        "reference": "Référence",
+        "created_at": "Reçue le",
+        "kind": "Type",
+        "profile": "Profil",
+        "status": "Statut",
+        "decided_by": "Traitée par",
+    }
+    column_searchable_list = ["reference"]
+    column_filters = ["status", "kind", "profile"]
+    column_default_sort = ("created_at", True)
+    column_formatters = {
+        "reference": _reference,
+        "kind": lambda v, c, m, n: m.kind_label,
+        "profile": lambda v, c, m, n: m.profile_label,
+        "status": lambda v, c, m, n: m.status_label,
+    }
