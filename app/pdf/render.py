@@ -239,6 +239,9 @@ def html_to_pdf(
                 resource_policy=resource_policy(seconds),
                 signature=signature,
                 raise_exception=True,
+                # Keep the source in memory: a spooled temporary file is left open when a
+                # render is interrupted (time limit), and the input is capped anyway.
+                capacity=-1,
             )
     except RenderLimitError as exc:
         log.warning("PDF render stopped: %s", exc)

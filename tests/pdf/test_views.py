@@ -1,0 +1,89 @@
+"""Downloads: scoped like the convention pages, attachment headers, French errors."""
+
+import hashlib
+
+import pytest
+
+from app.models import StoredFile
+from app.pdf.render import PdfError
+from tests.pdf.conftest import demo_convention, pdf_text
+
+
+def test_sealed_download_returns_the_stored_bytes(demo, login_as):
+    conv = demo_convention("ressort", status="approved")
+    client = login_as("coord1")
+    response = client.get(f"/conventions/{conv.pk}/pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="ressort-pole-1-'
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.data == bytes(StoredFile.objects.get(id=conv.sealed_pdf.pk).data)
+    assert hashlib.sha256(response.data).hexdigest() == conv.sealed_pdf_sha256
+    assert client.get(f"/conventions/{conv.pk}/pdf").data == response.data
+
+
+def test_draft_download_is_a_watermarked_live_render(demo, login_as):
+    conv = demo_convention("partnership", status="validated")
+    response = login_as("po-part1").get(f"/conventions/{conv.pk}/pdf")
+    assert response.status_code == 200
+    assert "projet" in response.headers["Content-Disposition"]
+    text = pdf_text(response.data)
+    assert "PROJET" in text
+    assert "En attente de signature" in text
+
+
+def test_school_list_download(demo, login_as):
+    conv = demo_convention("cooperation", status="list_validated")
+    response = login_as("coord1").get(f"/conventions/{conv.pk}/ecoles.pdf")
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    text = pdf_text(response.data)
+    assert "Écoles coopérantes" in text
+    for entry in conv.schools:
+        assert str(entry.fase) in text
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "ecoles.pdf"])
+def test_a_user_of_another_pole_gets_404(demo, login_as, suffix):
+    client = login_as("coord2")
+    for kind in ("ressort", "partnership"):
+        conv = demo_convention(kind)
+        assert client.get(f"/conventions/{conv.pk}/{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize("convention_id", ["nope", "0" * 24, "zzzzzzzzzzzzzzzzzzzzzzzz"])
+def test_malformed_or_unknown_ids_give_404(demo, login_as, convention_id):
+    client = login_as("coord1")
+    assert client.get(f"/conventions/{convention_id}/pdf").status_code == 404
+    assert client.get(f"/conventions/{convention_id}/ecoles.pdf").status_code == 404
+
+
+def test_anonymous_users_are_sent_to_the_login_page(demo, client):
+    conv = demo_convention("ressort", status="approved")
+    response = client.get(f"/conventions/{conv.pk}/pdf")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_a_render_failure_is_a_french_page_not_a_500(demo, login_as, monkeypatch):
+    from app.pdf import documents
+
+    def broken(conv):
+        raise PdfError("La production du document PDF a pris trop de temps et a été interrompue.")
+
+    monkeypatch.setattr(documents, "draft_pdf", broken)
+    conv = demo_convention("partnership", status="validated")
+    response = login_as("coord1").get(f"/conventions/{conv.pk}/pdf")
+    assert response.status_code == 503
+    assert "a pris trop de temps" in response.get_data(as_text=True)
+
+
+def test_the_convention_page_links_to_the_pdfs(demo, login_as):
+    conv = demo_convention("ressort", status="approved")
+    client = login_as("coord1")
+    html = client.get(f"/conventions/{conv.pk}?etape=3").get_data(as_text=True)
+    assert f"/conventions/{conv.pk}/pdf" in html
+    html = client.get(f"/conventions/{conv.pk}?etape=1").get_data(as_text=True)
+    assert f"/conventions/{conv.pk}/ecoles.pdf" in html
