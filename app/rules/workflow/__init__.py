@@ -1,0 +1,72 @@
+"""The life of a convention: school list, articles, validation, signatures, approval.
+
+Every state change of a convention goes through this module (views, CLI and seed call it).
+Each function takes the acting user last, checks ``permissions.can``, checks the status, does
+one atomic conditional update (filter on the id and the expected status, ``$push``/``$pull``/
+``$set`` on the precise fields, ``$inc`` of ``version``) inside ``workflow_write()``, reloads
+the convention it was given, and appends an audit event. A refusal raises a ``RuleViolation``
+(French message) after appending an audit event with ``outcome="refused"``.
+
+Decisions worth knowing:
+- A convention is created the first time a school is routed to it (slot unique per pole).
+- A cooperation or specific partnership convention left without school while still a draft is
+  deleted; a ressort or partnership left empty is deleted only if nothing was written in its
+  articles (otherwise it is kept, empty, so that the text is not lost).
+- Removing the last partner of another PO brings the remaining same-PO partners back from the
+  partnership convention into the ressort (the mirror of the move the circular describes).
+- ``reopen`` (Administration, before all have signed) takes a validated convention back to
+  ``list_validated``: the list stays validated, the articles become editable, the partial
+  signatures are removed (they signed another text) and named in the audit trail.
+
+The package holds one module per part of that life: ``schools`` (routing schools into the
+pole's documents, ``documents`` creating and deleting them), ``school_list`` (derogations,
+validating and reopening a list), ``text`` (articles), ``signing`` (validation, signatures,
+acknowledgments), ``approval`` (approval, sealers, reopening), ``corrections`` (data manager
+corrections of a school) and ``queries`` (reading helpers for the pages); ``_common`` holds
+the plumbing. Callers use the names re-exported here (``workflow.add_school``…).
+"""
+
+from app.rules.articles import is_required, missing_articles
+from app.rules.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAGE, UNLOCKED
+from app.rules.workflow.approval import SEALERS, Sealer, approve, reopen
+from app.rules.workflow.corrections import change_school_po, change_school_zone
+from app.rules.workflow.documents import current_school_year
+from app.rules.workflow.queries import kind_label, next_steps, pole_documents
+from app.rules.workflow.school_list import (
+    attach_derogation,
+    derogation_file,
+    reopen_school_list,
+    validate_school_list,
+)
+from app.rules.workflow.schools import add_school, remove_school
+from app.rules.workflow.signing import acknowledge, sign, validate
+from app.rules.workflow.text import copy_last_cooperation_article, save_article
+
+__all__ = [
+    "CHANGED_MESSAGE",
+    "LIST_VALIDATED_MESSAGE",
+    "SEALERS",
+    "UNLOCKED",
+    "Sealer",
+    "acknowledge",
+    "add_school",
+    "approve",
+    "attach_derogation",
+    "change_school_po",
+    "change_school_zone",
+    "copy_last_cooperation_article",
+    "current_school_year",
+    "derogation_file",
+    "is_required",
+    "kind_label",
+    "missing_articles",
+    "next_steps",
+    "pole_documents",
+    "remove_school",
+    "reopen",
+    "reopen_school_list",
+    "save_article",
+    "sign",
+    "validate",
+    "validate_school_list",
+]

@@ -1,0 +1,120 @@
+"""Plumbing shared by the workflow steps: conditional writes, refusals, audit."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from app.models.base import utcnow
+from app.models.convention import LOCKED_MESSAGE, Convention, workflow_write
+from app.models.school import School
+from app.rules import audit, permissions
+from app.rules.articles import prefilled, structured_still_valid
+from app.rules.errors import ConventionLocked, InvalidState, PermissionDenied, RuleViolation
+from app.rules.permissions import Action
+from app.rules.refs import ref_id
+from app.rules.states import LOCKED_STATUSES, STATUS_LABELS, Status
+
+UNLOCKED = (Status.DRAFT.value, Status.LIST_VALIDATED.value)
+LIST_VALIDATED_MESSAGE = (
+    "La liste des écoles de cette convention est validée : plus aucune école ne peut y être "
+    "ajoutée ou retirée. Seule l'Administration peut la rouvrir."
+)
+CHANGED_MESSAGE = "La convention a été modifiée entre-temps ; rechargez la page et recommencez."
+
+
+# --- plumbing ---------------------------------------------------------------------------
+
+
+@contextmanager
+def audited(
+    action: str,
+    actor: Any,
+    convention: Any = None,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Iterator[None]:
+    """Record a refused attempt (then let the RuleViolation go on)."""
+    try:
+        yield
+    except RuleViolation as exc:
+        audit.record(
+            action,
+            actor,
+            convention=convention,
+            outcome="refused",
+            target=target,
+            status_before=getattr(convention, "status", None),
+            details={**(details or {}), "reason": str(exc)},
+        )
+        raise
+
+
+def require(actor: Any, action: Action, obj: Any, message: str) -> None:
+    if not permissions.can(actor, action, obj):
+        raise PermissionDenied(message)
+
+
+def username_of(actor: Any) -> str | None:
+    return getattr(actor, "username", None)
+
+
+def write(convention_id: Any, filters: dict[str, Any], **update: Any) -> int:
+    """One conditional update of one convention, counted as a new version."""
+    with workflow_write():
+        return Convention.objects(id=convention_id, **filters).update_one(
+            inc__version=1, set__updated_at=utcnow(), **update
+        )
+
+
+def raw_write(convention_id: Any, filters: dict[str, Any], update: dict[str, Any]) -> int:
+    update = dict(update)
+    update.setdefault("$inc", {})["version"] = 1
+    update.setdefault("$set", {})["updated_at"] = utcnow()
+    with workflow_write():
+        return Convention.objects(id=convention_id, **filters).update_one(__raw__=update)
+
+
+def school_label(school: Any) -> str:
+    return f"{school.name} (FASE {school.fase})"
+
+
+def state_error(convention: Any, wanted: str) -> RuleViolation:
+    """The error for an action attempted at the wrong stage."""
+    status = convention.status
+    label = STATUS_LABELS.get(status, status)
+    if wanted in ("edit_list", "edit_articles") and status in LOCKED_STATUSES:
+        return ConventionLocked(LOCKED_MESSAGE)
+    if wanted == "edit_list" and status == Status.LIST_VALIDATED:
+        return InvalidState(LIST_VALIDATED_MESSAGE)
+    return InvalidState(
+        f"Cette action n'est pas possible au stade actuel de la convention ({label})."
+    )
+
+
+def seat_school_of(pole_or_conv: Any) -> School:
+    seat = School.objects(id=ref_id(pole_or_conv, "seat_school")).first()
+    if seat is None:
+        raise RuleViolation("L'école siège de ce pôle est introuvable.")
+    return seat
+
+
+def refresh_prefilled(convention_id: Any) -> None:
+    """Regenerate the P articles (and re-check points splits) while not locked."""
+    conv = Convention.objects(id=convention_id).exclude("snapshot").first()
+    if conv is None or conv.status not in UNLOCKED:
+        return
+    for key, (body, data) in prefilled(conv).items():
+        write(
+            conv.pk,
+            {"status__in": list(UNLOCKED), "articles__key": key},
+            set__articles__S__body=body,
+            set__articles__S__data=data,
+            set__articles__S__complete=True,
+        )
+    for article in conv.articles:
+        if article.complete and not structured_still_valid(article, conv):
+            write(
+                conv.pk,
+                {"status__in": list(UNLOCKED), "articles__key": article.key},
+                set__articles__S__complete=False,
+            )

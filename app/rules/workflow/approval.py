@@ -1,0 +1,141 @@
+"""Approval by the Administration (snapshot, sealed PDF) and reopening."""
+
+from collections.abc import Callable
+from typing import Any
+
+from app.models.base import utcnow
+from app.models.convention import Convention
+from app.models.stored_file import StoredFile
+from app.rules import audit
+from app.rules.errors import InvalidState, RuleViolation
+from app.rules.parties import missing_signatures
+from app.rules.permissions import Action
+from app.rules.snapshot import build_snapshot, snapshot_digest
+from app.rules.states import Status
+from app.rules.workflow._common import CHANGED_MESSAGE, audited, require, username_of, write
+from app.rules.workflow.school_list import reopen_school_list
+
+# Sealers render the protected PDF at approval: each gets the convention and its snapshot and
+# returns (stored file, SHA-256) or None. The app factory registers them (helper C's module).
+Sealer = Callable[[Convention, dict[str, Any]], "tuple[StoredFile, str] | None"]
+SEALERS: list[Sealer] = []
+
+
+def approve(convention: Convention, actor: Any) -> Convention:
+    """signed → approved (Administration): freeze the snapshot, its SHA-256 and the sealed PDF."""
+    with audited("convention.approve", actor, convention):
+        require(
+            actor,
+            Action.APPROVE,
+            convention,
+            "Seule l'Administration peut approuver une convention.",
+        )
+        if convention.status != Status.SIGNED:
+            if convention.status in (Status.APPROVED, Status.ACKNOWLEDGED):
+                raise InvalidState("Cette convention est déjà approuvée.")
+            raise InvalidState(
+                "La convention ne peut être approuvée qu'une fois signée par toutes les parties."
+            )
+        if missing_signatures(convention):
+            raise InvalidState("Toutes les parties n'ont pas encore signé cette convention.")
+        now = utcnow()
+        approved_at = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        snapshot = build_snapshot(convention, approved_at, username_of(actor))
+        digest = snapshot_digest(snapshot)
+        sealed = _seal(convention, snapshot)
+        update: dict[str, Any] = {
+            "set__status": Status.APPROVED,
+            "set__approved_at": approved_at,
+            "set__snapshot": snapshot,
+            "set__snapshot_sha256": digest,
+        }
+        if sealed is not None:
+            update["set__sealed_pdf"] = sealed[0].pk
+            update["set__sealed_pdf_sha256"] = sealed[1]
+        done = write(
+            convention.pk, {"status": Status.SIGNED, "version": convention.version}, **update
+        )
+        if not done:
+            if sealed is not None:
+                sealed[0].delete()  # the race was lost: no orphan file
+            convention.reload()
+            raise InvalidState(CHANGED_MESSAGE)
+    convention.reload()
+    audit.record(
+        "convention.approve",
+        actor,
+        convention=convention.pk,
+        status_before=Status.SIGNED,
+        status_after=convention.status,
+        details={"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1] if sealed else None},
+    )
+    return convention
+
+
+def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile, str] | None":
+    """The first sealer's result; a rendering failure becomes a French refusal."""
+    # Read the list through the package: the app and the tests reach it as workflow.SEALERS
+    # (append to it, or replace it), and this must see what they did.
+    from app.rules import workflow
+
+    for sealer in workflow.SEALERS:
+        try:
+            result = sealer(convention, snapshot)
+        except RuleViolation:
+            raise
+        except Exception as exc:  # a rendering failure must not become a server error
+            raise RuleViolation(
+                f"Le PDF scellé de la convention n'a pas pu être produit ({type(exc).__name__})."
+            ) from exc
+        if result is not None:
+            return result
+    return None
+
+
+def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
+    """Administration, before all have signed: validated → list_validated, signatures removed.
+
+    On a convention whose list only is validated, this reopens the list (→ draft).
+    """
+    reason = (reason or "").strip()[:1000]
+    if convention.status == Status.LIST_VALIDATED:
+        return reopen_school_list(convention, actor, reason)
+    with audited("convention.reopen", actor, convention, details={"reason_given": reason}):
+        require(
+            actor, Action.REOPEN, convention, "Seule l'Administration peut rouvrir une convention."
+        )
+        if convention.status != Status.VALIDATED:
+            if convention.status == Status.DRAFT:
+                raise InvalidState("Cette convention n'est pas validée : il n'y a rien à rouvrir.")
+            raise InvalidState(
+                "Toutes les parties ont signé cette convention : elle ne peut plus être rouverte."
+            )
+        convention.reload()
+        if convention.status != Status.VALIDATED or not missing_signatures(convention):
+            raise InvalidState(
+                "Toutes les parties ont signé cette convention : elle ne peut plus être rouverte."
+            )
+        removed = [
+            {"po_name": s.po_name, "name": s.name, "username": s.username}
+            for s in convention.signatures
+        ]
+        done = write(
+            convention.pk,
+            {"status": Status.VALIDATED, "version": convention.version},
+            set__status=Status.LIST_VALIDATED,
+            set__signatures=[],
+            unset__validated_at=True,
+        )
+        if not done:
+            convention.reload()
+            raise InvalidState(CHANGED_MESSAGE)
+    convention.reload()
+    audit.record(
+        "convention.reopen",
+        actor,
+        convention=convention.pk,
+        status_before=Status.VALIDATED,
+        status_after=convention.status,
+        details={"reason": reason, "removed_signatures": removed},
+    )
+    return convention

@@ -1,0 +1,100 @@
+"""Creating and deleting the convention documents a pole's schools are routed to."""
+
+from datetime import date
+from typing import Any
+
+from mongoengine import NotUniqueError
+
+from app.models.base import utcnow
+from app.models.convention import Convention, ConventionSchool, workflow_write
+from app.models.organisation import OrganisingAuthority
+from app.models.pole import Pole
+from app.models.school import School
+from app.models.setting import AppSetting
+from app.rules import audit
+from app.rules.articles import EDITABLE_NATURES, build_articles
+from app.rules.refs import ref_id
+from app.rules.routing import Target
+from app.rules.states import Status
+from app.rules.workflow._common import username_of
+
+
+def current_school_year(today: date | None = None) -> str:
+    """The school year new conventions belong to (setting ``school_year``, else the calendar)."""
+    configured = AppSetting.get("school_year")
+    if configured:
+        return str(configured)
+    today = today or utcnow().date()
+    start = today.year if today.month >= 9 else today.year - 1
+    return f"{start}-{start + 1}"
+
+
+def new_entry(school: School, role: str, actor: Any) -> ConventionSchool:
+    po = OrganisingAuthority.objects(id=ref_id(school, "po")).first()
+    return ConventionSchool(
+        school=school.pk,
+        role=str(role),
+        fase=school.fase,
+        name=school.name,
+        po=ref_id(school, "po"),
+        po_fase=po.fase if po else None,
+        po_name=po.name if po else "",
+        zone=school.zone,
+        added_by=username_of(actor),
+    )
+
+
+def _has_written_articles(conv: Convention) -> bool:
+    return any(a.nature in EDITABLE_NATURES and (a.body or a.data) for a in conv.articles)
+
+
+def delete_if_empty(conv_id: Any, actor: Any, *, keep_written: bool) -> bool:
+    """Delete a draft convention that has no school left; True when deleted."""
+    conv = Convention.objects(id=conv_id).first()
+    if conv is None or conv.schools or conv.status != Status.DRAFT:
+        return False
+    if keep_written and _has_written_articles(conv):
+        return False
+    with workflow_write():
+        deleted = Convention.objects(id=conv_id, status=Status.DRAFT, schools__size=0).delete()
+    if deleted:
+        audit.record(
+            "convention.delete",
+            actor,
+            convention=conv_id,
+            status_before=Status.DRAFT,
+            details={"kind": conv.kind, "slot": conv.slot, "reason": "plus aucune école"},
+        )
+    return bool(deleted)
+
+
+def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> Convention:
+    """The pole's convention for ``target``, created (as a draft) when it does not exist."""
+    existing = Convention.objects(pole=pole.pk, slot=target.slot).first()
+    if existing is not None:
+        return existing
+    conv = Convention(
+        kind=target.kind,
+        status=Status.DRAFT,
+        pole=pole.pk,
+        pole_number=pole.number,
+        slot=target.slot,
+        seat_school=seat.pk,
+        seat_po=ref_id(seat, "po"),
+        counterpart_po=target.counterpart_po,
+        school_year=current_school_year(),
+        articles=build_articles(target.kind),
+    )
+    try:
+        with workflow_write():
+            conv.save(force_insert=True)
+    except NotUniqueError:  # created by someone else at the same moment
+        return Convention.objects.get(pole=pole.pk, slot=target.slot)
+    audit.record(
+        "convention.create",
+        actor,
+        convention=conv.pk,
+        status_after=Status.DRAFT,
+        details={"kind": target.kind, "slot": target.slot, "pole": pole.number},
+    )
+    return conv

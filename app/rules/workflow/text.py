@@ -1,0 +1,96 @@
+"""Step 2: writing the articles of a convention."""
+
+from typing import Any
+
+from app.models.base import utcnow
+from app.models.convention import Convention
+from app.rules import audit
+from app.rules.articles import EDITABLE_NATURES, check_input, find_article
+from app.rules.errors import RuleViolation
+from app.rules.permissions import Action
+from app.rules.refs import ref_id
+from app.rules.states import Kind
+from app.rules.workflow._common import UNLOCKED, audited, require, state_error, username_of, write
+
+# --- 4. articles ------------------------------------------------------------------------
+
+
+def save_article(
+    convention: Convention,
+    number: int | str,
+    body: str,
+    actor: Any,
+    data: dict[str, Any] | None = None,
+) -> Convention:
+    """Save one article to complete (C) or optional (O); complete = non-empty / valid data."""
+    key = str(number).strip()
+    with audited("convention.save_article", actor, convention, details={"article": key}):
+        require(
+            actor,
+            Action.EDIT_ARTICLES,
+            convention,
+            "Vous ne pouvez pas modifier les articles de cette convention.",
+        )
+        if convention.status not in UNLOCKED:
+            raise state_error(convention, "edit_articles")
+        article = find_article(convention, key)
+        clean_body, clean_data, complete = check_input(article, convention, body, data)
+        done = write(
+            convention.pk,
+            {"status__in": list(UNLOCKED), "articles__key": key},
+            set__articles__S__body=clean_body,
+            set__articles__S__data=clean_data,
+            set__articles__S__complete=complete,
+            set__articles__S__updated_at=utcnow(),
+            set__articles__S__updated_by=username_of(actor),
+        )
+        if not done:
+            convention.reload()
+            raise state_error(convention, "edit_articles")
+    convention.reload()
+    audit.record(
+        "convention.save_article",
+        actor,
+        convention=convention.pk,
+        status_before=convention.status,
+        status_after=convention.status,
+        details={"article": key, "complete": complete, "length": len(clean_body)},
+    )
+    return convention
+
+
+def copy_last_cooperation_article(convention: Convention, number: int | str, actor: Any) -> str:
+    """Copy article ``number`` from the pole's latest other cooperation convention."""
+    key = str(number).strip()
+    with audited("convention.copy_article", actor, convention, details={"article": key}):
+        require(
+            actor,
+            Action.EDIT_ARTICLES,
+            convention,
+            "Vous ne pouvez pas modifier les articles de cette convention.",
+        )
+        if convention.kind != Kind.COOPERATION:
+            raise RuleViolation(
+                "La reprise d'un article n'existe que pour les conventions de coopération."
+            )
+        article = find_article(convention, key)
+        if article.nature not in EDITABLE_NATURES:
+            raise RuleViolation(f"Cet article n'est pas modifiable : « {article.title} ».")
+        source = (
+            Convention.objects(
+                pole=ref_id(convention, "pole"),
+                kind=Kind.COOPERATION,
+                id__ne=convention.pk,
+                articles__match={"key": key, "complete": True},
+            )
+            .order_by("-updated_at")
+            .only("articles", "schools", "kind", "pole_number")
+            .first()
+        )
+        if source is None:
+            raise RuleViolation(
+                f"Aucune autre convention de coopération du pôle n'a d'article {key} complété."
+            )
+        found = source.article(key)
+    save_article(convention, key, found.body, actor, data=dict(found.data) or None)
+    return found.body
