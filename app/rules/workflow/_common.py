@@ -118,3 +118,25 @@ def refresh_prefilled(convention_id: Any) -> None:
                 {"status__in": list(UNLOCKED), "articles__key": article.key},
                 set__articles__S__complete=False,
             )
+
+
+def write_or_refuse(convention: Convention, filters: dict[str, Any], **update: Any) -> None:
+    """A status change conditional on ``filters``; when it loses a race, reload and refuse."""
+    if not write(convention.pk, filters, **update):
+        convention.reload()
+        raise InvalidState(CHANGED_MESSAGE)
+
+
+def record_change(
+    action: str, actor: Any, convention: Convention, status_before: str, details: dict[str, Any]
+) -> Convention:
+    """Audit a change already reloaded into ``convention`` (its status is the status after)."""
+    audit.record(
+        action,
+        actor,
+        convention=convention.pk,
+        status_before=status_before,
+        status_after=convention.status,
+        details=details,
+    )
+    return convention

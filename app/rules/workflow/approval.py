@@ -6,13 +6,20 @@ from typing import Any
 from app.models.base import utcnow
 from app.models.convention import Convention
 from app.models.stored_file import StoredFile
-from app.rules import audit
 from app.rules.errors import InvalidState, RuleViolation
 from app.rules.parties import missing_signatures
 from app.rules.permissions import Action
 from app.rules.snapshot import build_snapshot, snapshot_digest
 from app.rules.states import Status
-from app.rules.workflow._common import CHANGED_MESSAGE, audited, require, username_of, write
+from app.rules.workflow._common import (
+    CHANGED_MESSAGE,
+    audited,
+    record_change,
+    require,
+    username_of,
+    write,
+    write_or_refuse,
+)
 from app.rules.workflow.school_list import reopen_school_list
 
 # Sealers render the protected PDF at approval: each gets the convention and its snapshot and
@@ -61,15 +68,13 @@ def approve(convention: Convention, actor: Any) -> Convention:
             convention.reload()
             raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
-    audit.record(
+    return record_change(
         "convention.approve",
         actor,
-        convention=convention.pk,
-        status_before=Status.SIGNED,
-        status_after=convention.status,
-        details={"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1] if sealed else None},
+        convention,
+        Status.SIGNED,
+        {"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1] if sealed else None},
     )
-    return convention
 
 
 def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile, str] | None":
@@ -119,23 +124,18 @@ def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
             {"po_name": s.po_name, "name": s.name, "username": s.username}
             for s in convention.signatures
         ]
-        done = write(
-            convention.pk,
+        write_or_refuse(
+            convention,
             {"status": Status.VALIDATED, "version": convention.version},
             set__status=Status.LIST_VALIDATED,
             set__signatures=[],
             unset__validated_at=True,
         )
-        if not done:
-            convention.reload()
-            raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
-    audit.record(
+    return record_change(
         "convention.reopen",
         actor,
-        convention=convention.pk,
-        status_before=Status.VALIDATED,
-        status_after=convention.status,
-        details={"reason": reason, "removed_signatures": removed},
+        convention,
+        Status.VALIDATED,
+        {"reason": reason, "removed_signatures": removed},
     )
-    return convention

@@ -6,20 +6,21 @@ from app.models.base import utcnow
 from app.models.convention import Convention, Derogation
 from app.models.school import School
 from app.models.stored_file import StoredFile
-from app.rules import audit, permissions
+from app.rules import permissions
 from app.rules.derogations import check_file, missing_derogations, needs_derogation
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import as_id, ref_id
 from app.rules.states import SchoolRole, Status
 from app.rules.workflow._common import (
-    CHANGED_MESSAGE,
     audited,
+    record_change,
     require,
     seat_school_of,
     state_error,
     username_of,
     write,
+    write_or_refuse,
 )
 
 # --- 2. derogations ---------------------------------------------------------------------
@@ -74,13 +75,12 @@ def attach_derogation(
     if entry.derogation:  # the replaced file
         StoredFile.objects(id=ref_id(entry.derogation, "file")).delete()
     convention.reload()
-    audit.record(
+    return record_change(
         "convention.attach_derogation",
         actor,
-        convention=convention.pk,
-        status_before=Status.DRAFT,
-        status_after=convention.status,
-        details={
+        convention,
+        Status.DRAFT,
+        {
             "school_fase": entry.fase,
             "filename": checked.filename,
             "content_type": checked.content_type,
@@ -88,7 +88,6 @@ def attach_derogation(
             "sha256": stored.sha256,
         },
     )
-    return convention
 
 
 def derogation_file(convention: Convention, school_id: Any, actor: Any) -> StoredFile:
@@ -128,25 +127,20 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
                 "Une dérogation est nécessaire pour les écoles situées hors de la zone "
                 f"d'enseignement de l'école siège : joignez-la pour {names}."
             )
-        done = write(
-            convention.pk,
+        write_or_refuse(
+            convention,
             {"status": Status.DRAFT, "version": convention.version},
             set__status=Status.LIST_VALIDATED,
             set__list_validated_at=utcnow(),
         )
-        if not done:
-            convention.reload()
-            raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
-    audit.record(
+    return record_change(
         "convention.validate_list",
         actor,
-        convention=convention.pk,
-        status_before=Status.DRAFT,
-        status_after=convention.status,
-        details={"school_fases": [e.fase for e in convention.schools]},
+        convention,
+        Status.DRAFT,
+        {"school_fases": [e.fase for e in convention.schools]},
     )
-    return convention
 
 
 def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> Convention:
@@ -166,22 +160,13 @@ def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> 
                 if convention.status == Status.DRAFT
                 else "La convention est déjà validée : rouvrez d'abord la convention."
             )
-        done = write(
-            convention.pk,
+        write_or_refuse(
+            convention,
             {"status": Status.LIST_VALIDATED},
             set__status=Status.DRAFT,
             unset__list_validated_at=True,
         )
-        if not done:
-            convention.reload()
-            raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
-    audit.record(
-        "convention.reopen_list",
-        actor,
-        convention=convention.pk,
-        status_before=Status.LIST_VALIDATED,
-        status_after=convention.status,
-        details={"reason": reason},
+    return record_change(
+        "convention.reopen_list", actor, convention, Status.LIST_VALIDATED, {"reason": reason}
     )
-    return convention

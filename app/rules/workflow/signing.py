@@ -1,12 +1,14 @@
 """Validation, then the signatures of the POs and the acknowledgments of the directors."""
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from app.models.base import utcnow
 from app.models.convention import Acknowledgment, Convention, Signature
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
-from app.rules import audit, permissions
+from app.rules import permissions
 from app.rules.articles import article_label, missing_articles
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.parties import (
@@ -18,14 +20,15 @@ from app.rules.parties import (
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, ROLE_LABELS, Role
-from app.rules.states import Status
+from app.rules.states import Status, status_index
 from app.rules.workflow._common import (
-    CHANGED_MESSAGE,
     audited,
+    record_change,
     require,
     state_error,
     username_of,
     write,
+    write_or_refuse,
 )
 
 
@@ -48,25 +51,20 @@ def validate(convention: Convention, actor: Any) -> Convention:
             raise RuleViolation(
                 "Articles à compléter : " + ", ".join(article_label(a) for a in missing) + "."
             )
-        done = write(
-            convention.pk,
+        write_or_refuse(
+            convention,
             {"status": Status.LIST_VALIDATED, "version": convention.version},
             set__status=Status.VALIDATED,
             set__validated_at=utcnow(),
         )
-        if not done:
-            convention.reload()
-            raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
-    audit.record(
+    return record_change(
         "convention.validate",
         actor,
-        convention=convention.pk,
-        status_before=Status.LIST_VALIDATED,
-        status_after=convention.status,
-        details={"version": convention.version},
+        convention,
+        Status.LIST_VALIDATED,
+        {"version": convention.version},
     )
-    return convention
 
 
 # --- 6. signatures ----------------------------------------------------------------------
@@ -80,138 +78,144 @@ def _grant_label(actor: Any, pole_id: Any, roles: frozenset[Role], field: str, v
     return ""
 
 
-def sign(convention: Convention, actor: Any) -> Convention:
-    """A PO delegate concerned signs once; when all have, validated → signed."""
-    with audited("convention.sign", actor, convention):
-        require(
-            actor,
-            Action.SIGN,
-            convention,
-            "Seul le délégué d'un pouvoir organisateur partie à cette convention peut la signer.",
-        )
-        if convention.status != Status.VALIDATED:
-            if convention.status in (Status.DRAFT, Status.LIST_VALIDATED):
-                raise InvalidState("La convention doit être validée avant d'être signée.")
-            raise InvalidState("Toutes les parties ont déjà signé cette convention.")
-        po_id = permissions.signing_po_id(actor, convention)
-        if po_id is None:
-            raise PermissionDenied(
-                "Vous ne signez pour aucun pouvoir organisateur de cette convention."
-            )
-        po = OrganisingAuthority.objects(id=po_id).only("name").first()
-        signature = Signature(
-            po=po_id,
-            po_name=po.name if po else "",
+@dataclass(frozen=True)
+class _Round:
+    """A round in which every party concerned adds its record once, then the convention moves on.
+
+    Signatures (one per PO, validated → signed) and acknowledgments (one per school director,
+    approved → acknowledged) are the same steps over other fields: this holds the differences.
+    """
+
+    action: str  # the audit action, e.g. "convention.sign"
+    permission: Action
+    not_allowed: str  # when ``can`` says no
+    status: Status  # the status the round runs in
+    next_status: Status  # once every party has its record
+    too_early: str  # attempted before ``status``
+    too_late: str  # attempted after it
+    party: str  # "po" or "school": the record's field and the grant's field
+    party_model: type  # where the party's name is read
+    party_of: Callable[[Any, Convention], Any]  # the party the actor speaks for, or None
+    no_party: str  # when the actor speaks for no party
+    roles: frozenset[Role]  # the grants that name the actor's capacity
+    record: type  # Signature or Acknowledgment
+    records: str  # the convention's list of them
+    at: str  # the date field, on the record and (when complete) on the convention
+    already: str  # the party has its record already ({name})
+    parties: Callable[[Convention], Iterable[Any]]  # every party that must add a record
+    missing: Callable[[Convention], Any]  # the parties still missing
+    details: Callable[[Any, Any, Convention], dict[str, Any]]  # audit details of a success
+
+
+def _add_record(rnd: _Round, convention: Convention, actor: Any) -> Convention:
+    """Add the actor's record to ``convention`` (atomically, once per party), then move on."""
+    with audited(rnd.action, actor, convention):
+        require(actor, rnd.permission, convention, rnd.not_allowed)
+        if convention.status != rnd.status:
+            early = status_index(convention.status) < status_index(rnd.status)
+            raise InvalidState(rnd.too_early if early else rnd.too_late)
+        party_id = rnd.party_of(actor, convention)
+        if party_id is None:
+            raise PermissionDenied(rnd.no_party)
+        party = rnd.party_model.objects(id=party_id).only("name").first()
+        record = rnd.record(
+            **{rnd.party: party_id, f"{rnd.party}_name": party.name if party else ""},
             user=getattr(actor, "pk", None),
             username=username_of(actor),
             name=getattr(actor, "full_name", None) or username_of(actor),
             capacity=_grant_label(
-                actor, ref_id(convention, "pole"), PO_DELEGATE_ROLES, "po", po_id
+                actor, ref_id(convention, "pole"), rnd.roles, rnd.party, party_id
             ),
-            signed_at=utcnow(),
+            **{rnd.at: utcnow()},
         )
         pushed = write(
             convention.pk,
-            {"status": Status.VALIDATED, "signatures__po__ne": po_id},
-            push__signatures=signature,
+            {"status": rnd.status, f"{rnd.records}__{rnd.party}__ne": party_id},
+            **{f"push__{rnd.records}": record},
         )
         if not pushed:
             convention.reload()
-            if any(ref_id(s, "po") == po_id for s in convention.signatures):
-                raise RuleViolation(
-                    f"La convention est déjà signée pour le pouvoir organisateur "
-                    f"{signature.po_name}."
-                )
-            raise state_error(convention, "sign")
+            if any(ref_id(r, rnd.party) == party_id for r in getattr(convention, rnd.records)):
+                raise RuleViolation(rnd.already.format(name=getattr(record, f"{rnd.party}_name")))
+            raise state_error(convention, rnd.action.removeprefix("convention."))
     convention.reload()
-    if not missing_signatures(convention):
+    if not rnd.missing(convention):
         write(
             convention.pk,
-            {"status": Status.VALIDATED, "signatures__po__all": list(signatory_po_ids(convention))},
-            set__status=Status.SIGNED,
-            set__signed_at=utcnow(),
+            {
+                "status": rnd.status,
+                f"{rnd.records}__{rnd.party}__all": list(rnd.parties(convention)),
+            },
+            set__status=rnd.next_status,
+            **{f"set__{rnd.at}": utcnow()},
         )
         convention.reload()
-    audit.record(
-        "convention.sign",
-        actor,
-        convention=convention.pk,
-        status_before=Status.VALIDATED,
-        status_after=convention.status,
-        details={
-            "po": str(po_id),
-            "po_name": signature.po_name,
-            "capacity": signature.capacity,
-            "missing": len(missing_signatures(convention)),
-        },
+    return record_change(
+        rnd.action, actor, convention, rnd.status, rnd.details(party_id, record, convention)
     )
-    return convention
+
+
+_SIGNATURES = _Round(
+    action="convention.sign",
+    permission=Action.SIGN,
+    not_allowed="Seul le délégué d'un pouvoir organisateur partie à cette convention peut la "
+    "signer.",
+    status=Status.VALIDATED,
+    next_status=Status.SIGNED,
+    too_early="La convention doit être validée avant d'être signée.",
+    too_late="Toutes les parties ont déjà signé cette convention.",
+    party="po",
+    party_model=OrganisingAuthority,
+    party_of=permissions.signing_po_id,
+    no_party="Vous ne signez pour aucun pouvoir organisateur de cette convention.",
+    roles=PO_DELEGATE_ROLES,
+    record=Signature,
+    records="signatures",
+    at="signed_at",
+    already="La convention est déjà signée pour le pouvoir organisateur {name}.",
+    parties=signatory_po_ids,
+    missing=missing_signatures,
+    details=lambda po_id, signature, conv: {
+        "po": str(po_id),
+        "po_name": signature.po_name,
+        "capacity": signature.capacity,
+        "missing": len(missing_signatures(conv)),
+    },
+)
+
+_ACKNOWLEDGMENTS = _Round(
+    action="convention.acknowledge",
+    permission=Action.ACKNOWLEDGE,
+    not_allowed="Seule la direction d'une école partie à cette convention peut en prendre "
+    "connaissance.",
+    status=Status.APPROVED,
+    next_status=Status.ACKNOWLEDGED,
+    too_early="La prise de connaissance n'est possible qu'une fois la convention approuvée "
+    "par l'Administration.",
+    too_late="Toutes les directions ont déjà pris connaissance de cette convention.",
+    party="school",
+    party_model=School,
+    party_of=permissions.acknowledging_school_id,
+    no_party="Vous ne représentez aucune école de cette convention.",
+    roles=DIRECTOR_ROLES,
+    record=Acknowledgment,
+    records="acknowledgments",
+    at="acknowledged_at",
+    already="La prise de connaissance est déjà enregistrée pour l'école {name}.",
+    parties=acknowledging_school_ids,
+    missing=missing_acknowledgments,
+    details=lambda school_id, ack, conv: {
+        "school": str(school_id),
+        "school_name": ack.school_name,
+    },
+)
+
+
+def sign(convention: Convention, actor: Any) -> Convention:
+    """A PO delegate concerned signs once; when all have, validated → signed."""
+    return _add_record(_SIGNATURES, convention, actor)
 
 
 def acknowledge(convention: Convention, actor: Any) -> Convention:
     """A director concerned acknowledges once; when all have, approved → acknowledged."""
-    with audited("convention.acknowledge", actor, convention):
-        require(
-            actor,
-            Action.ACKNOWLEDGE,
-            convention,
-            "Seule la direction d'une école partie à cette convention peut en prendre "
-            "connaissance.",
-        )
-        if convention.status != Status.APPROVED:
-            if convention.status == Status.ACKNOWLEDGED:
-                raise InvalidState(
-                    "Toutes les directions ont déjà pris connaissance de cette convention."
-                )
-            raise InvalidState(
-                "La prise de connaissance n'est possible qu'une fois la convention approuvée "
-                "par l'Administration."
-            )
-        school_id = permissions.acknowledging_school_id(actor, convention)
-        if school_id is None:
-            raise PermissionDenied("Vous ne représentez aucune école de cette convention.")
-        school = School.objects(id=school_id).only("name").first()
-        ack = Acknowledgment(
-            school=school_id,
-            school_name=school.name if school else "",
-            user=getattr(actor, "pk", None),
-            username=username_of(actor),
-            name=getattr(actor, "full_name", None) or username_of(actor),
-            capacity=_grant_label(
-                actor, ref_id(convention, "pole"), DIRECTOR_ROLES, "school", school_id
-            ),
-            acknowledged_at=utcnow(),
-        )
-        pushed = write(
-            convention.pk,
-            {"status": Status.APPROVED, "acknowledgments__school__ne": school_id},
-            push__acknowledgments=ack,
-        )
-        if not pushed:
-            convention.reload()
-            if any(ref_id(a, "school") == school_id for a in convention.acknowledgments):
-                raise RuleViolation(
-                    f"La prise de connaissance est déjà enregistrée pour l'école {ack.school_name}."
-                )
-            raise state_error(convention, "acknowledge")
-    convention.reload()
-    if not missing_acknowledgments(convention):
-        write(
-            convention.pk,
-            {
-                "status": Status.APPROVED,
-                "acknowledgments__school__all": list(acknowledging_school_ids(convention)),
-            },
-            set__status=Status.ACKNOWLEDGED,
-            set__acknowledged_at=utcnow(),
-        )
-        convention.reload()
-    audit.record(
-        "convention.acknowledge",
-        actor,
-        convention=convention.pk,
-        status_before=Status.APPROVED,
-        status_after=convention.status,
-        details={"school": str(school_id), "school_name": ack.school_name},
-    )
-    return convention
+    return _add_record(_ACKNOWLEDGMENTS, convention, actor)
