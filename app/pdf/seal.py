@@ -9,6 +9,7 @@ SHA-256. Every later download returns exactly those bytes: nothing here is ever 
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,16 +130,38 @@ def render_sealed(
     certificate = certificate_for(convention_id, snapshot, verify_url)
     if signing is None:
         return sealed_pdf(snapshot, certificate)
-    if not Path(signing.p12_path).is_file():
-        raise PdfError(SIGNING_UNAVAILABLE)
+    check_signing(signing)
     try:
-        import pyhanko  # noqa: F401  (only needed when signing is configured)
-    except ImportError as exc:
-        raise PdfError(SIGNING_UNAVAILABLE) from exc
-    try:
-        return sealed_pdf(snapshot, certificate, signature=signing.as_xhtml2pdf())
+        data = sealed_pdf(snapshot, certificate, signature=signing.as_xhtml2pdf())
     except PdfError as exc:
         raise PdfError(SIGNING_UNAVAILABLE) from exc
+    # xhtml2pdf returns the unsigned file when the signer cannot be built: refuse it.
+    if b"/ByteRange" not in data:
+        raise PdfError(SIGNING_UNAVAILABLE)
+    return data
+
+
+def check_signing(signing: Signing) -> None:
+    """Load the PKCS#12 once before rendering, so that a bad setting fails early and clearly."""
+    if not signing.password or not Path(signing.p12_path).is_file():
+        raise PdfError(SIGNING_UNAVAILABLE)
+    try:
+        from pyhanko.sign import signers
+    except ImportError as exc:
+        raise PdfError(SIGNING_UNAVAILABLE) from exc
+    logger = logging.getLogger("pyhanko")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # a wrong password is reported by us, in French
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(
+            pfx_file=signing.p12_path, passphrase=signing.password.encode("utf-8")
+        )
+    except Exception as exc:  # unreadable file
+        raise PdfError(SIGNING_UNAVAILABLE) from exc
+    finally:
+        logger.setLevel(level)
+    if signer is None:
+        raise PdfError(SIGNING_UNAVAILABLE)
 
 
 def seal(
