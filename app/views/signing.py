@@ -1,0 +1,273 @@
+"""The simplified pages of PO delegates (« À signer ») and directors (« À prendre
+connaissance »): what awaits them, readable in full, one button with a confirmation, and
+below what they already did.
+
+No back-office chrome. The list is one query on the conventions (scoped by
+``permissions.convention_filter``, the snapshot left out) plus one batched query per kind
+of name shown (poles, seat schools, POs), whatever the number of conventions.
+"""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from app.auth import actor
+from app.models import Convention, OrganisingAuthority, Pole, School
+from app.rules import parties, permissions, points, workflow
+from app.rules.errors import RuleViolation
+from app.rules.refs import ref_id
+from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, Role
+from app.rules.states import SchoolRole, Status
+from app.views.context import convention_or_404
+
+bp = Blueprint("signing", __name__)
+
+
+def _holds(user: Any, roles: frozenset[Role]) -> bool:
+    return any(Role(g.role) in roles for g in permissions.active_grants(user))
+
+
+def is_po_delegate(user: Any) -> bool:
+    return _holds(user, PO_DELEGATE_ROLES)
+
+
+def is_director(user: Any) -> bool:
+    return _holds(user, DIRECTOR_ROLES)
+
+
+NAV = [
+    ("signing.to_sign", "À signer", is_po_delegate),
+    ("signing.to_acknowledge", "À prendre connaissance", is_director),
+]
+
+SIGN_CONFIRM_MISSING = (
+    "Cochez la case « J'ai lu l'intégralité de la convention et je la signe » pour "
+    "confirmer votre signature. Rien n'a été enregistré."
+)
+ACK_CONFIRM_MISSING = (
+    "Cochez la case « J'ai pris connaissance de l'intégralité de la convention » pour "
+    "confirmer. Rien n'a été enregistré."
+)
+
+
+def _scoped(user: Any, wanted: dict[str, Any]) -> list[Convention]:
+    """Conventions matching ``wanted`` within the user's scope, in one query."""
+    scope = permissions.convention_filter(user)
+    if scope is None:
+        return []
+    raw = {"$and": [scope, wanted]} if scope else wanted
+    return list(Convention.objects(__raw__=raw).exclude("snapshot").order_by("pole_number", "kind"))
+
+
+def _names(convs: list[Convention]) -> dict[str, dict[Any, Any]]:
+    """Poles, seat schools and POs of a page of conventions: one query each."""
+    pole_ids = {ref_id(c, "pole") for c in convs}
+    school_ids = {ref_id(c, "seat_school") for c in convs}
+    po_ids = {ref_id(c, "seat_po") for c in convs}
+    for conv in convs:
+        po_ids.update(parties.signatory_po_ids(conv))
+        po_ids.update(ref_id(e, "po") for e in conv.schools)
+    po_ids.discard(None)
+    if not convs:
+        return {"poles": {}, "schools": {}, "pos": {}}
+    return {
+        "poles": {p.pk: p for p in Pole.objects(id__in=list(pole_ids)).only("number", "name")},
+        "schools": {
+            s.pk: s
+            for s in School.objects(id__in=list(school_ids)).only(
+                "name", "fase", "street", "postal_code", "city", "director_name"
+            )
+        },
+        "pos": {
+            p.pk: p
+            for p in OrganisingAuthority.objects(id__in=list(po_ids)).only(
+                "name", "fase", "street", "postal_code", "city"
+            )
+        },
+    }
+
+
+def _share_rows(conv: Convention, art: Any, seat: School | None) -> list[dict[str, Any]]:
+    saved = {
+        str(s.get("school_fase")): s.get("percent")
+        for s in (art.data.get("shares") or [])
+        if isinstance(s, dict)
+    }
+    rows = []
+    if seat is not None:
+        rows.append({"fase": seat.fase, "name": seat.name, "role": "école siège"})
+    for entry in conv.schools:
+        if entry.role == SchoolRole.PARTNER:
+            rows.append({"fase": entry.fase, "name": entry.name, "role": entry.role_label})
+    for row in rows:
+        row["percent"] = saved.get(str(row["fase"]), "")
+    return rows
+
+
+def _retrocession_total(art: Any) -> Any:
+    rows = art.data.get("rows")
+    if not rows:
+        return None
+    try:
+        return points.retrocession_total(rows)
+    except RuleViolation:
+        return None
+
+
+def _document(conv: Convention, names: dict[str, dict[Any, Any]]) -> dict[str, Any]:
+    """Everything the read-only reading of a convention shows, without a query."""
+    seat = names["schools"].get(ref_id(conv, "seat_school"))
+    pos = names["pos"]
+    articles = []
+    for art in sorted(conv.articles, key=lambda a: a.position):
+        articles.append(
+            {
+                "article": art,
+                "form": art.form or "",
+                "shares": _share_rows(conv, art, seat) if art.form == "points_split" else [],
+                "total": _retrocession_total(art) if art.form == "retrocession" else None,
+            }
+        )
+    signed = {ref_id(s, "po"): s for s in conv.signatures}
+    signatories = [
+        {"po": pos.get(po_id), "signature": signed.get(po_id)}
+        for po_id in parties.signatory_po_ids(conv)
+    ]
+    return {
+        "conv": conv,
+        "pole": names["poles"].get(ref_id(conv, "pole")),
+        "seat": seat,
+        "seat_po": pos.get(ref_id(conv, "seat_po")),
+        "schools": list(conv.schools),
+        "articles": articles,
+        "signatories": signatories,
+        "acknowledgments": list(conv.acknowledgments),
+    }
+
+
+def _pdf_url(conv: Convention) -> str | None:
+    try:
+        return url_for("pdf.convention", convention_id=str(conv.pk))
+    except BuildError:
+        return None
+
+
+@bp.route("/a-signer")
+@login_required
+def to_sign():
+    if not is_po_delegate(current_user):
+        abort(404)
+    user_id = current_user.pk
+    convs = _scoped(
+        current_user,
+        {"$or": [{"status": Status.VALIDATED.value}, {"signatures.user": user_id}]},
+    )
+    names = _names(convs)
+    pending, done = [], []
+    for conv in convs:
+        mine = [s for s in conv.signatures if s.user == user_id]
+        if mine:
+            done.append({"doc": _document(conv, names), "signatures": mine})
+        if conv.status != Status.VALIDATED:
+            continue
+        po_id = permissions.signing_po_id(current_user, conv)
+        if po_id is None or po_id in parties.signed_po_ids(conv):
+            continue
+        item = _document(conv, names)
+        item["po"] = names["pos"].get(po_id)
+        pending.append(item)
+    done.sort(key=lambda d: max(s.signed_at for s in d["signatures"]), reverse=True)
+    return render_template(
+        "signing/to_sign.html", pending=pending, done=done, workloads=list(points.WORKLOADS)
+    )
+
+
+@bp.route("/a-signer/<convention_id>", methods=["POST"])
+@login_required
+def sign(convention_id: str):
+    if not is_po_delegate(current_user):
+        abort(404)
+    conv = convention_or_404(convention_id, current_user)
+    back = url_for("signing.to_sign") + f"#convention-{conv.pk}"
+    if request.form.get("confirm") != "1":
+        flash(SIGN_CONFIRM_MISSING, "danger")
+        return redirect(back)
+    po_id = permissions.signing_po_id(current_user, conv)
+    try:
+        workflow.sign(conv, actor())
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return redirect(back)
+    po = OrganisingAuthority.objects(id=po_id).only("name").first() if po_id else None
+    flash(
+        f"Votre signature au nom de {po.name} a été enregistrée : « {conv.title} »."
+        if po
+        else f"Votre signature a été enregistrée : « {conv.title} ».",
+        "success",
+    )
+    return redirect(url_for("signing.to_sign") + "#signees")
+
+
+@bp.route("/a-prendre-connaissance")
+@login_required
+def to_acknowledge():
+    if not is_director(current_user):
+        abort(404)
+    user_id = current_user.pk
+    convs = _scoped(
+        current_user,
+        {"$or": [{"status": Status.APPROVED.value}, {"acknowledgments.user": user_id}]},
+    )
+    names = _names(convs)
+    school_ids = {
+        permissions.acknowledging_school_id(current_user, c)
+        for c in convs
+        if c.status == Status.APPROVED
+    } - {None}
+    schools = (
+        {s.pk: s for s in School.objects(id__in=list(school_ids)).only("name", "fase")}
+        if school_ids
+        else {}
+    )
+    pending, done = [], []
+    for conv in convs:
+        mine = [a for a in conv.acknowledgments if a.user == user_id]
+        if mine:
+            done.append({"doc": _document(conv, names), "acks": mine, "pdf": _pdf_url(conv)})
+        if conv.status != Status.APPROVED:
+            continue
+        school_id = permissions.acknowledging_school_id(current_user, conv)
+        if school_id is None or school_id in parties.acknowledged_school_ids(conv):
+            continue
+        item = _document(conv, names)
+        item["school"] = schools.get(school_id)
+        item["pdf"] = _pdf_url(conv)
+        pending.append(item)
+    done.sort(key=lambda d: max(a.acknowledged_at for a in d["acks"]), reverse=True)
+    return render_template(
+        "signing/to_acknowledge.html",
+        pending=pending,
+        done=done,
+        workloads=list(points.WORKLOADS),
+    )
+
+
+@bp.route("/a-prendre-connaissance/<convention_id>", methods=["POST"])
+@login_required
+def acknowledge(convention_id: str):
+    if not is_director(current_user):
+        abort(404)
+    conv = convention_or_404(convention_id, current_user)
+    back = url_for("signing.to_acknowledge") + f"#convention-{conv.pk}"
+    if request.form.get("confirm") != "1":
+        flash(ACK_CONFIRM_MISSING, "danger")
+        return redirect(back)
+    try:
+        workflow.acknowledge(conv, actor())
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return redirect(back)
+    flash(f"Votre prise de connaissance a été enregistrée : « {conv.title} ».", "success")
+    return redirect(url_for("signing.to_acknowledge") + "#faites")
