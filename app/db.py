@@ -6,6 +6,7 @@
   (one process, one thread).
 """
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,14 @@ def _litemongo_client_class(path: Path) -> type:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             keep = {k: kwargs[k] for k in ("tz_aware", "document_class") if k in kwargs}
             super().__init__(str(path), database=DB_NAME, **keep)
+
+        def close(self) -> None:
+            # Closing from another thread than the one that opened the store is refused by
+            # SQLite; the data is already on disk (litemongo commits each write).
+            try:
+                super().close()
+            except sqlite3.ProgrammingError:
+                pass
 
     return LiteMongoClient
 
@@ -45,8 +54,12 @@ def connect(uri: str, data_dir: str) -> str:
     folder = Path(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "epoles.sqlite"
-    mongoengine.connect(
-        DB_NAME,
+    # Registered, not connected: litemongo's SQLite objects belong to the thread that opens
+    # them, so the connection opens in the first thread that uses it (the server's single
+    # worker thread, see app/serve.py).
+    mongoengine.register_connection(
+        mongoengine.DEFAULT_CONNECTION_NAME,
+        db=DB_NAME,
         host="mongodb://localhost",
         mongo_client_class=_litemongo_client_class(path),
         uuidRepresentation="standard",
