@@ -6,6 +6,7 @@
   (one process, one thread).
 """
 
+import contextlib
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,8 @@ def _litemongo_client_class(path: Path) -> type:
         def close(self) -> None:
             # Closing from another thread than the one that opened the store is refused by
             # SQLite; the data is already on disk (litemongo commits each write).
-            try:
+            with contextlib.suppress(sqlite3.ProgrammingError):
                 super().close()
-            except sqlite3.ProgrammingError:
-                pass
 
     return LiteMongoClient
 
