@@ -70,6 +70,7 @@ def _attachment() -> tuple[str, bytes] | None:
 def _request_form(kind: str):  # type: ignore[no-untyped-def]
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
+    summary = ""
     if request.method == "POST":
         values = {name: request.form.get(name, "") for name in access.FIELDS}
         try:
@@ -78,7 +79,7 @@ def _request_form(kind: str):  # type: ignore[no-untyped-def]
             )
         except access.FieldErrors as exc:
             errors = exc.errors
-            flash(str(exc), "danger")
+            summary = str(exc)
         except RuleViolation as exc:
             flash(str(exc), "danger")
         else:
@@ -90,6 +91,7 @@ def _request_form(kind: str):  # type: ignore[no-untyped-def]
         kind=kind,
         values=values,
         errors=errors,
+        summary=summary,
         profiles=PROFILE_LABELS if kind == KIND_ACCESS else REVOCATION_PROFILE_LABELS,
         capacities=CAPACITY_LABELS,
         max_mb=MAX_FILE_BYTES // (1024 * 1024),
