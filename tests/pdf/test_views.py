@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from app.models import StoredFile
+from app.models import Convention, StoredFile
 from app.pdf.render import PdfError
 from tests.pdf.conftest import demo_convention, pdf_text
 
@@ -87,3 +87,31 @@ def test_the_convention_page_links_to_the_pdfs(demo, login_as):
     assert f"/conventions/{conv.pk}/pdf" in html
     html = client.get(f"/conventions/{conv.pk}?etape=1").get_data(as_text=True)
     assert f"/conventions/{conv.pk}/ecoles.pdf" in html
+
+
+def test_an_approved_convention_without_its_sealed_file_says_so(demo, login_as):
+    conv = demo_convention("ressort", status="approved")
+    # Data from before sealing existed: written raw, below the model's lock.
+    Convention._get_collection().update_one({"_id": conv.pk}, {"$unset": {"sealed_pdf": ""}})
+    response = login_as("coord1").get(f"/conventions/{conv.pk}/pdf")
+    assert response.status_code == 503
+    assert "version scellée de cette convention approuvée est introuvable" in response.get_data(
+        as_text=True
+    )
+
+
+def test_the_verify_page_is_rate_limited(demo, client):
+    import io
+
+    page = client.get("/verifier").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    codes = [
+        client.post(
+            "/verifier",
+            data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4 x"), "x.pdf")},
+            content_type="multipart/form-data",
+        ).status_code
+        for _ in range(21)
+    ]
+    assert codes[:20] == [200] * 20
+    assert codes[20] == 429
