@@ -141,5 +141,32 @@ def load_demo(password: str) -> dict[str, int]:
     from seed.stages import build_demo_stages  # the workflow needs the users above
 
     counts["conventions"] = build_demo_stages()
+    counts["messages"] = load_messages()
     AppSetting.put("demo_data", True)
     return counts
+
+
+def load_messages() -> int:
+    """The demo home-page messages (seed/messages.json) not loaded yet."""
+    from app.models import Message
+
+    specs = read("messages.json")
+    existing = {(m.title, m.audience) for m in Message.objects.only("title", "audience")}
+    school_fases = [m["school"] for m in specs if m.get("school")]
+    po_fases = [m["po"] for m in specs if m.get("po")]
+    schools = {s.fase: s for s in School.objects(fase__in=school_fases)}
+    pos = {p.fase: p for p in OrganisingAuthority.objects(fase__in=po_fases)}
+    added = 0
+    for spec in specs:
+        if (spec["title"], spec["audience"]) in existing:
+            continue
+        Message(
+            title=spec["title"],
+            body=spec["body"],
+            audience=spec["audience"],
+            school=schools.get(spec.get("school")),
+            po=pos.get(spec.get("po")),
+            created_by="seed",
+        ).save()
+        added += 1
+    return added

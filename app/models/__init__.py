@@ -11,6 +11,7 @@ from app.models.convention import (
     Derogation,
     Signature,
 )
+from app.models.message import Message
 from app.models.organisation import OrganisingAuthority
 from app.models.outbox import OutboxMessage
 from app.models.pole import Coordinator, Pole
@@ -31,6 +32,7 @@ __all__ = [
     "Coordinator",
     "Derogation",
     "Grant",
+    "Message",
     "OrganisingAuthority",
     "OutboxMessage",
     "PasswordToken",

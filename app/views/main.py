@@ -1,9 +1,19 @@
-"""Home page and health check."""
+"""Home page (profiles, shortcuts, the two message boxes of the user guide) and health check."""
 
-from flask import Blueprint, jsonify, render_template
+from typing import Any
+
+from flask import Blueprint, g, jsonify, render_template
 from flask_login import current_user, login_required
 
 from app import db
+from app.models import OrganisingAuthority, Pole, School
+from app.models.message import messages_for
+from app.rules import permissions
+from app.rules.permissions import Action
+from app.rules.refs import ref_id
+from app.rules.roles import ROLE_LABELS
+from app.views.context import current_pole_for
+from app.views.signing import count_to_acknowledge, count_to_sign, is_director, is_po_delegate
 
 bp = Blueprint("main", __name__)
 
@@ -19,10 +29,51 @@ def health():
     return jsonify(status="ok", database="ok")
 
 
+def _profiles(grants: list[Any]) -> list[dict[str, Any]]:
+    """The user's profiles with their scope, names read with one query per collection."""
+    ids = {f: {ref_id(gr, f) for gr in grants} - {None} for f in ("pole", "school", "po")}
+    models = {"pole": Pole, "school": School, "po": OrganisingAuthority}
+    fields = {"pole": ("number", "name"), "school": ("name", "fase"), "po": ("name", "fase")}
+    found: dict[str, dict[Any, Any]] = {}
+    for field, wanted in ids.items():
+        found[field] = (
+            {d.pk: d for d in models[field].objects(id__in=list(wanted)).only(*fields[field])}
+            if wanted
+            else {}
+        )
+    rows = [
+        {
+            "label": ROLE_LABELS.get(gr.role, gr.role),
+            "pole": found["pole"].get(ref_id(gr, "pole")),
+            "school": found["school"].get(ref_id(gr, "school")),
+            "po": found["po"].get(ref_id(gr, "po")),
+        }
+        for gr in grants
+    ]
+    return sorted(rows, key=lambda r: (r["pole"].number if r["pole"] else 0, r["label"]))
+
+
 @bp.route("/")
 @login_required
 def home():
-    grants = sorted(
-        current_user.grants, key=lambda g: (g.role, str(g.pole.number if g.pole else ""))
+    grants = permissions.active_grants(current_user)
+    general, personal = messages_for(
+        {gr.role for gr in grants},
+        {ref_id(gr, "school") for gr in grants} - {None},
+        {ref_id(gr, "po") for gr in grants} - {None},
     )
-    return render_template("main/home.html", grants=grants)
+    pole = getattr(g, "current_pole", None)
+    if pole is None:
+        pole = current_pole_for(current_user)
+    pole_ids = permissions.pole_ids(current_user)
+    return render_template(
+        "main/home.html",
+        profiles=_profiles(grants),
+        general=general,
+        personal=personal,
+        current_pole=pole,
+        several_poles=permissions.can(current_user, Action.VIEW_POLE)
+        and (pole_ids is None or len(pole_ids) > 1),
+        to_sign=count_to_sign(current_user) if is_po_delegate(current_user) else None,
+        to_acknowledge=count_to_acknowledge(current_user) if is_director(current_user) else None,
+    )

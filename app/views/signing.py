@@ -54,11 +54,20 @@ ACK_CONFIRM_MISSING = (
 
 def _scoped(user: Any, wanted: dict[str, Any]) -> list[Convention]:
     """Conventions matching ``wanted`` within the user's scope, in one query."""
+    raw = _raw(user, wanted)
+    if raw is None:
+        return []
+    return list(Convention.objects(__raw__=raw).exclude("snapshot").order_by("pole_number", "kind"))
+
+
+def _raw(user: Any, wanted: dict[str, Any]) -> dict[str, Any] | None:
+    """``wanted`` restricted to the user's scope (built by the rules); None: nothing visible."""
     scope = permissions.convention_filter(user)
     if scope is None:
-        return []
-    raw = {"$and": [scope, wanted]} if scope else wanted
-    return list(Convention.objects(__raw__=raw).exclude("snapshot").order_by("pole_number", "kind"))
+        return None
+    if not wanted:
+        return scope
+    return {"$and": [scope, wanted]} if scope else wanted
 
 
 def _names(convs: list[Convention]) -> dict[str, dict[Any, Any]]:
@@ -145,6 +154,34 @@ def _document(conv: Convention, names: dict[str, dict[Any, Any]]) -> dict[str, A
         "signatories": signatories,
         "acknowledgments": list(conv.acknowledgments),
     }
+
+
+def count_to_sign(user: Any) -> int:
+    """How many conventions await ``user``'s signature (one query)."""
+    raw = _raw(user, {"status": Status.VALIDATED.value}) if is_po_delegate(user) else None
+    if raw is None:
+        return 0
+    convs = Convention.objects(__raw__=raw).exclude("snapshot", "articles", "acknowledgments")
+    return sum(
+        1
+        for conv in convs
+        if (po := permissions.signing_po_id(user, conv)) is not None
+        and po not in parties.signed_po_ids(conv)
+    )
+
+
+def count_to_acknowledge(user: Any) -> int:
+    """How many conventions await ``user``'s acknowledgment (one query)."""
+    raw = _raw(user, {"status": Status.APPROVED.value}) if is_director(user) else None
+    if raw is None:
+        return 0
+    convs = Convention.objects(__raw__=raw).exclude("snapshot", "articles", "signatures")
+    return sum(
+        1
+        for conv in convs
+        if (school := permissions.acknowledging_school_id(user, conv)) is not None
+        and school not in parties.acknowledged_school_ids(conv)
+    )
 
 
 def _pdf_url(conv: Convention) -> str | None:
