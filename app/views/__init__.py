@@ -17,7 +17,7 @@ BLUEPRINT_MODULES = [
     "app.views.access",
     "app.views.structure", "app.views.conventions",
     "app.views.pdf",
-    "app.views.poles", "app.views.signing", "app.views.help",
+    "app.views.poles", "app.views.signing", "app.views.help", "app.views.datamgmt",
 ]
 
 NavEntry = tuple[str, str, Callable[[Any], bool]]

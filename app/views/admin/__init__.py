@@ -19,7 +19,7 @@ from app.models import (
 from app.views.admin.access import AccessRequestView, OutboxView
 from app.views.admin.base import BackOfficeIndexView
 from app.views.admin.conventions import ConventionView
-from app.views.admin.messages import MessageView
+from app.views.admin.messages import MessageView, StructureLink
 from app.views.admin.reference import (
     ArticleTemplateView,
     OrganisingAuthorityView,
@@ -68,6 +68,7 @@ def init_admin(app: Flask) -> Admin:
         )
     )
     admin.add_view(MessageView(Message, name="Messages", endpoint="messages_admin"))
+    admin.add_link(StructureLink(name="Structure des pôles", endpoint="datamgmt.index"))
     admin.add_link(MenuLink(name="Retour à e-Pôles", endpoint="main.home"))
     app.extensions["epoles_admin"] = admin
     return admin

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from flask_admin.menu import MenuLink
 from flask_login import current_user
 from wtforms import DateTimeLocalField, SelectField
 
 from app.models.message import AUDIENCE_LABELS, Message
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
-from app.rules import audit
+from app.rules import audit, permissions
 from app.rules.permissions import Action
 from app.views.admin.base import SecureModelView
 
@@ -104,4 +105,13 @@ class MessageView(SecureModelView):
     def on_model_delete(self, model: Message) -> None:
         audit.record(
             "message_deleted", current_user._get_current_object(), target=f"message:{model.pk}"
+        )
+
+
+class StructureLink(MenuLink):
+    """Back-office menu link to the pole structure pages (data managers, Administration)."""
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and permissions.can(
+            current_user, Action.MANAGE_STRUCTURE
         )

@@ -1,0 +1,310 @@
+"""Data managers fix the structure of a pole: add a missing partner, cooperating or specific
+partner school (creating the school, and its PO, when absent), correct a school's zone or PO.
+
+Everything goes through ``app.rules.workflow``: routing applies, a validated list refuses
+(only the Administration reopens it, audited), and every change is in the audit trail.
+"""
+
+from typing import Any
+
+from bson import ObjectId
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from mongoengine import ValidationError
+
+from app.auth import actor
+from app.models import Convention, OrganisingAuthority, Pole, School
+from app.rules import audit, permissions, workflow
+from app.rules.errors import RuleViolation
+from app.rules.permissions import Action
+from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, SPECIALIZED, ZONES
+from app.rules.refs import ref_id
+from app.rules.states import SCHOOL_ROLE_LABELS, SchoolRole, Status
+from app.views.admin.base import error_message
+from app.views.context import parse_object_id
+
+bp = Blueprint("datamgmt", __name__, url_prefix="/gestion")
+
+PER_PAGE = 25
+ROLE_ORDER = [SchoolRole.PARTNER, SchoolRole.COOPERATING, SchoolRole.SPECIFIC_PARTNER]
+ROLE_HEADINGS = {
+    SchoolRole.PARTNER: "Écoles partenaires",
+    SchoolRole.COOPERATING: "Écoles coopérantes",
+    SchoolRole.SPECIFIC_PARTNER: "Écoles partenaires spécifiques",
+}
+SCHOOL_TEXT_FIELDS = ("name", "street", "postal_code", "city", "director_name", "email", "phone")
+PO_TEXT_FIELDS = ("name", "street", "postal_code", "city")
+
+
+def _require() -> None:
+    if not permissions.can(current_user, Action.MANAGE_STRUCTURE):
+        abort(404)
+
+
+def _pole(number: int) -> Pole:
+    _require()
+    pole = Pole.objects(number=number).first()
+    if pole is None:
+        abort(404)
+    return pole
+
+
+def _int(raw: Any, digits: int = 9) -> int | None:
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() and len(text) <= digits else None
+
+
+def _role(raw: Any) -> SchoolRole | None:
+    return next((r for r in ROLE_ORDER if r.value == raw), None)
+
+
+@bp.route("/poles")
+@login_required
+def index():
+    _require()
+    query = (request.args.get("q") or "").strip()[:100]
+    poles = Pole.objects.only("number", "name", "zone").order_by("number")
+    if query:
+        poles = (
+            poles.filter(number=int(query))
+            if query.isdigit() and len(query) <= 4
+            else poles.filter(name__icontains=query)
+        )
+    page = _int(request.args.get("page"), 5) or 1
+    total = poles.count()
+    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+    page = min(max(page, 1), pages)
+    shown = list(poles.skip((page - 1) * PER_PAGE).limit(PER_PAGE))
+    return render_template(
+        "datamgmt/index.html", poles=shown, query=query, page=page, pages=pages, total=total
+    )
+
+
+def _structure(pole: Pole) -> dict[str, Any]:
+    """The pole's schools by role, read from its conventions (one query), with the seat."""
+    convs = list(
+        Convention.objects(pole=pole.pk).exclude(
+            "articles", "snapshot", "signatures", "acknowledgments"
+        )
+    )
+    rows: dict[str, list[dict[str, Any]]] = {r.value: [] for r in ROLE_ORDER}
+    for conv in convs:
+        for entry in conv.schools:
+            rows.setdefault(entry.role, []).append({"entry": entry, "conv": conv})
+    for items in rows.values():
+        items.sort(key=lambda i: (i["entry"].name or "", i["entry"].fase or 0))
+    seat = School.objects(id=ref_id(pole, "seat_school")).only("name", "fase", "zone", "po").first()
+    seat_po = (
+        OrganisingAuthority.objects(id=ref_id(seat, "po")).only("name", "fase").first()
+        if seat
+        else None
+    )
+    return {
+        "convs": sorted(convs, key=lambda c: (c.kind, c.title)),
+        "rows": rows,
+        "seat": seat,
+        "seat_po": seat_po,
+        "locked_lists": [c for c in convs if c.status != Status.DRAFT],
+    }
+
+
+def _render(pole: Pole, create: dict[str, Any] | None = None, status: int = 200):
+    return (
+        render_template(
+            "datamgmt/pole.html",
+            pole=pole,
+            create=create,
+            roles=[(r.value, SCHOOL_ROLE_LABELS[r]) for r in ROLE_ORDER],
+            headings={r.value: ROLE_HEADINGS[r] for r in ROLE_ORDER},
+            zones=ZONES,
+            educations=EDUCATION_LABELS,
+            special_types=SPECIAL_TYPES,
+            may_reopen=permissions.can(current_user, Action.REOPEN),
+            **_structure(pole),
+        ),
+        status,
+    )
+
+
+@bp.route("/poles/<int:number>")
+@login_required
+def pole(number: int):
+    return _render(_pole(number))
+
+
+def _added(pole: Pole, school: School, role: SchoolRole) -> bool:
+    """Route the school into the pole's documents; flash what happened."""
+    try:
+        conv = workflow.add_school(pole, school, role.value, actor())
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return False
+    flash(
+        f"{school.name} (FASE {school.fase}) a été ajoutée comme "
+        f"{SCHOOL_ROLE_LABELS[role]} : « {conv.title} ».",
+        "success",
+    )
+    for notice in getattr(conv, "notices", None) or []:
+        flash(notice, "info")
+    return True
+
+
+@bp.route("/poles/<int:number>/ajouter", methods=["POST"])
+@login_required
+def add_school(number: int):
+    pole = _pole(number)
+    fase = _int(request.form.get("fase"))
+    role = _role(request.form.get("role"))
+    if fase is None or role is None:
+        flash("Indiquez le numéro FASE de l'école (un nombre) et son rôle dans le pôle.", "danger")
+        return _render(pole, status=400)
+    school = School.objects(fase=fase).first()
+    if school is None:
+        flash(
+            f"Aucune école ne porte le numéro FASE {fase} : complétez sa fiche pour la créer "
+            "et l'ajouter au pôle.",
+            "warning",
+        )
+        return _render(pole, create={"fase": fase, "role": role.value, "values": {}})
+    _added(pole, school, role)
+    return redirect(url_for("datamgmt.pole", number=pole.number))
+
+
+def _form_text(prefix: str, name: str, limit: int = 200) -> str:
+    return (request.form.get(prefix + name) or "").strip()[:limit]
+
+
+@bp.route("/poles/<int:number>/creer-ecole", methods=["POST"])
+@login_required
+def create_school(number: int):
+    pole = _pole(number)
+    fase = _int(request.form.get("fase"))
+    role = _role(request.form.get("role"))
+    values = {k: _form_text("", k) for k in SCHOOL_TEXT_FIELDS}
+    values.update({f"po_{k}": _form_text("po_", k) for k in PO_TEXT_FIELDS})
+    values["po_fase"] = _form_text("", "po_fase", 12)
+    values["zone"] = _form_text("", "zone", 3)
+    values["education"] = _form_text("", "education", 20)
+    values["types"] = [t for t in request.form.getlist("types")[:8] if t.isdigit()]
+    create = {"fase": fase, "role": role.value if role else "", "values": values}
+    if fase is None or role is None:
+        flash("Le numéro FASE de l'école et son rôle dans le pôle sont obligatoires.", "danger")
+        return _render(pole, create, 400)
+    if School.objects(fase=fase).only("id").first():
+        flash(f"Une école porte déjà le numéro FASE {fase} : ajoutez-la directement.", "danger")
+        return _render(pole, status=400)
+    po_fase = _int(values["po_fase"])
+    if po_fase is None:
+        flash("Indiquez le numéro FASE du pouvoir organisateur de l'école.", "danger")
+        return _render(pole, create, 400)
+    po = OrganisingAuthority.objects(fase=po_fase).first()
+    new_po = None
+    if po is None:
+        if not values["po_name"]:
+            create["need_po"] = True
+            flash(
+                f"Aucun pouvoir organisateur ne porte le numéro FASE {po_fase} : indiquez sa "
+                "dénomination et son adresse pour le créer.",
+                "warning",
+            )
+            return _render(pole, create, 400)
+        new_po = OrganisingAuthority(fase=po_fase, **{k: values[f"po_{k}"] for k in PO_TEXT_FIELDS})
+        create["need_po"] = True
+    school = School(
+        fase=fase,
+        po=po or new_po,
+        zone=_int(values["zone"], 2),
+        education=values["education"],
+        types=[int(t) for t in values["types"]] if values["education"] == SPECIALIZED else [],
+        **{k: values[k] or None for k in SCHOOL_TEXT_FIELDS if k != "name"},
+        name=values["name"],
+    )
+    try:
+        if new_po is None:
+            school.validate()
+        else:
+            new_po.validate()
+            _validate_school_without_po(school)
+            new_po.save()
+            school.po = new_po
+        school.save()
+    except (ValidationError, RuleViolation) as exc:
+        flash(error_message(exc) or "Les données saisies ne sont pas valides.", "danger")
+        return _render(pole, create, 400)
+    if new_po is not None:
+        audit.record("po.created", actor(), target=f"po:{new_po.fase}", details={"fase": po_fase})
+        flash(f"Le pouvoir organisateur {new_po.name} (FASE {po_fase}) a été créé.", "success")
+    audit.record("school.created", actor(), target=f"school:{fase}", details={"fase": fase})
+    flash(f"L'école {school.name} (FASE {fase}) a été créée.", "success")
+    _added(pole, school, role)
+    return redirect(url_for("datamgmt.pole", number=pole.number))
+
+
+def _validate_school_without_po(school: School) -> None:
+    """Validate a school whose PO is not saved yet (the reference cannot be checked)."""
+    placeholder = OrganisingAuthority(id=ObjectId(), fase=1, name="—")
+    real, school.po = school.po, placeholder
+    try:
+        school.validate()
+    finally:
+        school.po = real
+
+
+@bp.route("/poles/<int:number>/corriger", methods=["POST"])
+@login_required
+def correct_school(number: int):
+    pole = _pole(number)
+    fase = _int(request.form.get("fase"))
+    school = School.objects(fase=fase).first() if fase is not None else None
+    if school is None:
+        flash("Aucune école ne porte ce numéro FASE.", "danger")
+        return _render(pole, status=400)
+    zone = _int(request.form.get("zone"), 2)
+    po_fase = _int(request.form.get("po_fase"))
+    if zone is None and po_fase is None:
+        flash(
+            "Indiquez la nouvelle zone ou le numéro FASE du nouveau pouvoir organisateur.", "danger"
+        )
+        return _render(pole, status=400)
+    try:
+        notices: list[str] = []
+        if zone is not None and zone != school.zone:
+            notices += workflow.change_school_zone(school, zone, actor()) or []
+            flash(
+                f"La zone de {school.name} est corrigée : {zone} – {ZONES.get(zone, '')}.",
+                "success",
+            )
+        if po_fase is not None:
+            new_po = OrganisingAuthority.objects(fase=po_fase).first()
+            if new_po is None:
+                raise RuleViolation(
+                    f"Aucun pouvoir organisateur ne porte le numéro FASE {po_fase} : créez-le "
+                    "d'abord dans le back-office (Pouvoirs organisateurs)."
+                )
+            if new_po.pk != ref_id(school, "po"):
+                notices += workflow.change_school_po(school, new_po, actor()) or []
+                flash(f"{school.name} relève désormais de {new_po.name}.", "success")
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+    else:
+        for notice in notices:
+            flash(notice, "info")
+    return redirect(url_for("datamgmt.pole", number=pole.number))
+
+
+@bp.route("/poles/<int:number>/conventions/<convention_id>/rouvrir-liste", methods=["POST"])
+@login_required
+def reopen_list(number: int, convention_id: str):
+    pole = _pole(number)
+    oid = parse_object_id(convention_id)
+    conv = Convention.objects(id=oid, pole=pole.pk).exclude("snapshot").first()
+    if conv is None:
+        abort(404)
+    reason = (request.form.get("reason") or "").strip()[:500]
+    try:
+        workflow.reopen_school_list(conv, actor(), reason=reason)
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(f"La liste des écoles de « {conv.title} » est rouverte.", "success")
+    return redirect(url_for("datamgmt.pole", number=pole.number))
