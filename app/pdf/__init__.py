@@ -4,6 +4,13 @@ The rendering core (``render``, ``documents``, ``seal``, ``verify``) imports no 
 the rules, the CLI and the seed can use it. ``init_pdf(app)`` is the glue with the
 application: it registers the sealer that ``workflow.approve`` calls, and the
 ``flask verify-pdf FILE`` command.
+
+Optional cryptographic signature (off by default): set ``EPOLES_PDF_P12`` to a PKCS#12 file
+(certificate and private key, e.g. ``openssl pkcs12 -export -inkey key.pem -in cert.pem -out
+seal.p12``) and ``EPOLES_PDF_P12_PASSWORD`` to its password (required). Each sealed PDF is then
+signed at approval (PAdES, through xhtml2pdf's pyHanko support); the SHA-256 stored and
+checked by the verification is that of the signed file. A file that cannot be read or a wrong
+password refuses the approval with a French message rather than sealing an unsigned file.
 """
 
 from typing import TYPE_CHECKING, Any
