@@ -87,12 +87,21 @@ def find_article(convention: Any, number: int | str) -> Any:
 # --- saving an article ------------------------------------------------------------------
 
 
+def split_parties(convention: Any) -> list[dict[str, Any]]:
+    """The schools sharing the points (fase, name, role): the seat school, then each partner."""
+    seat = School.objects(id=ref_id(convention, "seat_school")).only("name", "fase").first()
+    parties = [{"fase": seat.fase, "name": seat.name, "role": "école siège"}] if seat else []
+    parties += [
+        {"fase": e.fase, "name": e.name, "role": e.role_label}
+        for e in convention.schools
+        if e.role == SchoolRole.PARTNER
+    ]
+    return parties
+
+
 def split_fases(convention: Any) -> list[int]:
     """FASE numbers sharing the points: the seat school, then each partner school."""
-    seat = School.objects(id=ref_id(convention, "seat_school")).only("fase").first()
-    fases = [seat.fase] if seat else []
-    fases += [e.fase for e in convention.schools if e.role == SchoolRole.PARTNER]
-    return fases
+    return [party["fase"] for party in split_parties(convention)]
 
 
 def check_input(

@@ -31,7 +31,15 @@ from app.rules.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAGE, 
 from app.rules.workflow.approval import SEALERS, Sealer, approve, reopen
 from app.rules.workflow.corrections import change_school_po, change_school_zone
 from app.rules.workflow.documents import current_school_year
-from app.rules.workflow.queries import kind_label, next_steps, pole_documents
+from app.rules.workflow.queries import (
+    Offers,
+    follow_up_kinds,
+    kind_label,
+    next_steps,
+    offers,
+    pole_documents,
+    validation_blockers,
+)
 from app.rules.workflow.school_list import (
     attach_derogation,
     derogation_file,
@@ -47,6 +55,7 @@ __all__ = [
     "LIST_VALIDATED_MESSAGE",
     "SEALERS",
     "UNLOCKED",
+    "Offers",
     "Sealer",
     "acknowledge",
     "add_school",
@@ -57,10 +66,12 @@ __all__ = [
     "copy_last_cooperation_article",
     "current_school_year",
     "derogation_file",
+    "follow_up_kinds",
     "is_required",
     "kind_label",
     "missing_articles",
     "next_steps",
+    "offers",
     "pole_documents",
     "remove_school",
     "reopen",
@@ -69,4 +80,5 @@ __all__ = [
     "sign",
     "validate",
     "validate_school_list",
+    "validation_blockers",
 ]

@@ -1,5 +1,6 @@
 """Reading helpers for the pages: a pole's documents, what a user can do next."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from app.models.convention import Convention
@@ -8,10 +9,9 @@ from app.rules import permissions
 from app.rules.articles import article_label, missing_articles
 from app.rules.parties import missing_acknowledgments, missing_signatures
 from app.rules.permissions import Action
-from app.rules.states import KIND_LABELS, Kind, Status
+from app.rules.refs import ref_id
+from app.rules.states import KIND_LABELS, LOCKED_STATUSES, Kind, Status
 from app.rules.workflow._common import UNLOCKED
-
-# --- reading helpers for the pages ------------------------------------------------------
 
 
 def pole_documents(pole: Pole) -> dict[str, list[Convention]]:
@@ -58,3 +58,68 @@ def next_steps(convention: Convention, user: Any) -> list[str]:
 
 def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class Offers:
+    """What a user may do on a convention at its current stage: the buttons of its page.
+
+    The workflow functions check the same again (and explain a refusal in French); this only
+    decides what to offer.
+    """
+
+    edit_list: bool  # add or remove schools, attach derogations, validate the list
+    reopen_list: bool
+    edit_articles: bool
+    validate: bool  # offered from the draft on, with what is missing (validation_blockers)
+    sign_for: Any  # the PO the user would sign for now, or None
+    acknowledge_for: Any  # the school the user would acknowledge for now, or None
+    approve: bool
+    reopen: bool
+    copy_article: bool  # take an article over from the pole's last cooperation convention
+
+
+def offers(convention: Convention, user: Any) -> Offers:
+    """The actions ``user`` is offered on ``convention`` at its current status."""
+    can = permissions.can
+    status = convention.status
+    sign_po = None
+    if status == Status.VALIDATED:
+        sign_po = permissions.signing_po_id(user, convention)
+        if sign_po in {ref_id(s, "po") for s in convention.signatures}:
+            sign_po = None
+    ack_school = None
+    if status == Status.APPROVED:
+        ack_school = permissions.acknowledging_school_id(user, convention)
+        if ack_school in {ref_id(a, "school") for a in convention.acknowledgments}:
+            ack_school = None
+    return Offers(
+        edit_list=can(user, Action.EDIT_SCHOOL_LIST, convention) and status == Status.DRAFT,
+        reopen_list=can(user, Action.REOPEN, convention) and status == Status.LIST_VALIDATED,
+        edit_articles=can(user, Action.EDIT_ARTICLES, convention) and status not in LOCKED_STATUSES,
+        validate=can(user, Action.VALIDATE, convention) and status in UNLOCKED,
+        sign_for=sign_po,
+        acknowledge_for=ack_school,
+        approve=can(user, Action.APPROVE, convention) and status == Status.SIGNED,
+        reopen=can(user, Action.REOPEN, convention) and status == Status.VALIDATED,
+        copy_article=convention.kind == Kind.COOPERATION,
+    )
+
+
+def validation_blockers(convention: Convention) -> list[str]:
+    """Why the convention cannot be validated yet, in French (empty when it can)."""
+    blockers = [f"{a.heading} : à compléter" for a in missing_articles(convention)]
+    if convention.status == Status.DRAFT:
+        blockers.insert(0, "La liste des écoles n'est pas encore validée (étape 1).")
+    return blockers
+
+
+def follow_up_kinds(kind: str) -> tuple[Kind, ...]:
+    """The kinds of the pole's conventions shown as « Documents de suivi » of a ``kind``.
+
+    A cooperation convention and the ressort list the pole's partnership and specific
+    partnership conventions; the other kinds have no follow-up documents.
+    """
+    if kind in (Kind.COOPERATION, Kind.RESSORT):
+        return (Kind.PARTNERSHIP, Kind.SPECIFIC_PARTNERSHIP)
+    return ()
