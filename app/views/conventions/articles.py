@@ -1,0 +1,224 @@
+"""Step 2: editing one article (free text, points split, retrocession table), then VALIDER."""
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.auth import actor
+from app.models import ArticleTemplate, Convention
+from app.rules import articles, points, workflow
+from app.rules.errors import RuleViolation
+from app.views.context import convention_or_404
+from app.views.conventions import bp
+from app.views.conventions._common import back, run
+
+# The articles whose content is structured data read from a form, not only a text.
+_FORMS = ("points_split", "retrocession")
+
+
+def _editable_article(conv: Convention, key: str) -> Any:
+    """The article ``key`` of the convention, or 404."""
+    art = conv.article(key[:20])
+    if art is None:
+        abort(404)
+    return art
+
+
+def retrocession_total(art: Any) -> Any:
+    """The points total of a retrocession table (None when not one, or not readable)."""
+    if art.data.get("rows") is None:
+        return None
+    try:
+        return points.retrocession_total(art.data.get("rows") or [])
+    except RuleViolation:
+        return None
+
+
+def share_rows(conv: Convention, art: Any) -> list[dict[str, Any]]:
+    """The points-split rows (the schools sharing the points) with the saved percentages."""
+    saved = {
+        str(s.get("school_fase")): s.get("percent")
+        for s in (art.data.get("shares") or [])
+        if isinstance(s, dict)
+    }
+    rows = articles.split_parties(conv)
+    for row in rows:
+        row["percent"] = saved.get(str(row["fase"]), "")
+    return rows
+
+
+def _parse_percent(raw: str) -> float | int | None:
+    text = (raw or "").strip().replace(",", ".").rstrip("%").strip()
+    if not text:
+        return None
+    value = float(text)  # ValueError handled by the caller
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return int(value) if value.is_integer() else value
+
+
+def _points_split_from_form(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    mode = request.form.get("mode", "")
+    errors: list[str] = []
+    if mode not in ("seat", "split"):
+        errors.append("Choisissez la répartition des points : tout à l'école siège ou une clé.")
+    shares = []
+    for i, row in enumerate(rows):
+        raw = request.form.get(f"percent_{i}", "")
+        try:
+            percent = _parse_percent(raw)
+        except ValueError:
+            errors.append(f"Le pourcentage de « {row['name']} » doit être un nombre.")
+            percent = None
+        row["percent"] = raw
+        if mode == "split":
+            shares.append({"school_fase": row["fase"], "percent": percent or 0})
+    data: dict[str, Any] = {"mode": mode}
+    if mode == "split":
+        data["shares"] = shares
+    return data, errors
+
+
+def _retrocession_from_form() -> tuple[list[dict[str, Any]], list[str]]:
+    errors: list[str] = []
+    rows = []
+    try:
+        count = min(int(request.form.get("row_count", "0")), 50)
+    except ValueError:
+        count = 0
+    for i in range(max(count, 0)):
+        function = (request.form.get(f"function_{i}") or "").strip()[:100]
+        counts: dict[str, int] = {}
+        for j, workload in enumerate(points.WORKLOADS):
+            raw = (request.form.get(f"count_{i}_{j}") or "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or int(raw) > 999:
+                errors.append(
+                    f"Ligne {i + 1}, colonne {workload} : indiquez un nombre entier de "
+                    "membres du personnel (0 à 999)."
+                )
+                continue
+            if int(raw):
+                counts[workload] = int(raw)
+        rows.append({"function": function, "counts": counts})
+    return rows, errors
+
+
+def _share_sum(rows: list[dict[str, Any]] | None) -> str:
+    """The sum of the percentages typed so far, French-formatted ("" when unreadable)."""
+    total = 0.0
+    for row in rows or []:
+        try:
+            total += _parse_percent(str(row.get("percent") or "")) or 0
+        except ValueError:
+            return ""
+    return f"{total:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _article_hint(conv: Convention, art: Any) -> str:
+    """The template's indication of what to write in an article to complete."""
+    tpl = ArticleTemplate.objects(kind=conv.kind, key=art.key).only("text").first()
+    return (tpl.text or "") if tpl else ""
+
+
+def _render_article(conv: Convention, art: Any, body: str, data: dict[str, Any], **extra: Any):
+    extra["share_sum"] = _share_sum(extra.get("shares"))
+    extra["hint"] = _article_hint(conv, art)
+    return render_template(
+        "conventions/article.html",
+        conv=conv,
+        art=art,
+        body=body,
+        data=data,
+        shares=extra.pop("shares", None),
+        functions=list(points.FUNCTIONS),
+        workloads=list(points.WORKLOADS),
+        total=retrocession_total(art),
+        may_copy=workflow.offers(conv, current_user).copy_article,
+        **extra,
+    )
+
+
+@bp.route("/<convention_id>/articles/<key>", methods=["GET", "POST"])
+@login_required
+def article(convention_id: str, key: str):
+    conv = convention_or_404(convention_id, current_user)
+    art = _editable_article(conv, key)
+    if art.nature not in ("C", "O"):
+        return back(conv, 2, f"article-{art.key}")
+    if not workflow.offers(conv, current_user).edit_articles:
+        flash(
+            "Cet article ne peut pas être modifié : "
+            + (
+                "la convention est validée et verrouillée."
+                if conv.is_locked
+                else "votre profil ne le permet pas."
+            ),
+            "danger",
+        )
+        return back(conv, 2, f"article-{art.key}")
+    form = art.form or ""
+    data = dict(art.data or {})
+    shares = share_rows(conv, art) if form == "points_split" else None
+    if request.method == "GET":
+        return _render_article(conv, art, art.body or "", data, form=form, shares=shares)
+
+    body = (request.form.get("body") or "")[:20_000]
+    action = request.form.get("action", "save")
+    errors: list[str] = []
+    if form == "points_split":
+        data, errors = _points_split_from_form(shares or [])
+    elif form == "retrocession":
+        rows, errors = _retrocession_from_form()
+        data = {"rows": rows}
+        if action == "add_row":
+            data["rows"].append({"function": "", "counts": {}})
+            return _render_article(conv, art, body, data, form=form, shares=shares)
+        if action.startswith("remove_row:"):
+            index = action.split(":", 1)[1]
+            if index.isdigit() and int(index) < len(data["rows"]):
+                del data["rows"][int(index)]
+            return _render_article(conv, art, body, data, form=form, shares=shares)
+        # A row left empty says nothing: it is not saved.
+        data = {"rows": [r for r in rows if r["function"] or r["counts"]]}
+    if action == "copy":
+        try:
+            workflow.copy_last_cooperation_article(conv, art.key, actor())
+        except RuleViolation as exc:
+            flash(str(exc), "danger")
+            return _render_article(conv, art, body, data, form=form, shares=shares), 422
+        flash(
+            "Le texte de l'article de la dernière convention de coopération a été repris et "
+            "enregistré. Vous pouvez encore l'adapter.",
+            "success",
+        )
+        return redirect(url_for("conventions.article", convention_id=str(conv.pk), key=art.key))
+    if errors:
+        for message in errors:
+            flash(message, "danger")
+        return _render_article(conv, art, body, data, form=form, shares=shares), 422
+    try:
+        workflow.save_article(conv, art.key, body, actor(), data=data if form in _FORMS else None)
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return _render_article(conv, art, body, data, form=form, shares=shares), 422
+    flash(f"L'article « {art.heading} » a été enregistré.", "success")
+    return back(conv, 2, f"article-{art.key}")
+
+
+@bp.route("/<convention_id>/valider", methods=["POST"])
+@login_required
+def validate(convention_id: str):
+    conv = convention_or_404(convention_id, current_user)
+    return run(
+        conv,
+        2,
+        "La convention est validée et verrouillée. Les délégués des pouvoirs organisateurs "
+        "peuvent maintenant la signer.",
+        workflow.validate,
+        conv,
+        actor(),
+        next_step=3,
+    )

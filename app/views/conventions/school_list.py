@@ -1,0 +1,120 @@
+"""Step 1 actions: remove a school, attach or download a derogation, validate or reopen."""
+
+from io import BytesIO
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from app.auth import actor
+from app.models import Convention, School
+from app.rules import workflow
+from app.rules.errors import NotFound, RuleViolation
+from app.views.context import convention_or_404, parse_object_id
+from app.views.conventions import bp
+from app.views.conventions._common import back, run
+
+
+def _school_of(conv: Convention, school_id: str) -> School:
+    """A school of the convention's list, or 404."""
+    oid = parse_object_id(school_id)
+    if conv.school_entry(oid) is None:
+        abort(404)
+    school = School.objects(id=oid).first()
+    if school is None:
+        abort(404)
+    return school
+
+
+@bp.route("/<convention_id>/ecoles/<school_id>/retirer", methods=["POST"])
+@login_required
+def remove_school(convention_id: str, school_id: str):
+    conv = convention_or_404(convention_id, current_user)
+    school = _school_of(conv, school_id)
+    try:
+        workflow.remove_school(conv, school, actor())
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return back(conv, 1)
+    flash(f"L'école « {school.name} » a été retirée de la liste.", "success")
+    for notice in getattr(conv, "notices", None) or []:
+        flash(notice, "info")
+    if Convention.objects(id=conv.pk).only("id").first() is None:
+        # The document had no school left and was deleted: back to the pole.
+        return redirect(url_for("structure.pole", number=conv.pole_number))
+    return back(conv, 1)
+
+
+@bp.route("/<convention_id>/ecoles/<school_id>/derogation", methods=["POST"])
+@login_required
+def upload_derogation(convention_id: str, school_id: str):
+    conv = convention_or_404(convention_id, current_user)
+    school = _school_of(conv, school_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Choisissez le fichier de la dérogation (PDF, JPEG ou PNG).", "danger")
+        return back(conv, 1)
+    data = upload.read()
+    return run(
+        conv,
+        1,
+        f"La dérogation de l'école « {school.name} » a été jointe.",
+        workflow.attach_derogation,
+        conv,
+        school,
+        upload.filename,
+        data,
+        actor(),
+    )
+
+
+@bp.route("/<convention_id>/derogations/<school_id>")
+@login_required
+def derogation(convention_id: str, school_id: str):
+    conv = convention_or_404(convention_id, current_user)
+    oid = parse_object_id(school_id)
+    try:
+        stored = workflow.derogation_file(conv, oid, actor())
+    except NotFound:
+        abort(404)
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return back(conv, 1)
+    response = send_file(
+        BytesIO(stored.data),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.filename,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/<convention_id>/valider-liste", methods=["POST"])
+@login_required
+def validate_list(convention_id: str):
+    conv = convention_or_404(convention_id, current_user)
+    return run(
+        conv,
+        1,
+        "La liste des écoles est validée. Complétez maintenant les articles.",
+        workflow.validate_school_list,
+        conv,
+        actor(),
+        next_step=2,
+    )
+
+
+@bp.route("/<convention_id>/rouvrir-liste", methods=["POST"])
+@login_required
+def reopen_list(convention_id: str):
+    conv = convention_or_404(convention_id, current_user)
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    return run(
+        conv,
+        1,
+        "La liste des écoles est rouverte : elle peut de nouveau être modifiée.",
+        workflow.reopen_school_list,
+        conv,
+        actor(),
+        reason=reason,
+    )

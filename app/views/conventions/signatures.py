@@ -1,0 +1,75 @@
+"""Step 3 actions: sign, approve, acknowledge, and reopen a validated convention."""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, request
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.auth import actor
+from app.rules import workflow
+from app.views.context import convention_or_404
+from app.views.conventions import bp
+from app.views.conventions._common import back, run
+
+
+def _step_three_action(
+    convention_id: str, call: Callable[..., Any], success: str, unconfirmed: str | None = None
+) -> Response:
+    """Run one step 3 rule on the convention; ``unconfirmed``: the box to tick first."""
+    conv = convention_or_404(convention_id, current_user)
+    if unconfirmed is not None and request.form.get("confirm") != "1":
+        flash(unconfirmed, "danger")
+        return back(conv, 3)
+    return run(conv, 3, success, call, conv, actor())
+
+
+@bp.route("/<convention_id>/signer", methods=["POST"])
+@login_required
+def sign(convention_id: str):
+    return _step_three_action(
+        convention_id,
+        workflow.sign,
+        "Votre signature a été enregistrée.",
+        unconfirmed="Cochez la case « J'ai lu la convention et je la signe » pour confirmer la "
+        "signature.",
+    )
+
+
+@bp.route("/<convention_id>/approuver", methods=["POST"])
+@login_required
+def approve(convention_id: str):
+    return _step_three_action(
+        convention_id,
+        workflow.approve,
+        "La convention est approuvée : sa version PDF protégée est disponible.",
+    )
+
+
+@bp.route("/<convention_id>/prendre-connaissance", methods=["POST"])
+@login_required
+def acknowledge(convention_id: str):
+    return _step_three_action(
+        convention_id,
+        workflow.acknowledge,
+        "Votre prise de connaissance a été enregistrée.",
+        unconfirmed="Cochez la case « J'ai pris connaissance de la convention » pour confirmer.",
+    )
+
+
+@bp.route("/<convention_id>/rouvrir", methods=["POST"])
+@login_required
+def reopen(convention_id: str):
+    conv = convention_or_404(convention_id, current_user)
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    return run(
+        conv,
+        3,
+        "La convention est rouverte : le siège peut de nouveau modifier les articles.",
+        workflow.reopen,
+        conv,
+        actor(),
+        reason=reason,
+        next_step=2,
+    )
