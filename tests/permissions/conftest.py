@@ -1,0 +1,39 @@
+"""Demo accounts and objects shared by the permission tests."""
+
+from typing import Any
+
+from app.models import Convention, Pole, School
+
+ADMIN, DATA_MANAGER, SUPPORT = "admin", "gestionnaire", "support"
+POLE1 = [
+    "coord1",
+    "dir-siege1",
+    "po-siege1",
+    "dir-part1",
+    "po-part1",
+    "dir-spec1",
+    "po-spec1",
+    "dir-coop1",
+    "po-coop1",
+]
+ACCOUNTS = [ADMIN, DATA_MANAGER, SUPPORT, *POLE1, "coord2"]
+SEAT_SIDE = {"coord1", "dir-siege1", "po-siege1"}
+PO_DELEGATES = {"po-siege1", "po-part1", "po-spec1", "po-coop1"}
+DIRECTORS = {"dir-siege1", "dir-part1", "dir-spec1", "dir-coop1"}
+
+
+def pole1_conventions() -> dict[str, Convention]:
+    """Pole 1's demo documents by a short name (CONTRACT.md, « demo data »)."""
+    pole = Pole.objects.get(number=1)
+    found: dict[str, Convention] = {}
+    for conv in Convention.objects(pole=pole):
+        if conv.kind == "cooperation":
+            fases = {e.po_fase for e in conv.schools}
+            found["coop1003" if 1003 in fases else "coop1004"] = conv
+        else:
+            found[conv.kind] = conv
+    return found
+
+
+def school_id(fase: int) -> Any:
+    return School.objects.get(fase=fase).pk
