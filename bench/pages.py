@@ -64,25 +64,60 @@ def build(store: str, data_dir: str):
     )
     with app.app_context():
         from seed.generator import load_full
-        from seed.loader import load_demo, load_templates
+        from seed.loader import load_templates
 
         started = time.perf_counter()
         load_full()
         load_templates()
-        load_demo("Demo-2026")
+        create_bench_users()
         print(f"chargement du jeu complet : {time.perf_counter() - started:.1f} s")
-        try:
-            from seed.stages import route_all_poles
-        except ImportError:
-            route_all_poles = None
-        if route_all_poles is not None:
-            started = time.perf_counter()
-            created = route_all_poles()
-            print(
-                f"routage des écoles dans les conventions : {created} conventions, "
-                f"{time.perf_counter() - started:.1f} s"
-            )
+        started = time.perf_counter()
+        created = route_all_poles()
+        print(
+            f"routage des écoles dans les conventions : {created} conventions, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
     return app
+
+
+def create_bench_users() -> None:
+    """One account per page kind, scoped on the generated pole 1."""
+    from app.models import Grant, Pole, User
+
+    pole = Pole.objects.get(number=1)
+    seat = pole.seat_school
+    specs = {
+        "admin": Grant(role="administration"),
+        "coord1": Grant(role="coordinator", pole=pole),
+        "po-siege1": Grant(role="seat_po_delegate", pole=pole, po=seat.po),
+        "dir-siege1": Grant(role="seat_director", pole=pole, school=seat),
+    }
+    for username, grant in specs.items():
+        user = User(username=username, first_name="Banc", last_name="Essai", grants=[grant])
+        user.set_password("Demo-2026")
+        user.save()
+
+
+def route_all_poles() -> int:
+    """Route every pole's structure lists into conventions, as the Administration."""
+    from app.models import Convention, Pole, User
+    from app.rules import workflow
+    from app.rules.errors import RuleViolation
+
+    admin = User.objects.get(username="admin")
+    roles = (
+        ("partner_schools", "partner"),
+        ("cooperating_schools", "cooperating"),
+        ("specific_partner_schools", "specific_partner"),
+    )
+    for pole in Pole.objects:
+        for field, role in roles:
+            for school in getattr(pole, field):
+                try:
+                    workflow.add_school(pole, school, role, admin)
+                except RuleViolation:
+                    continue  # e.g. already listed: the structure lists hold it already
+    return Convention.objects.count()
 
 
 def login(client, username: str) -> None:
@@ -105,7 +140,7 @@ PAGES = [
     ("admin", "/admin/users_admin/"),
     ("coord1", "/"),
     ("coord1", "/poles/1/structure"),
-    ("po-part1", "/a-signer"),
+    ("po-siege1", "/a-signer"),
     ("dir-siege1", "/a-prendre-connaissance"),
 ]
 
