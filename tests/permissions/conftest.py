@@ -3,6 +3,7 @@
 from typing import Any
 
 from app.models import Convention, Pole, School
+from tests.security.conftest import values  # noqa: F401  (fixture shared with the security suite)
 
 ADMIN, DATA_MANAGER, SUPPORT = "admin", "gestionnaire", "support"
 POLE1 = [

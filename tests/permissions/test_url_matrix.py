@@ -20,7 +20,6 @@ from app.models import (
     Message,
     OrganisingAuthority,
     Pole,
-    School,
     User,
 )
 from tests.conftest import login
@@ -37,7 +36,6 @@ from tests.permissions.conftest import (
     school_id,
 )
 from tests.security.conftest import build_path, collect_rules, is_static
-from tests.security.conftest import values  # noqa: F401  (fixture)
 
 RULES = [r for r in collect_rules(Path(tempfile.mkdtemp())) if not is_static(r)]
 
@@ -201,12 +199,12 @@ def classify(response: Any) -> str:
     )
 
 
-def path_for(rule: Any, values: dict[str, str], ids: dict[str, Any]) -> str:
+def path_for(rule: Any, given: dict[str, str], ids: dict[str, Any]) -> str:
     endpoint = rule.endpoint
-    local = dict(values)
+    local = dict(given)
     if endpoint == "conventions.derogation":
-        local["convention_id"] = values["coop1004"]
-        local["school_id"] = values["school_2115"]
+        local["convention_id"] = given["coop1004"]
+        local["school_id"] = given["school_2115"]
     path = build_path(rule, local)
     view = endpoint.split(".")[0]
     if view in ids:
@@ -243,7 +241,7 @@ def test_every_route_has_an_expectation():
 
 @pytest.mark.parametrize("username", ACCOUNTS)
 def test_url_matrix(demo, matrix_values, username):
-    values, ids = matrix_values
+    given, ids = matrix_values
     client = demo.test_client()
     assert login(client, username).status_code == 302
     wrong = []
@@ -252,10 +250,10 @@ def test_url_matrix(demo, matrix_values, username):
     for rule in rules:
         if rule.endpoint not in EXPECTED:
             continue
-        if rule.endpoint.endswith("details_view") or rule.endpoint.endswith("edit_view"):
-            if ids.get(rule.endpoint.split(".")[0], 0) is None:
-                continue  # no object of that kind in the demo data
-        path = path_for(rule, values, ids)
+        view = rule.endpoint.split(".")[0]
+        if rule.endpoint.endswith(("details_view", "edit_view")) and ids.get(view, 0) is None:
+            continue  # no object of that kind in the demo data
+        path = path_for(rule, given, ids)
         response = client.get(path)
         got = classify(response)
         expected = EXPECTED[rule.endpoint](username)
