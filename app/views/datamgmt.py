@@ -83,9 +83,9 @@ def index():
 def _structure(pole: Pole) -> dict[str, Any]:
     """The pole's schools by role, read from its conventions (one query), with the seat."""
     convs = list(
-        Convention.objects(pole=pole.pk).exclude(
-            "articles", "snapshot", "signatures", "acknowledgments"
-        )
+        Convention.objects(pole=pole.pk)
+        .exclude("articles", "snapshot", "signatures", "acknowledgments")
+        .no_dereference()
     )
     rows: dict[str, list[dict[str, Any]]] = {r.value: [] for r in ROLE_ORDER}
     for conv in convs:

@@ -57,7 +57,9 @@ def _scoped(user: Any, wanted: dict[str, Any]) -> list[Convention]:
     raw = _raw(user, wanted)
     if raw is None:
         return []
-    return list(Convention.objects(__raw__=raw).exclude("snapshot").order_by("pole_number", "kind"))
+    # no_dereference: reading ``schools`` would otherwise fetch their schools and POs per row.
+    convs = Convention.objects(__raw__=raw).exclude("snapshot").no_dereference()
+    return list(convs.order_by("pole_number", "kind"))
 
 
 def _raw(user: Any, wanted: dict[str, Any]) -> dict[str, Any] | None:
@@ -161,7 +163,11 @@ def count_to_sign(user: Any) -> int:
     raw = _raw(user, {"status": Status.VALIDATED.value}) if is_po_delegate(user) else None
     if raw is None:
         return 0
-    convs = Convention.objects(__raw__=raw).exclude("snapshot", "articles", "acknowledgments")
+    convs = (
+        Convention.objects(__raw__=raw)
+        .exclude("snapshot", "articles", "acknowledgments")
+        .no_dereference()
+    )
     return sum(
         1
         for conv in convs
@@ -175,7 +181,11 @@ def count_to_acknowledge(user: Any) -> int:
     raw = _raw(user, {"status": Status.APPROVED.value}) if is_director(user) else None
     if raw is None:
         return 0
-    convs = Convention.objects(__raw__=raw).exclude("snapshot", "articles", "signatures")
+    convs = (
+        Convention.objects(__raw__=raw)
+        .exclude("snapshot", "articles", "signatures")
+        .no_dereference()
+    )
     return sum(
         1
         for conv in convs
