@@ -17,7 +17,8 @@ from app.rules.workflow._common import UNLOCKED
 def pole_documents(pole: Pole) -> dict[str, list[Convention]]:
     """The pole's conventions by kind (without the heavy embedded fields)."""
     result: dict[str, list[Convention]] = {k.value: [] for k in Kind}
-    for conv in Convention.objects(pole=pole.pk).exclude("articles", "snapshot"):
+    # no_dereference: reading ``schools`` would fetch their schools and POs for every row.
+    for conv in Convention.objects(pole=pole.pk).exclude("articles", "snapshot").no_dereference():
         result.setdefault(conv.kind, []).append(conv)
     for convs in result.values():
         convs.sort(key=lambda c: (c.title, c.slot))
