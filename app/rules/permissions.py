@@ -30,6 +30,7 @@ class Action(StrEnum):
     VIEW_POLE = "pole.view"
     VIEW_CONVENTION = "convention.view"
     EDIT_SCHOOL_LIST = "convention.edit_school_list"
+    VALIDATE_SCHOOL_LIST = "convention.validate_school_list"
     EDIT_ARTICLES = "convention.edit_articles"
     VALIDATE = "convention.validate"
     SIGN = "convention.sign"
@@ -48,8 +49,17 @@ class Action(StrEnum):
 
 
 A = Action
+# Editing the lists and articles and validating them belong to the seat side (user guide §7);
+# the back office may fix a list (a missing school) but never validates one.
 _SEAT_SIDE = frozenset(
-    {A.VIEW_POLE, A.VIEW_CONVENTION, A.EDIT_SCHOOL_LIST, A.EDIT_ARTICLES, A.VALIDATE}
+    {
+        A.VIEW_POLE,
+        A.VIEW_CONVENTION,
+        A.EDIT_SCHOOL_LIST,
+        A.VALIDATE_SCHOOL_LIST,
+        A.EDIT_ARTICLES,
+        A.VALIDATE,
+    }
 )
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {

@@ -5,7 +5,7 @@ import pytest
 from app.models import AuditEvent, Convention
 from app.rules import workflow
 from app.rules.states import Kind, Status
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 from tests.views.conftest import (
     EXE_BYTES,
     PDF_BYTES,
@@ -458,3 +458,16 @@ def test_history_lists_the_events_in_french(client_for, coop_draft):
     assert "Ajout d&#39;une école" in history
     assert "Validation de la liste des écoles" in history and "Refusée" in history
     assert "coord1" in history
+
+
+def test_data_manager_fixes_a_list_but_does_not_validate_it(demo, client):
+    from app.models import Convention
+
+    draft = Convention.objects(pole_number=1, status="draft").first()
+    login(client, "gestionnaire")
+    html = client.get(f"/conventions/{draft.pk}?etape=1").get_data(as_text=True)
+    assert 'data-testid="validate-list"' not in html
+    assert 'data-testid="list-validated-by-pole"' in html
+    token = csrf_token(client, f"/conventions/{draft.pk}?etape=1")
+    client.post(f"/conventions/{draft.pk}/valider-liste", data={"csrf_token": token})
+    assert Convention.objects.get(id=draft.pk).status == "draft"

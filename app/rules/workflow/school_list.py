@@ -111,7 +111,7 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
     with audited("convention.validate_list", actor, convention):
         require(
             actor,
-            Action.EDIT_SCHOOL_LIST,
+            Action.VALIDATE_SCHOOL_LIST,
             convention,
             "Vous ne pouvez pas valider la liste des écoles de cette convention.",
         )

@@ -114,6 +114,7 @@ def _step_one(conv: Convention, pole: Pole | None, offers: workflow.Offers) -> d
     return {
         "rows": rows,
         "may_edit_list": offers.edit_list,
+        "may_validate_list": offers.validate_list,
         "may_reopen_list": offers.reopen_list,
         "add_links": [
             (
