@@ -33,6 +33,8 @@ run: $(VENV)/.deps
 	$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-deps /usr/bin/chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-deps

@@ -15,9 +15,13 @@ BLUEPRINT_MODULES = [
     "app.views.auth",
     "app.views.main",
     "app.views.access",
-    "app.views.structure", "app.views.conventions",
+    "app.views.structure",
+    "app.views.conventions",
     "app.views.pdf",
-    "app.views.poles", "app.views.signing", "app.views.help", "app.views.datamgmt",
+    "app.views.poles",
+    "app.views.signing",
+    "app.views.help",
+    "app.views.datamgmt",
 ]
 
 NavEntry = tuple[str, str, Callable[[Any], bool]]

@@ -97,8 +97,7 @@ def offers(convention: Convention, user: Any) -> Offers:
             ack_school = None
     return Offers(
         edit_list=can(user, Action.EDIT_SCHOOL_LIST, convention) and status == Status.DRAFT,
-        validate_list=can(user, Action.VALIDATE_SCHOOL_LIST, convention)
-        and status == Status.DRAFT,
+        validate_list=can(user, Action.VALIDATE_SCHOOL_LIST, convention) and status == Status.DRAFT,
         reopen_list=can(user, Action.REOPEN, convention) and status == Status.LIST_VALIDATED,
         edit_articles=can(user, Action.EDIT_ARTICLES, convention) and status not in LOCKED_STATUSES,
         validate=can(user, Action.VALIDATE, convention) and status in UNLOCKED,
