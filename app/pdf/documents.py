@@ -19,6 +19,7 @@ from app.rules.states import (
     KIND_LABELS,
     SCHOOL_ROLE_LABELS,
     STATUS_LABELS,
+    STEP_ONE_TITLES,
     Kind,
     Status,
 )
@@ -29,13 +30,6 @@ KEYWORD_CONVENTION = "e-poles-convention:"
 KEYWORD_SNAPSHOT = "e-poles-snapshot:"
 SEALED_SUBJECT = "Convention scellée e-Pôles"
 DRAFT_SUBJECT = "Projet de convention e-Pôles (non approuvé)"
-
-STEP_ONE_TITLES = {
-    Kind.PARTNERSHIP: "Écoles partenaires",
-    Kind.COOPERATION: "Écoles coopérantes",
-    Kind.SPECIFIC_PARTNERSHIP: "Écoles partenaires spécifiques",
-    Kind.RESSORT: "Écoles partenaires et coopérantes",
-}
 
 
 FILE_SLUGS = {

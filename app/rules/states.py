@@ -21,6 +21,15 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+# Title of a kind's first step, the school list (user guide §7).
+STEP_ONE_TITLES: dict[str, str] = {
+    Kind.PARTNERSHIP: "Écoles partenaires",
+    Kind.COOPERATION: "Écoles coopérantes",
+    Kind.SPECIFIC_PARTNERSHIP: "Écoles partenaires spécifiques",
+    Kind.RESSORT: "Écoles partenaires / coopérantes",
+}
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     LIST_VALIDATED = "list_validated"

@@ -12,6 +12,7 @@ from app.rules.states import (
     LIST_LOCKED_STATUSES,
     LOCKED_STATUSES,
     SCHOOL_ROLE_LABELS,
+    STEP_ONE_TITLES,
     Kind,
     SchoolRole,
     Status,
@@ -21,12 +22,6 @@ from app.views.conventions import bp
 from app.views.conventions._common import optional_url
 from app.views.conventions.articles import retrocession_total, share_rows
 
-STEP_ONE_TITLES = {
-    Kind.PARTNERSHIP: "Écoles partenaires",
-    Kind.COOPERATION: "Écoles coopérantes",
-    Kind.SPECIFIC_PARTNERSHIP: "Écoles partenaires spécifiques",
-    Kind.RESSORT: "Écoles partenaires / coopérantes",
-}
 ADD_ROLES = {
     Kind.PARTNERSHIP: [SchoolRole.PARTNER],
     Kind.COOPERATION: [SchoolRole.COOPERATING],
