@@ -82,6 +82,13 @@ def test_health_reports_unavailable_database(client, monkeypatch):
     assert response.json["status"] == "error"
 
 
+def test_health_reports_database_not_ok(client, monkeypatch):
+    from app import db
+
+    monkeypatch.setattr(db, "ping", lambda: False)
+    assert client.get("/health").status_code == 503
+
+
 def test_unknown_page_is_french_404(client):
     response = client.get("/nexiste-pas")
     assert response.status_code == 404
