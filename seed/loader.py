@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mongoengine import get_db
+from mongoengine import Document, get_db
 
 from app.models import (
     AppSetting,
@@ -19,17 +19,6 @@ from app.models import (
 )
 
 DATA_DIR = Path(__file__).resolve().parent
-COLLECTIONS_TO_RESET = [
-    "organising_authorities",
-    "schools",
-    "poles",
-    "conventions",
-    "article_templates",
-    "users",
-    "audit_events",
-    "files",
-    "settings",
-]
 
 
 def read(name: str) -> Any:
@@ -38,11 +27,16 @@ def read(name: str) -> Any:
 
 def reset() -> None:
     """Drop every collection of the application (``flask seed --reset``)."""
+    import app.models as models
+
     db = get_db()
     for name in db.list_collection_names():
         db.drop_collection(name)
-    for model in (OrganisingAuthority, School, Pole, ArticleTemplate, User):
-        model._collection = None  # let MongoEngine recreate the indexes
+    # Forget the cached collections so that MongoEngine creates the indexes again.
+    for name in models.__all__:
+        model = getattr(models, name)
+        if isinstance(model, type) and issubclass(model, Document):
+            model._collection = None
 
 
 def load_templates() -> int:

@@ -59,3 +59,21 @@ def test_seed_command_is_idempotent(app):
     assert "schools: +17" in first.output
     second = runner.invoke(args=["seed"])
     assert "schools: +0" in second.output
+
+
+def test_seed_reset_recreates_indexes(demo):
+    import pytest
+    from mongoengine import NotUniqueError
+
+    from app.models import Convention
+
+    runner = demo.test_cli_runner()
+    result = runner.invoke(args=["seed", "--reset"])
+    assert result.exit_code == 0, result.output
+    assert "Base vidée." in result.output
+    assert User.objects.count() == 13
+    # The unique (pole, slot) index of conventions exists again after the drop.
+    clone = Convention.objects(status="draft").first()
+    clone.id = None
+    with pytest.raises(NotUniqueError):
+        clone.save(force_insert=True)
