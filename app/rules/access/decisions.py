@@ -1,0 +1,206 @@
+"""The support staff's (and the Administration's) decisions on access requests.
+
+Pure Python (no Flask). Each decision records an audit event (refusals too) and leaves
+``pending`` through an atomic conditional update: a request is decided only once.
+"""
+
+from typing import Any
+
+from app.models.access_request import (
+    KIND_ACCESS,
+    KIND_REVOCATION,
+    STATUS_APPROVED,
+    STATUS_PENDING,
+    STATUS_REJECTED,
+    AccessRequest,
+)
+from app.models.base import utcnow
+from app.models.user import Grant, User, new_session_token
+from app.rules import audit
+from app.rules.access.grants import describe_grant, grants_for_request, is_backoffice_account
+from app.rules.access.outbox import queue_mail
+from app.rules.access.revocation import revoke_user
+from app.rules.access.tokens import PASSWORD_PATH, issue_password_token
+from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
+from app.rules.permissions import Action, can
+from app.rules.roles import BACKOFFICE_ROLES, Role
+
+MAX_REASON = 2000
+
+
+def _require(actor: Any, action: Action, what: str, target: str) -> None:
+    if not can(actor, action):
+        audit.record(what, actor, outcome="refused", target=target, details={"why": action})
+        raise PermissionDenied("Votre profil ne permet pas de traiter les demandes d'accès.")
+
+
+def _claim(request: AccessRequest, status: str, actor: Any, reason: str | None) -> None:
+    """pending → approved/rejected, once: the filter on ``pending`` makes it atomic."""
+    changed = AccessRequest.objects(pk=request.pk, status=STATUS_PENDING).update_one(
+        set__status=status,
+        set__decided_at=utcnow(),
+        set__decided_by=getattr(actor, "username", None),
+        set__reason=reason,
+    )
+    if not changed:
+        raise InvalidState(f"La demande {request.reference} a déjà été traitée.")
+
+
+def approve_request(request: AccessRequest, actor: Any, *, base_url: str = "") -> AccessRequest:
+    """Accept a request: give the grants (creating the account if needed, with a one-time
+    link to set its password) or, for a revocation, take them away at once."""
+    target = f"request:{request.reference}"
+    _require(actor, Action.REVIEW_ACCESS, "access_request_approved", target)
+    request.reload()
+    if request.status != STATUS_PENDING:
+        raise InvalidState(f"La demande {request.reference} a déjà été traitée.")
+    grants = grants_for_request(request)
+    account = User.objects(username=request.person.username).first()
+    backoffice_refused = any(Role(g.role) in BACKOFFICE_ROLES for g in grants) or (
+        account is not None and is_backoffice_account(account)
+    )
+    if backoffice_refused and not can(actor, Action.GRANT_BACKOFFICE):
+        audit.record(
+            "access_request_approved",
+            actor,
+            outcome="refused",
+            target=target,
+            details={"why": "back-office"},
+        )
+        raise PermissionDenied(
+            "Ce compte relève du back-office : seule l'Administration peut modifier ses accès."
+        )
+    if request.kind == KIND_REVOCATION:
+        return _approve_revocation(request, account, grants, actor)
+    if not grants:
+        raise RuleViolation(
+            "Aucun profil ne découle de cette demande (l'école ne fait plus partie d'un pôle "
+            "à ce titre) : refusez-la en indiquant le motif."
+        )
+    _claim(request, STATUS_APPROVED, actor, None)
+
+    created = account is None
+    needs_password = created
+    if created:
+        account = User(
+            username=request.person.username,
+            first_name=request.person.first_name,
+            last_name=request.person.last_name,
+            email=request.person.email,
+            phone=request.person.phone,
+            active=True,
+            grants=[],
+        )
+        account.save()
+    new = [g for g in grants if not any(g.same_as(h) for h in account.grants)]
+    for grant in new:
+        grant.granted_at = utcnow()
+        grant.granted_by = getattr(actor, "username", None)
+    updates: dict[str, Any] = {}
+    if new:
+        updates["push_all__grants"] = new
+    if not account.active:
+        # A former account comes back: a fresh password, chosen by its owner.
+        updates.update(
+            set__active=True, unset__password_hash=True, set__session_token=new_session_token()
+        )
+        needs_password = True
+    elif not account.password_hash:
+        needs_password = True
+    if updates:
+        User.objects(pk=account.pk).update_one(**updates)
+    account.reload()
+    AccessRequest.objects(pk=request.pk).update_one(
+        set__applied_grants=new, set__account=account, set__account_created=created
+    )
+    described = [describe_grant(g) for g in new]
+    audit.record(
+        "access_granted",
+        actor,
+        target=f"user:{account.username}",
+        details={"request": request.reference, "grants": described, "created": created},
+    )
+    if needs_password:
+        token = issue_password_token(account)
+        link = f"{base_url.rstrip('/')}{PASSWORD_PATH}{token}"
+        body = (
+            f"Bonjour {request.person.full_name},\n\n"
+            f"Votre demande d'accès à l'application e-Pôles ({request.reference}) a été "
+            "acceptée.\n\n"
+            f"Votre nom d'utilisateur : {account.username}\n"
+            "Profils attribués :\n"
+            + "".join(f"  – {d}\n" for d in described)
+            + "\nChoisissez votre mot de passe en suivant ce lien (valable 48 heures, "
+            f"une seule fois) :\n{link}\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message et prévenez "
+            "poles.territoriaux@cfwb.be.\n\nL'équipe e-Pôles"
+        )
+    else:
+        body = (
+            f"Bonjour {request.person.full_name},\n\n"
+            f"Votre demande d'accès ({request.reference}) a été acceptée. Les profils suivants "
+            f"ont été ajoutés à votre compte {account.username} :\n"
+            + "".join(f"  – {d}\n" for d in described)
+            + "\nIls sont disponibles dès votre prochaine connexion.\n\nL'équipe e-Pôles"
+        )
+    queue_mail(
+        request.person.email or account.email or "",
+        f"e-Pôles – votre demande d'accès {request.reference} est acceptée",
+        body,
+        topic=f"request:{request.reference}",
+    )
+    request.reload()
+    return request
+
+
+def _approve_revocation(
+    request: AccessRequest, account: User | None, grants: list[Grant], actor: Any
+) -> AccessRequest:
+    if account is None:
+        raise NotFound(
+            f"Aucun compte « {request.person.username} » n'existe : refusez la demande en "
+            "indiquant le motif."
+        )
+    if not grants:
+        raise RuleViolation(
+            f"Le compte « {account.username} » ne détient aucun profil lié à cette école ou à ce "
+            "pouvoir organisateur : refusez la demande en indiquant le motif."
+        )
+    _claim(request, STATUS_APPROVED, actor, None)
+    for grant in grants:
+        revoke_user(account, actor, grant, request_ref=request.reference)
+    AccessRequest.objects(pk=request.pk).update_one(
+        set__applied_grants=grants, set__account=account
+    )
+    request.reload()
+    return request
+
+
+def reject_request(request: AccessRequest, reason: str, actor: Any) -> AccessRequest:
+    """Refuse a request; the reason is required and, for an access request, sent by e-mail."""
+    target = f"request:{request.reference}"
+    _require(actor, Action.REVIEW_ACCESS, "access_request_rejected", target)
+    reason = (reason if isinstance(reason, str) else "").strip()
+    if not reason:
+        raise RuleViolation("Indiquez le motif du refus.")
+    if len(reason) > MAX_REASON:
+        raise RuleViolation(f"Le motif ne peut pas dépasser {MAX_REASON} caractères.")
+    _claim(request, STATUS_REJECTED, actor, reason)
+    audit.record(
+        "access_request_rejected",
+        actor,
+        target=target,
+        details={"reason": reason, "username": request.person.username},
+    )
+    if request.kind == KIND_ACCESS and request.person.email:
+        queue_mail(
+            request.person.email,
+            f"e-Pôles – votre demande d'accès {request.reference} est refusée",
+            f"Bonjour {request.person.full_name},\n\n"
+            f"Votre demande d'accès à l'application e-Pôles ({request.reference}) a été "
+            f"refusée pour le motif suivant :\n\n{reason}\n\n"
+            "Pour toute question : poles.territoriaux@cfwb.be.\n\nL'équipe e-Pôles",
+            topic=target,
+        )
+    request.reload()
+    return request
