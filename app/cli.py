@@ -4,7 +4,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.models import Grant, OrganisingAuthority, Pole, School, User
+from app.models import AppSetting, Grant, OrganisingAuthority, Pole, School, User
 from app.rules import audit as audit_rules
 from app.rules.roles import ROLE_LABELS, Role
 
@@ -25,6 +25,15 @@ def seed_command(scale: str, reset: bool) -> None:
     if reset:
         loader.reset()
         click.echo("Base vidée.")
+    # The two data sets number their poles from 1: mixing them would attach the demo
+    # accounts and stages to generated poles.
+    demo_loaded = bool(AppSetting.get("demo_data", False))
+    full_loaded = Pole.objects(number__gt=3).only("id").first() is not None
+    if (scale == "full" and demo_loaded) or (scale == "demo" and full_loaded):
+        raise click.ClickException(
+            "La base contient déjà l'autre jeu de données (démonstration ou complet) : "
+            "relancez avec --reset pour repartir d'une base vide."
+        )
     if scale == "full":
         from seed.generator import load_full
 

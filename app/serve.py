@@ -11,13 +11,14 @@ from waitress import create_server
 
 from app import create_app, db
 from app.auth import DEMO_ACCOUNTS_HINT
-from app.models import User
+from app.models import Pole, User
 
 
 def prepare(app: Flask) -> None:
     """Load the demo data into an empty store, then hand the store to the serving thread."""
     with app.app_context():
-        if User.objects.count() == 0:
+        # Only an empty store gets the demo data (never on top of the full-scale set).
+        if User.objects.count() == 0 and Pole.objects.count() == 0:
             from seed.loader import load_demo
 
             load_demo(app.config["EPOLES_DEMO_PASSWORD"])

@@ -77,3 +77,13 @@ def test_seed_reset_recreates_indexes(demo):
     clone.id = None
     with pytest.raises(NotUniqueError):
         clone.save(force_insert=True)
+
+
+def test_seed_refuses_to_mix_demo_and_full_sets(demo):
+    from app.models import Pole
+
+    runner = demo.test_cli_runner()
+    result = runner.invoke(args=["seed", "--scale", "full"])
+    assert result.exit_code != 0
+    assert "--reset" in result.output
+    assert Pole.objects.count() == 3
