@@ -168,12 +168,7 @@ def count_to_sign(user: Any) -> int:
         .exclude("snapshot", "articles", "acknowledgments")
         .no_dereference()
     )
-    return sum(
-        1
-        for conv in convs
-        if (po := permissions.signing_po_id(user, conv)) is not None
-        and po not in parties.signed_po_ids(conv)
-    )
+    return sum(1 for conv in convs if workflow.awaited_signature(conv, user) is not None)
 
 
 def count_to_acknowledge(user: Any) -> int:
@@ -186,12 +181,7 @@ def count_to_acknowledge(user: Any) -> int:
         .exclude("snapshot", "articles", "signatures")
         .no_dereference()
     )
-    return sum(
-        1
-        for conv in convs
-        if (school := permissions.acknowledging_school_id(user, conv)) is not None
-        and school not in parties.acknowledged_school_ids(conv)
-    )
+    return sum(1 for conv in convs if workflow.awaited_acknowledgment(conv, user) is not None)
 
 
 def _pdf_url(conv: Convention) -> str | None:
@@ -217,10 +207,8 @@ def to_sign():
         mine = [s for s in conv.signatures if s.user == user_id]
         if mine:
             done.append({"doc": _document(conv, names), "signatures": mine})
-        if conv.status != Status.VALIDATED:
-            continue
-        po_id = permissions.signing_po_id(current_user, conv)
-        if po_id is None or po_id in parties.signed_po_ids(conv):
+        po_id = workflow.awaited_signature(conv, current_user)
+        if po_id is None:
             continue
         item = _document(conv, names)
         item["po"] = names["pos"].get(po_id)
@@ -268,11 +256,8 @@ def to_acknowledge():
         {"$or": [{"status": Status.APPROVED.value}, {"acknowledgments.user": user_id}]},
     )
     names = _names(convs)
-    school_ids = {
-        permissions.acknowledging_school_id(current_user, c)
-        for c in convs
-        if c.status == Status.APPROVED
-    } - {None}
+    awaited = {c.pk: workflow.awaited_acknowledgment(c, current_user) for c in convs}
+    school_ids = set(awaited.values()) - {None}
     schools = (
         {s.pk: s for s in School.objects(id__in=list(school_ids)).only("name", "fase")}
         if school_ids
@@ -283,10 +268,8 @@ def to_acknowledge():
         mine = [a for a in conv.acknowledgments if a.user == user_id]
         if mine:
             done.append({"doc": _document(conv, names), "acks": mine, "pdf": _pdf_url(conv)})
-        if conv.status != Status.APPROVED:
-            continue
-        school_id = permissions.acknowledging_school_id(current_user, conv)
-        if school_id is None or school_id in parties.acknowledged_school_ids(conv):
+        school_id = awaited[conv.pk]
+        if school_id is None:
             continue
         item = _document(conv, names)
         item["school"] = schools.get(school_id)

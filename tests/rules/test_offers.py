@@ -76,3 +76,19 @@ def test_points_are_shared_by_the_seat_then_each_partner(partnership):
     assert parties[0]["role"] == "école siège"
     assert {p["role"] for p in parties[1:]} == {"école partenaire"}
     assert split_fases(partnership) == [2101, 2102, 2103]
+
+
+def test_awaited_signature_and_acknowledgment_follow_the_stage(partnership, user, po, school):
+    conv = drive(partnership, Status.LIST_VALIDATED, user)
+    assert workflow.awaited_signature(conv, user("po-part1")) is None  # not validated yet
+    drive(conv, Status.VALIDATED, user)
+    assert workflow.awaited_signature(conv, user("po-part1")) == po(1002).pk
+    assert workflow.awaited_signature(conv, user("dir-part1")) is None  # directors don't sign
+    workflow.sign(conv, user("po-part1"))
+    assert workflow.awaited_signature(conv, user("po-part1")) is None  # signed already
+    assert "La convention attend votre signature." in workflow.next_steps(conv, user("po-siege1"))
+    workflow.sign(conv, user("po-siege1"))
+    drive(conv, Status.APPROVED, user)
+    assert workflow.awaited_acknowledgment(conv, user("dir-part1")) == school(2103).pk
+    workflow.acknowledge(conv, user("dir-part1"))
+    assert workflow.awaited_acknowledgment(conv, user("dir-part1")) is None

@@ -33,6 +33,8 @@ from app.rules.workflow.corrections import change_school_po, change_school_zone
 from app.rules.workflow.documents import current_school_year
 from app.rules.workflow.queries import (
     Offers,
+    awaited_acknowledgment,
+    awaited_signature,
     follow_up_kinds,
     kind_label,
     next_steps,
@@ -61,6 +63,8 @@ __all__ = [
     "add_school",
     "approve",
     "attach_derogation",
+    "awaited_acknowledgment",
+    "awaited_signature",
     "change_school_po",
     "change_school_zone",
     "copy_last_cooperation_article",

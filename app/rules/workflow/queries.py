@@ -7,9 +7,8 @@ from app.models.convention import Convention
 from app.models.pole import Pole
 from app.rules import permissions
 from app.rules.articles import article_label, missing_articles
-from app.rules.parties import missing_acknowledgments, missing_signatures
+from app.rules.parties import acknowledged_school_ids, signed_po_ids
 from app.rules.permissions import Action
-from app.rules.refs import ref_id
 from app.rules.states import KIND_LABELS, LOCKED_STATUSES, Kind, Status
 from app.rules.workflow._common import UNLOCKED
 
@@ -44,16 +43,12 @@ def next_steps(convention: Convention, user: Any) -> list[str]:
         and not missing_articles(convention)
     ):
         steps.append("Tous les articles requis sont complets : vous pouvez valider la convention.")
-    if status == Status.VALIDATED and can(user, Action.SIGN, convention):
-        po = permissions.signing_po_id(user, convention)
-        if po is not None and po in missing_signatures(convention):
-            steps.append("La convention attend votre signature.")
+    if awaited_signature(convention, user) is not None:
+        steps.append("La convention attend votre signature.")
     if status == Status.SIGNED and can(user, Action.APPROVE, convention):
         steps.append("Toutes les parties ont signé : la convention attend votre approbation.")
-    if status == Status.APPROVED and can(user, Action.ACKNOWLEDGE, convention):
-        school = permissions.acknowledging_school_id(user, convention)
-        if school is not None and school in missing_acknowledgments(convention):
-            steps.append("Prenez connaissance de la convention approuvée.")
+    if awaited_acknowledgment(convention, user) is not None:
+        steps.append("Prenez connaissance de la convention approuvée.")
     return steps
 
 
@@ -81,20 +76,29 @@ class Offers:
     copy_article: bool  # take an article over from the pole's last cooperation convention
 
 
+def awaited_signature(convention: Convention, user: Any) -> Any:
+    """The PO for which ``convention`` awaits ``user``'s signature now, or None."""
+    if convention.status != Status.VALIDATED:
+        return None
+    po = permissions.signing_po_id(user, convention)
+    return po if po is not None and po not in signed_po_ids(convention) else None
+
+
+def awaited_acknowledgment(convention: Convention, user: Any) -> Any:
+    """The school for which ``convention`` awaits ``user``'s acknowledgment now, or None."""
+    if convention.status != Status.APPROVED:
+        return None
+    school = permissions.acknowledging_school_id(user, convention)
+    done = acknowledged_school_ids(convention)
+    return school if school is not None and school not in done else None
+
+
 def offers(convention: Convention, user: Any) -> Offers:
     """The actions ``user`` is offered on ``convention`` at its current status."""
     can = permissions.can
     status = convention.status
-    sign_po = None
-    if status == Status.VALIDATED:
-        sign_po = permissions.signing_po_id(user, convention)
-        if sign_po in {ref_id(s, "po") for s in convention.signatures}:
-            sign_po = None
-    ack_school = None
-    if status == Status.APPROVED:
-        ack_school = permissions.acknowledging_school_id(user, convention)
-        if ack_school in {ref_id(a, "school") for a in convention.acknowledgments}:
-            ack_school = None
+    sign_po = awaited_signature(convention, user)
+    ack_school = awaited_acknowledgment(convention, user)
     return Offers(
         edit_list=can(user, Action.EDIT_SCHOOL_LIST, convention) and status == Status.DRAFT,
         validate_list=can(user, Action.VALIDATE_SCHOOL_LIST, convention) and status == Status.DRAFT,
