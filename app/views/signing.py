@@ -18,23 +18,19 @@ from app.models import Convention, OrganisingAuthority, Pole, School
 from app.rules import parties, permissions, points, workflow
 from app.rules.errors import RuleViolation
 from app.rules.refs import ref_id
-from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, Role
+from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES
 from app.rules.states import SchoolRole, Status
 from app.views.context import convention_or_404
 
 bp = Blueprint("signing", __name__)
 
 
-def _holds(user: Any, roles: frozenset[Role]) -> bool:
-    return any(Role(g.role) in roles for g in permissions.active_grants(user))
-
-
 def is_po_delegate(user: Any) -> bool:
-    return _holds(user, PO_DELEGATE_ROLES)
+    return permissions.has_role(user, *PO_DELEGATE_ROLES)
 
 
 def is_director(user: Any) -> bool:
-    return _holds(user, DIRECTOR_ROLES)
+    return permissions.has_role(user, *DIRECTOR_ROLES)
 
 
 NAV = [
