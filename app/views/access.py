@@ -36,7 +36,7 @@ from app.models.stored_file import MAX_FILE_BYTES
 from app.rules import access, permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
-from app.rules.roles import BACKOFFICE_ROLES, Role
+from app.rules.roles import BACKOFFICE_ROLES
 
 bp = Blueprint("access", __name__)
 
@@ -313,8 +313,7 @@ def _find_account(username: str) -> User:
     account = User.objects(username=username).first()
     if account is None:
         abort(404)
-    backoffice = any(Role(g.role) in BACKOFFICE_ROLES for g in account.grants)
-    if backoffice and not permissions.can(current_user, Action.GRANT_BACKOFFICE):
+    if not access.may_manage_account(current_user, account):
         refuse("account_view", f"user:{username}")
     return account
 

@@ -241,3 +241,14 @@ def test_password_rule(password, min_length, expected):
     assert len(problems) == len(expected)
     for fragment, problem in zip(expected, problems, strict=True):
         assert fragment in problem
+
+
+def test_support_manages_pole_accounts_not_back_office_ones(demo):
+    from app.models import User
+
+    support = User.objects.get(username="support")
+    admin = User.objects.get(username="admin")
+    coord = User.objects.get(username="coord1")
+    assert access.may_manage_account(support, coord)
+    assert not access.may_manage_account(support, admin)
+    assert access.may_manage_account(admin, User.objects.get(username="gestionnaire"))

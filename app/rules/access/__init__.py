@@ -21,6 +21,7 @@ from app.rules.access.grants import (
     describe_grant,
     grant_key,
     grants_for_request,
+    may_manage_account,
     pole_places,
 )
 from app.rules.access.outbox import queue_mail
@@ -61,6 +62,7 @@ __all__ = [
     "grant_key",
     "grants_for_request",
     "issue_password_token",
+    "may_manage_account",
     "next_reference",
     "pole_places",
     "queue_mail",
