@@ -9,7 +9,7 @@ from typing import Any
 from app.models.access_request import PasswordToken
 from app.models.user import Grant, User, new_session_token
 from app.rules import audit
-from app.rules.access.grants import describe_grant, is_backoffice_account
+from app.rules.access.grants import describe_grant, may_manage_account
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.permissions import Action, can
 from app.rules.refs import ref_id
@@ -37,7 +37,7 @@ def revoke_user(
         audit.record("access_revoked", actor, outcome="refused", target=target)
         raise PermissionDenied("Votre profil ne permet pas de révoquer des accès.")
     user.reload()
-    if is_backoffice_account(user) and not can(actor, Action.GRANT_BACKOFFICE):
+    if not may_manage_account(actor, user):
         audit.record(
             "access_revoked",
             actor,
