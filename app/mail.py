@@ -1,6 +1,6 @@
 """Delivering the outbox: SMTP when ``MAIL_SERVER`` is configured, otherwise the log.
 
-The rules only write messages to the outbox (``app.rules.access.queue_mail``); this module
+The rules only write messages to the outbox (``app.services.access.queue_mail``); this module
 sends what is pending. Without SMTP (local demo), the full message goes to the log, which
 is then the only way to read it, e.g. the one-time link of a new account.
 """

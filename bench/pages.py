@@ -101,8 +101,8 @@ def create_bench_users() -> None:
 def route_all_poles() -> int:
     """Route every pole's structure lists into conventions, as the Administration."""
     from app.models import Convention, Pole, User
-    from app.rules import workflow
     from app.rules.errors import RuleViolation
+    from app.services import workflow
 
     admin = User.objects.get(username="admin")
     roles = (

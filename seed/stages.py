@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from app.models import Convention, OrganisingAuthority, Pole, School, User
-from app.rules import workflow
 from app.rules.permissions import Action, can
 from app.rules.states import Kind, SchoolRole
+from app.services import workflow
 
 DATA_DIR = Path(__file__).resolve().parent
 

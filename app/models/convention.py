@@ -2,7 +2,7 @@
 
 The lock lives here, below every write path: once a convention is validated, ``save()``,
 ``delete()`` and every queryset ``update``/``modify``/``delete`` refuse to touch it unless the
-write comes from ``app.rules.workflow`` (inside ``workflow_write()``). Status changes go
+write comes from ``app.services.workflow`` (inside ``workflow_write()``). Status changes go
 through the workflow only.
 """
 

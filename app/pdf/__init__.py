@@ -49,7 +49,7 @@ def seal_convention(convention: Any, snapshot: dict[str, Any]) -> "tuple[StoredF
 def init_pdf(app: "Flask") -> None:
     """Register the sealer (once per process, whatever the number of apps) and the CLI."""
     from app.pdf.cli import verify_pdf_command
-    from app.rules import workflow
+    from app.services import workflow
 
     if seal_convention not in workflow.SEALERS:
         workflow.SEALERS.append(seal_convention)

@@ -1,6 +1,6 @@
 """The protected final version: rendered once at approval, from the frozen snapshot only.
 
-``seal(convention, snapshot)`` is the sealer ``app.rules.workflow.approve`` calls (through
+``seal(convention, snapshot)`` is the sealer ``app.services.workflow.approve`` calls (through
 ``workflow.SEALERS``, registered by ``app.pdf.init_pdf``): it renders the approved text from
 the snapshot, adds the certificate page (the snapshot's SHA-256, the audit trail of the
 convention up to approval, the link of the audit chain at that moment), optionally signs the

@@ -1,7 +1,7 @@
 """Data managers fix the structure of a pole: add a missing partner, cooperating or specific
 partner school (creating the school, and its PO, when absent), correct a school's zone or PO.
 
-Everything goes through ``app.rules.workflow``: routing applies, a validated list refuses
+Everything goes through ``app.services.workflow``: routing applies, a validated list refuses
 (only the Administration reopens it, audited), and every change is in the audit trail.
 """
 
@@ -14,12 +14,13 @@ from mongoengine import ValidationError
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
-from app.rules import audit, permissions, workflow
+from app.rules import audit, permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, SPECIALIZED, ZONES
 from app.rules.refs import ref_id
 from app.rules.states import SCHOOL_ROLE_LABELS, SchoolRole, Status
+from app.services import workflow
 from app.views.admin.base import error_message
 from app.views.context import parse_object_id
 

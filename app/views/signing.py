@@ -15,11 +15,12 @@ from werkzeug.routing import BuildError
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
-from app.rules import parties, permissions, points, workflow
+from app.rules import parties, permissions, points
 from app.rules.errors import RuleViolation
 from app.rules.refs import ref_id
 from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES
 from app.rules.states import SchoolRole, Status
+from app.services import workflow
 from app.views.context import convention_or_404
 
 bp = Blueprint("signing", __name__)

@@ -18,13 +18,14 @@ from mongoengine import Q
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
-from app.rules import permissions, workflow
+from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.reference import ORDINARY, SPECIALIZED, SPECIFIC_PARTNER_TYPES
 from app.rules.refs import as_id, ref_id
 from app.rules.routing import POLE_LIST
 from app.rules.states import KIND_LABELS, SCHOOL_ROLE_LABELS, Kind, SchoolRole
+from app.services import workflow
 from app.views.context import current_pole_for, pole_or_404, visible_poles
 
 bp = Blueprint("structure", __name__)

@@ -4,7 +4,7 @@ import pytest
 
 from app import mail
 from app.models import OutboxMessage, User
-from app.rules import access
+from app.services import access
 from tests.access.helpers import director_form
 from tests.conftest import login
 

@@ -1,4 +1,4 @@
-"""The rules of access management (app.rules.access), without the web layer."""
+"""The rules of access management (app.services.access), without the web layer."""
 
 from datetime import timedelta
 
@@ -6,9 +6,9 @@ import pytest
 
 from app.models import AccessRequest, AuditEvent, OutboxMessage, PasswordToken, User
 from app.models.base import utcnow
-from app.rules import access
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.roles import Role
+from app.services import access
 from tests.access.helpers import PDF, director_form, revocation_form
 
 

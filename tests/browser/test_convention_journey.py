@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.models import Convention, Pole, School, User
-from app.rules import workflow
 from app.rules.states import Status
+from app.services import workflow
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ import pytest
 from app.models import Convention
 from app.pdf import documents
 from app.pdf.render import PdfError, html_to_pdf
-from app.rules import workflow
+from app.services import workflow
 from tests.pdf.conftest import assert_in_order, demo_convention, norm, pdf_text, user
 
 HOSTILE = (

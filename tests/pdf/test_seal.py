@@ -8,9 +8,9 @@ from app import create_app
 from app.models import Convention, OrganisingAuthority, School, StoredFile
 from app.pdf import render, seal_convention
 from app.pdf.verify import verify_bytes
-from app.rules import workflow
 from app.rules.errors import RuleViolation
 from app.rules.snapshot import snapshot_digest
+from app.services import workflow
 from tests.conftest import DEMO_PASSWORD
 from tests.pdf.conftest import assert_in_order, demo_convention, norm, pdf_text, user
 

@@ -8,8 +8,8 @@ import pytest
 
 from app.models import StoredFile
 from app.pdf.verify import verify_bytes
-from app.rules import workflow
 from app.rules.errors import RuleViolation
+from app.services import workflow
 from tests.pdf.conftest import demo_convention, pdf_text, user
 
 pytest.importorskip("pyhanko")

@@ -62,7 +62,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 def fill_required(conv, actor):
     """Complete every required article with a plausible text (or table)."""
-    from app.rules import workflow
+    from app.services import workflow
 
     for article in workflow.missing_articles(conv):
         if article.form == "points_split":
@@ -81,7 +81,7 @@ def route_pole1(demo, pole1, school, user):
 
     def _route():
         from app.models import Convention
-        from app.rules import workflow
+        from app.services import workflow
 
         coord = user("coord1")
         for fase in (2102, 2103):
@@ -97,7 +97,7 @@ def route_pole1(demo, pole1, school, user):
 @pytest.fixture
 def partnership(pole1, school, user):
     """Pole 1's partnership convention (2102, 2103), list validated, articles complete."""
-    from app.rules import workflow
+    from app.services import workflow
 
     coord = user("coord1")
     workflow.add_school(pole1, school(2102), "partner", coord)
@@ -109,9 +109,9 @@ def partnership(pole1, school, user):
 
 def drive(conv, status, user):
     """Take a convention (list validated, articles complete) to ``status``."""
-    from app.rules import workflow
     from app.rules.parties import signatory_po_ids
     from app.rules.states import Status, status_index
+    from app.services import workflow
 
     order = status_index
     if order(status) >= order(Status.VALIDATED) and order(conv.status) < order(Status.VALIDATED):

@@ -3,10 +3,10 @@
 import pytest
 
 from app.models import Convention
-from app.rules import workflow
 from app.rules.articles import is_required
 from app.rules.errors import ConventionLocked, PermissionDenied, RuleViolation
 from app.rules.points import FUNCTIONS, retrocession_total
+from app.services import workflow
 from tests.rules.conftest import fill_required
 
 

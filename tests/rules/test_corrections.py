@@ -3,9 +3,9 @@
 import pytest
 
 from app.models import AuditEvent, Convention, School
-from app.rules import workflow
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.states import Kind
+from app.services import workflow
 
 
 def test_po_change_reroutes_the_school(pole1, school, po, user):

@@ -4,10 +4,10 @@ import pytest
 
 from app.models import Convention, StoredFile
 from app.models.stored_file import MAX_FILE_BYTES
-from app.rules import workflow
 from app.rules.derogations import check_file
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.states import Status
+from app.services import workflow
 from tests.rules.conftest import PDF_BYTES
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64

@@ -83,7 +83,7 @@ def test_unlocked_conventions_still_accept_ordinary_writes(partnership):
 
 
 def test_a_mixed_bulk_write_changes_nothing(locked, pole1, school, user):
-    from app.rules import workflow
+    from app.services import workflow
 
     other = workflow.add_school(pole1, school(2113), "cooperating", user("coord1"))
     with pytest.raises(ConventionLocked):

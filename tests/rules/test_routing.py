@@ -3,10 +3,10 @@
 import pytest
 
 from app.models import Convention, Pole
-from app.rules import workflow
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.routing import route
 from app.rules.states import Kind, SchoolRole, Status
+from app.services import workflow
 
 ABC, XYZ, OTHER = "po-abc", "po-xyz", "po-other"
 

@@ -3,10 +3,11 @@
 import pytest
 
 from app.models import AuditEvent, Convention
-from app.rules import permissions, workflow
+from app.rules import permissions
 from app.rules.errors import ConventionLocked, InvalidState, PermissionDenied, RuleViolation
 from app.rules.permissions import Action
 from app.rules.states import Status
+from app.services import workflow
 from tests.rules.conftest import director_of, drive
 
 STATUSES = [s.value for s in Status]

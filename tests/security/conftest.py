@@ -121,7 +121,7 @@ def values(demo: Flask) -> dict[str, str]:
     """Path values on the demo data, plus a pending access request and a valid password link
     (so that the access endpoints are exercised on real objects)."""
     from app.models import User
-    from app.rules import access
+    from app.services import access
     from tests.access.helpers import director_form
 
     found = demo_values()

@@ -62,7 +62,7 @@ def test_access_form_operators_are_refused_field_by_field(demo, client):
 
 
 def test_query_string_operators_list_nothing_more(demo, client):
-    from app.rules import access
+    from app.services import access
 
     access.submit_request(director_form())
     access.submit_request(director_form(person_username="autre-personne"))

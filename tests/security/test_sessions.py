@@ -3,7 +3,7 @@ no session fixation, strong session protection, cookie flags, throttled guessing
 
 from app.config import from_environment
 from app.models import AuditEvent, User
-from app.rules import access
+from app.services import access
 from tests.conftest import DEMO_PASSWORD, csrf_token, login
 
 

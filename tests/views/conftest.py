@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from app.models import Convention, OrganisingAuthority, Pole, School, User
-from app.rules import workflow
 from app.rules.reference import ORDINARY
 from app.rules.states import Kind, Status
+from app.services import workflow
 
 # A PDF small enough to read: what a scanned derogation starts and ends with.
 PDF_BYTES = (

@@ -3,8 +3,8 @@
 import pytest
 
 from app.models import AuditEvent, Convention
-from app.rules import workflow
 from app.rules.states import Kind, Status
+from app.services import workflow
 from tests.conftest import csrf_token, login
 from tests.views.conftest import (
     EXE_BYTES,

@@ -4,7 +4,7 @@ Step 1: the school list (add, remove, derogations, validate the list) — ``scho
 Step 2: the articles (edit one at a time, then VALIDER) — ``articles``.
 Step 3: signatures, approval by the Administration, acknowledgments — ``signatures``.
 The page itself, with what each step shows, is ``page``. Every action parses its input,
-calls ``app.rules.workflow`` and redirects back (PRG); the rules decide what is offered
+calls ``app.services.workflow`` and redirects back (PRG); the rules decide what is offered
 (``workflow.offers``) and explain in French when they refuse.
 """
 

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 
 from app.auth import actor
 from app.models import ArticleTemplate, Convention
-from app.rules import articles, points, workflow
+from app.rules import articles, points
 from app.rules.errors import RuleViolation
+from app.services import workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import back, run

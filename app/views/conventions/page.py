@@ -6,7 +6,7 @@ from flask import g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.models import Convention, OrganisingAuthority, Pole, School
-from app.rules import audit, derogations, parties, permissions, points, workflow
+from app.rules import audit, derogations, parties, permissions, points
 from app.rules.refs import ref_id
 from app.rules.states import (
     LIST_LOCKED_STATUSES,
@@ -17,6 +17,7 @@ from app.rules.states import (
     SchoolRole,
     Status,
 )
+from app.services import workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import optional_url

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from app.auth import actor
 from app.models import Convention, School
-from app.rules import workflow
 from app.rules.errors import NotFound, RuleViolation
+from app.services import workflow
 from app.views.context import convention_or_404, parse_object_id
 from app.views.conventions import bp
 from app.views.conventions._common import back, run

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.auth import actor
-from app.rules import workflow
+from app.services import workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import back, run

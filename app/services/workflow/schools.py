@@ -20,7 +20,7 @@ from app.rules.routing import (
     route,
 )
 from app.rules.states import SCHOOL_ROLE_LABELS, Kind, SchoolRole, Status
-from app.rules.workflow._common import (
+from app.services.workflow._common import (
     audited,
     raw_write,
     refresh_prefilled,
@@ -30,7 +30,7 @@ from app.rules.workflow._common import (
     state_error,
     write,
 )
-from app.rules.workflow.documents import delete_if_empty, ensure_convention, new_entry
+from app.services.workflow.documents import delete_if_empty, ensure_convention, new_entry
 
 # --- 1. school lists --------------------------------------------------------------------
 

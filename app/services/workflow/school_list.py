@@ -12,7 +12,7 @@ from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViola
 from app.rules.permissions import Action
 from app.rules.refs import as_id, ref_id
 from app.rules.states import SchoolRole, Status
-from app.rules.workflow._common import (
+from app.services.workflow._common import (
     audited,
     record_change,
     require,

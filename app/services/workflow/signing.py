@@ -21,7 +21,7 @@ from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, ROLE_LABELS, Role
 from app.rules.states import Status, status_index
-from app.rules.workflow._common import (
+from app.services.workflow._common import (
     audited,
     record_change,
     require,

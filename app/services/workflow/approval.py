@@ -11,7 +11,7 @@ from app.rules.parties import missing_signatures
 from app.rules.permissions import Action
 from app.rules.snapshot import build_snapshot, snapshot_digest
 from app.rules.states import Status
-from app.rules.workflow._common import (
+from app.services.workflow._common import (
     CHANGED_MESSAGE,
     audited,
     record_change,
@@ -20,7 +20,7 @@ from app.rules.workflow._common import (
     write,
     write_or_refuse,
 )
-from app.rules.workflow.school_list import reopen_school_list
+from app.services.workflow.school_list import reopen_school_list
 
 # Sealers render the protected PDF at approval: each gets the convention and its snapshot and
 # returns (stored file, SHA-256) or None. The app factory registers them (helper C's module).
@@ -81,7 +81,7 @@ def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile
     """The first sealer's result; a rendering failure becomes a French refusal."""
     # Read the list through the package: the app and the tests reach it as workflow.SEALERS
     # (append to it, or replace it), and this must see what they did.
-    from app.rules import workflow
+    from app.services import workflow
 
     for sealer in workflow.SEALERS:
         try:

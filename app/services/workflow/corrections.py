@@ -12,7 +12,7 @@ from app.rules.errors import InvalidState, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import LOCKED_STATUSES, SchoolRole, Status
-from app.rules.workflow._common import (
+from app.services.workflow._common import (
     UNLOCKED,
     audited,
     refresh_prefilled,
@@ -21,7 +21,7 @@ from app.rules.workflow._common import (
     seat_school_of,
     write,
 )
-from app.rules.workflow.schools import place_school, take_school_off
+from app.services.workflow.schools import place_school, take_school_off
 
 # --- data manager corrections -----------------------------------------------------------
 

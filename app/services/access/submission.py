@@ -29,9 +29,9 @@ from app.models.organisation import OrganisingAuthority
 from app.models.school import School
 from app.models.stored_file import MAX_FILE_BYTES, StoredFile
 from app.rules import audit
-from app.rules.access.grants import pole_places
 from app.rules.errors import RuleViolation
 from app.rules.refs import ref_id
+from app.services.access.grants import pole_places
 
 # The form's fields, in the order of the annexes (①–④).
 FIELDS: tuple[str, ...] = (

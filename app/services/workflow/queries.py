@@ -10,7 +10,7 @@ from app.rules.articles import article_label, missing_articles
 from app.rules.parties import acknowledged_school_ids, signed_po_ids
 from app.rules.permissions import Action
 from app.rules.states import KIND_LABELS, LOCKED_STATUSES, Kind, Status
-from app.rules.workflow._common import UNLOCKED
+from app.services.workflow._common import UNLOCKED
 
 
 def pole_documents(pole: Pole) -> dict[str, list[Convention]]:

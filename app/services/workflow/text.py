@@ -10,7 +10,14 @@ from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import Kind
-from app.rules.workflow._common import UNLOCKED, audited, require, state_error, username_of, write
+from app.services.workflow._common import (
+    UNLOCKED,
+    audited,
+    require,
+    state_error,
+    username_of,
+    write,
+)
 
 # --- 4. articles ------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ The package re-exports its public names, so callers keep writing ``access.submit
 - ``outbox``: ``queue_mail``.
 """
 
-from app.rules.access.decisions import MAX_REASON, approve_request, reject_request
-from app.rules.access.grants import (
+from app.services.access.decisions import MAX_REASON, approve_request, reject_request
+from app.services.access.grants import (
     PLACE_ROLES,
     describe_grant,
     grant_key,
@@ -24,9 +24,9 @@ from app.rules.access.grants import (
     may_manage_account,
     pole_places,
 )
-from app.rules.access.outbox import queue_mail
-from app.rules.access.revocation import revoke_user
-from app.rules.access.submission import (
+from app.services.access.outbox import queue_mail
+from app.services.access.revocation import revoke_user
+from app.services.access.submission import (
     FIELDS,
     PHONE_RE,
     USERNAME_RE,
@@ -35,7 +35,7 @@ from app.rules.access.submission import (
     next_reference,
     submit_request,
 )
-from app.rules.access.tokens import (
+from app.services.access.tokens import (
     INVALID_LINK,
     PASSWORD_PATH,
     TOKEN_LIFETIME,

@@ -16,7 +16,7 @@ from app.rules.articles import EDITABLE_NATURES, build_articles
 from app.rules.refs import ref_id
 from app.rules.routing import Target
 from app.rules.states import Status
-from app.rules.workflow._common import username_of
+from app.services.workflow._common import username_of
 
 
 def current_school_year(today: date | None = None) -> str:

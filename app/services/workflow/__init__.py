@@ -27,11 +27,11 @@ the plumbing. Callers use the names re-exported here (``workflow.add_school``…
 """
 
 from app.rules.articles import is_required, missing_articles
-from app.rules.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAGE, UNLOCKED
-from app.rules.workflow.approval import SEALERS, Sealer, approve, reopen
-from app.rules.workflow.corrections import change_school_po, change_school_zone
-from app.rules.workflow.documents import current_school_year
-from app.rules.workflow.queries import (
+from app.services.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAGE, UNLOCKED
+from app.services.workflow.approval import SEALERS, Sealer, approve, reopen
+from app.services.workflow.corrections import change_school_po, change_school_zone
+from app.services.workflow.documents import current_school_year
+from app.services.workflow.queries import (
     Offers,
     awaited_acknowledgment,
     awaited_signature,
@@ -42,15 +42,15 @@ from app.rules.workflow.queries import (
     pole_documents,
     validation_blockers,
 )
-from app.rules.workflow.school_list import (
+from app.services.workflow.school_list import (
     attach_derogation,
     derogation_file,
     reopen_school_list,
     validate_school_list,
 )
-from app.rules.workflow.schools import add_school, remove_school
-from app.rules.workflow.signing import acknowledge, sign, validate
-from app.rules.workflow.text import copy_last_cooperation_article, save_article
+from app.services.workflow.schools import add_school, remove_school
+from app.services.workflow.signing import acknowledge, sign, validate
+from app.services.workflow.text import copy_last_cooperation_article, save_article
 
 __all__ = [
     "CHANGED_MESSAGE",
