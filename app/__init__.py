@@ -18,6 +18,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    from app import clock
+
+    clock.configure(app.config)
     store = db.connect(app.config["MONGODB_URI"], app.config["EPOLES_DATA_DIR"])
     app.logger.info("e-Pôles: base de données %s", store)
     app.config["EPOLES_STORE"] = store

@@ -56,6 +56,8 @@ def from_environment() -> dict[str, Any]:
         "EPOLES_PASSWORD_MIN_LENGTH": _int("EPOLES_PASSWORD_MIN_LENGTH", 10),
         "EPOLES_SCHOOL_YEAR": os.environ.get("EPOLES_SCHOOL_YEAR", "2026-2027"),
         "EPOLES_DEADLINE": os.environ.get("EPOLES_DEADLINE", "2026-10-15"),
+        # The date taken as today (demo and tests only; ignored on MongoDB): app.clock.
+        "EPOLES_TODAY": os.environ.get("EPOLES_TODAY", ""),
         "EPOLES_PDF_P12": os.environ.get("EPOLES_PDF_P12", ""),
         "EPOLES_PDF_P12_PASSWORD": os.environ.get("EPOLES_PDF_P12_PASSWORD", ""),
         "EPOLES_BASE_URL": os.environ.get("EPOLES_BASE_URL", "http://127.0.0.1:5000"),
