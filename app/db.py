@@ -66,6 +66,20 @@ def connect(uri: str, data_dir: str) -> str:
     return f"litemongo ({path})"
 
 
+def forget_collections() -> None:
+    """Make every model ask the connection for its collection again (and create its indexes).
+
+    MongoEngine caches each document class's collection; after a reconnection or a dropped
+    database the cache points at the old one, and the indexes (the unique pole/slot of
+    conventions) would not come back.
+    """
+    from mongoengine.base.common import _document_registry
+
+    for model in list(_document_registry.values()):
+        if issubclass(model, mongoengine.Document):
+            model._collection = None
+
+
 def ping() -> bool:
     """True when the database answers (MongoDB, mongomock and litemongo all know ``ping``)."""
     return bool(mongoengine.get_db().command("ping").get("ok"))

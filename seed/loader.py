@@ -5,8 +5,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mongoengine import Document, get_db
+from mongoengine import get_db
 
+from app.db import forget_collections
 from app.models import (
     AppSetting,
     ArticleTemplate,
@@ -27,16 +28,10 @@ def read(name: str) -> Any:
 
 def reset() -> None:
     """Drop every collection of the application (``flask seed --reset``)."""
-    import app.models as models
-
     db = get_db()
     for name in db.list_collection_names():
         db.drop_collection(name)
-    # Forget the cached collections so that MongoEngine creates the indexes again.
-    for name in models.__all__:
-        model = getattr(models, name)
-        if isinstance(model, type) and issubclass(model, Document):
-            model._collection = None
+    forget_collections()
 
 
 def load_templates() -> int:

@@ -2,7 +2,7 @@
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import mongoengine
 import pytest
@@ -33,9 +33,11 @@ def make_app(tmp_path, **overrides) -> Flask:
     return create_app(config)
 
 
-@pytest.fixture
-def app(tmp_path) -> Iterator[Flask]:
-    application = make_app(tmp_path)
+@pytest.fixture(scope="session")
+def _worker_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """One application per test process: building it (Flask-Admin's views and forms) is the
+    costly part of a test's setup, and nothing in it depends on the data."""
+    application = make_app(tmp_path_factory.mktemp("app"))
 
     # The context pushed below makes ``g`` outlive each request; a real server starts every
     # request with an empty ``g`` (Flask-Login caches the user there, Flask-WTF the token).
@@ -45,8 +47,31 @@ def app(tmp_path) -> Iterator[Flask]:
 
         g.__dict__.clear()
 
-    with application.app_context():
-        yield application
+    return application
+
+
+def reset_database(application: Flask) -> None:
+    """An empty in-memory database, as a fresh application would have (public APIs only)."""
+    from app import clock, db
+
+    db.connect(application.config["MONGODB_URI"], application.config["EPOLES_DATA_DIR"])
+    db.forget_collections()
+    clock.configure(application.config)
+
+
+@pytest.fixture
+def app(_worker_app: Flask) -> Iterator[Flask]:
+    """The worker's application on an empty database, its configuration and rate limits as
+    new; whatever a test changes in the configuration is put back afterwards."""
+    from app.extensions import limiter
+
+    config = dict(_worker_app.config)
+    reset_database(_worker_app)
+    limiter.reset()
+    with _worker_app.app_context():
+        yield _worker_app
+    _worker_app.config.clear()
+    _worker_app.config.update(config)
 
 
 @pytest.fixture
@@ -54,31 +79,46 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-_DEMO_SNAPSHOT: dict[str, tuple] | None = None
+# name → (documents, indexes) of every collection, once loaded by the data set's loader.
+_SNAPSHOTS: dict[str, dict[str, tuple[list[dict], list[dict]]]] = {}
+
+
+def load_cached(name: str, loader: Callable[[], object]) -> None:
+    """Load a data set into the (empty) database of the current app.
+
+    Seeding runs the whole workflow (routing, signatures, a sealed PDF) and takes seconds:
+    ``loader`` runs once per test process; later tests get the stored documents and indexes
+    inserted again through the driver's public API.
+    """
+    database = mongoengine.get_db()
+    snapshot = _SNAPSHOTS.get(name)
+    if snapshot is None:
+        loader()
+        _SNAPSHOTS[name] = {
+            collection: (
+                list(database[collection].find()),
+                [
+                    {"keys": info["key"], "unique": bool(info.get("unique")), "name": index}
+                    for index, info in database[collection].index_information().items()
+                    if index != "_id_"
+                ],
+            )
+            for collection in database.list_collection_names()
+        }
+        return
+    for collection, (documents, indexes) in snapshot.items():
+        target = database[collection]
+        for index in indexes:
+            target.create_index(index["keys"], unique=index["unique"], name=index["name"])
+        if documents:
+            target.insert_many(copy.deepcopy(documents))
 
 
 def load_demo_cached() -> None:
-    """Load the demo data set into the (mongomock) database of the current app.
-
-    Seeding runs the whole workflow (routing, signatures, a sealed PDF) and takes seconds:
-    it runs once per test process, and later tests get a deep copy of the stored collections.
-    """
-    global _DEMO_SNAPSHOT
+    """The demo data set of CONTRACT.md, loaded once per process (see ``load_cached``)."""
     from seed.loader import load_demo
 
-    databases = mongoengine.get_connection()._store
-    store = databases[mongoengine.get_db().name]
-    if _DEMO_SNAPSHOT is None:
-        load_demo(DEMO_PASSWORD)
-        _DEMO_SNAPSHOT = {
-            name: (copy.deepcopy(col._documents), copy.deepcopy(col.indexes))
-            for name, col in store._collections.items()
-        }
-        return
-    for name, (documents, indexes) in _DEMO_SNAPSHOT.items():
-        collection = store[name]
-        collection._documents = copy.deepcopy(documents)
-        collection.indexes = copy.deepcopy(indexes)
+    load_cached("demo", lambda: load_demo(DEMO_PASSWORD))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import DEMO_PASSWORD, load_demo_cached, make_app
+from tests.conftest import DEMO_PASSWORD, load_demo_cached
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -27,9 +27,8 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
+def live_server(app) -> Iterator[LiveServer]:
     """The demo app served single-threaded on 127.0.0.1 (like the embedded store requires)."""
-    app = make_app(tmp_path)
     load_demo_cached()
     server = make_server("127.0.0.1", 0, app, threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -12,21 +12,23 @@ def demo(app):
     """The demo reference data and accounts, without the demo conventions (the rules tests
     build their own); ``staged`` loads the full demo set."""
     from seed.loader import load_reference, load_templates, load_users, read
-    from tests.conftest import DEMO_PASSWORD
+    from tests.conftest import DEMO_PASSWORD, load_cached
 
-    data = read("demo.json")
-    load_reference(data)
-    load_templates()
-    load_users(data["users"], DEMO_PASSWORD)
+    def _load() -> None:
+        data = read("demo.json")
+        load_reference(data)
+        load_templates()
+        load_users(data["users"], DEMO_PASSWORD)
+
+    load_cached("demo-reference", _load)
     return app
 
 
 @pytest.fixture
 def staged(app):
-    from seed.loader import load_demo
-    from tests.conftest import DEMO_PASSWORD
+    from tests.conftest import load_demo_cached
 
-    load_demo(DEMO_PASSWORD)
+    load_demo_cached()
     return app
 
 
