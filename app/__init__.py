@@ -25,13 +25,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.logger.info("e-Pôles: base de données %s", store)
     app.config["EPOLES_STORE"] = store
 
-    from app import auth, cli, templating
+    from app import auth, cli, formatting, templating
     from app.extensions import babel, csrf, limiter, login_manager, principal
     from app.views import register_views
     from app.views.admin import init_admin
 
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Brussels")
+    babel.init_app(
+        app,
+        locale_selector=lambda: formatting.LOCALE,
+        timezone_selector=lambda: formatting.TIMEZONE_NAME,
+    )
     limiter.init_app(app)
     principal.init_app(app)
     login_manager.init_app(app)

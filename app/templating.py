@@ -1,29 +1,16 @@
-"""What every template may use: the permission check, labels, French dates, error pages."""
+"""What every template may use: the permission check, labels, French formatting, error pages."""
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app import formatting
 from app.rules import permissions
 from app.rules.reference import ZONES, zone_label
 from app.rules.roles import ROLE_LABELS, Role
 from app.rules.states import KIND_LABELS, STATUS_LABELS
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-UTC = ZoneInfo("UTC")
-
-
-def local_time(value: datetime | None, fmt: str = "%d/%m/%Y à %H:%M") -> str:
-    """A stored (naive UTC) time, shown in Brussels time."""
-    if value is None:
-        return "—"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(BRUSSELS).strftime(fmt)
 
 
 def _can(action: str, obj: Any = None) -> bool:
@@ -65,7 +52,7 @@ def init_templating(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS,
         ZONES=ZONES,
     )
-    app.jinja_env.filters["localtime"] = local_time
+    app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["zone_label"] = zone_label
 
     @app.errorhandler(CSRFError)

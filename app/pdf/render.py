@@ -16,10 +16,8 @@ import logging
 import re
 import warnings
 from collections.abc import Iterable
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import reportlab
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -31,6 +29,7 @@ from xhtml2pdf.config.resources import (
     ResourceAccessPolicy,
 )
 
+from app import formatting
 from app.rules.errors import RuleViolation
 
 APP_DIR = Path(__file__).resolve().parent.parent
@@ -55,8 +54,6 @@ SPACE_FIXES = str.maketrans({"\u202f": NBSP, "\u2009": " ", "\u200a": " ", "\u20
 _BEFORE_PUNCT = re.compile(r"[ \u00a0]+([:;!?»])")
 _AFTER_GUILLEMET = re.compile(r"«[ \u00a0]+")
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
-UTC = ZoneInfo("UTC")
 
 ERROR_MESSAGE = (
     "Le document PDF n'a pas pu être produit. Réessayez dans quelques instants ; si le "
@@ -78,47 +75,7 @@ class PdfError(RuleViolation):
     """A PDF could not be produced; the message (French) says so without technical detail."""
 
 
-# -- formatting helpers (also Jinja filters) -------------------------------------------------
-
-
-def to_datetime(value: Any) -> datetime | None:
-    """A stored time (naive UTC ``datetime`` or the snapshot's ISO string) as a datetime."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def local_time(value: Any, fmt: str = "%d/%m/%Y à %H:%M") -> str:
-    """A stored UTC time in Brussels time, French style; "—" when there is none."""
-    moment = to_datetime(value)
-    if moment is None:
-        return "—"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BRUSSELS).strftime(fmt)
-
-
-def french_date(value: Any) -> str:
-    """An ISO date (or datetime) as dd/mm/yyyy, no time-zone shift (calendar dates)."""
-    moment = to_datetime(value)
-    return moment.strftime("%d/%m/%Y") if moment else "—"
-
-
-def french_number(value: Any, decimals: int = 2) -> str:
-    """12345.5 → "12 345,50" (narrow no-break space as thousands separator)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
+# -- text helpers (dates and numbers come from app.formatting) ------------------------------
 
 
 def french_spacing(text: str) -> str:
@@ -149,10 +106,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(formatting.FILTERS)
     env.filters.update(
-        localtime=local_time,
-        frdate=french_date,
-        frnumber=french_number,
         paragraphs=paragraphs,
     )
     env.globals.update(fonts={k: str(v) for k, v in FONTS.items()})

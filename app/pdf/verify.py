@@ -14,9 +14,9 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from app.formatting import datetime_text
 from app.models import Convention
 from app.pdf.documents import KEYWORD_CONVENTION
-from app.pdf.render import local_time
 
 AUTHENTIC = "Document scellé authentique"
 MODIFIED_MESSAGE = (
@@ -78,7 +78,7 @@ def verify_bytes(data: bytes) -> Verification:
         .first()
     )
     if conv is not None:
-        approved = local_time(conv.approved_at)
+        approved = datetime_text(conv.approved_at)
         message = (
             f"{AUTHENTIC} : {conv.title}, pôle territorial n° {conv.pole_number}, "
             f"approuvé par l'Administration le {approved}."

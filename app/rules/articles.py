@@ -7,9 +7,9 @@ it covers partner schools and the cooperation article only if it covers cooperat
 (the template's ``covers``).
 """
 
-from datetime import date
 from typing import Any
 
+from app.formatting import date_text
 from app.models.article_template import ArticleTemplate
 from app.models.convention import Article
 from app.models.organisation import OrganisingAuthority
@@ -196,10 +196,6 @@ def _po_data(po: Any) -> dict[str, Any]:
     return {"fase": po.fase, "name": po.name, "address": po.address}
 
 
-def _date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
-
-
 def _pole_identification(pole: Any, seat: Any, seat_po: Any) -> tuple[str, dict[str, Any]]:
     coordinators = [
         {
@@ -240,9 +236,8 @@ def _pole_identification(pole: Any, seat: Any, seat_po: Any) -> tuple[str, dict[
     else:
         lines.append("Coordonnateur(s) : —")
     if pole:
-        lines.append(
-            f"Période de constitution : du {_date(pole.period_start)} au {_date(pole.period_end)}"
-        )
+        start, end = date_text(pole.period_start), date_text(pole.period_end)
+        lines.append(f"Période de constitution : du {start} au {end}")
     return "\n".join(lines), data
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import filetype
 
+from app.formatting import decimal_text
 from app.models.stored_file import MAX_FILE_BYTES
 from app.rules.errors import RuleViolation
 from app.rules.states import SchoolRole
@@ -67,7 +68,7 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
     if len(data) > MAX_FILE_BYTES:
         size_mb = len(data) / (1024 * 1024)
         raise RuleViolation(
-            f"Le fichier de dérogation est trop volumineux ({size_mb:.1f} Mo) : "
+            f"Le fichier de dérogation est trop volumineux ({decimal_text(size_mb, 1)} Mo) : "
             f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus."
         )
     content_type = detect_type(bytes(data))

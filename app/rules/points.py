@@ -13,6 +13,7 @@ salary scales); change them here, the computation follows.
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.formatting import decimal_text
 from app.rules.errors import RuleViolation
 
 # Points of a full-time (5/5) job, per function.
@@ -151,7 +152,7 @@ def normalise_split(data: Any, expected_fases: list[int]) -> dict[str, Any]:
     if total != 100:
         raise RuleViolation(
             f"Les parts de la répartition doivent totaliser exactement 100 % "
-            f"(total actuel : {_format_percent(total)} %)."
+            f"(total actuel : {decimal_text(total)} %)."
         )
     return {
         "mode": "split",
@@ -181,7 +182,3 @@ def _decimal(value: Any) -> Decimal | None:
     if not number.is_finite():
         return None
     return number.quantize(Decimal("0.01")) if number == number.quantize(Decimal("0.01")) else None
-
-
-def _format_percent(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")

@@ -12,6 +12,7 @@ from typing import Any
 import filetype
 from email_validator import EmailNotValidError, validate_email
 
+from app.formatting import decimal_text
 from app.models.access_request import (
     KIND_ACCESS,
     KIND_REVOCATION,
@@ -121,7 +122,7 @@ def check_pdf(filename: str, data: bytes) -> str | None:
     if len(data) > MAX_FILE_BYTES:
         size_mb = len(data) / (1024 * 1024)
         return (
-            f"Le fichier joint est trop volumineux ({size_mb:.1f} Mo) : "
+            f"Le fichier joint est trop volumineux ({decimal_text(size_mb, 1)} Mo) : "
             f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus."
         )
     guessed = filetype.guess(bytes(data[:8192]))

@@ -1,16 +1,21 @@
 """The secured base of every back-office view."""
 
 from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
+from flask_admin.model.typefmt import EXPORT_FORMATTERS
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from mongoengine import Document, NotUniqueError, Q, ValidationError
 
+from app import formatting
 from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
@@ -103,6 +108,20 @@ class SearchAjaxLoader(QueryAjaxModelLoader):
         return query.limit(max(1, min(limit or 10, 50)))
 
 
+def _french(formatter: Any) -> Any:
+    return lambda view, value, name=None: formatter(value)
+
+
+FRENCH_TYPES = {
+    datetime: _french(formatting.datetime_text),
+    date: _french(formatting.date_text),
+    float: _french(formatting.decimal_text),
+    Decimal: _french(formatting.decimal_text),
+    bool: _french(lambda value: "Oui" if value else "Non"),
+}
+"""Back-office cells (lists, details, exports) say dates and numbers the French way."""
+
+
 class SecureModelView(ModelView):
     """Back-office list/CRUD view, open only to users whose profile allows ``action``."""
 
@@ -112,6 +131,8 @@ class SecureModelView(ModelView):
     can_view_details = True
     can_set_page_size = True
     column_editable_list: list[str] = []
+    column_type_formatters = {**DEFAULT_FORMATTERS, **FRENCH_TYPES}
+    column_type_formatters_export = {**EXPORT_FORMATTERS, **FRENCH_TYPES}
     # References to resolve in one query per page: {field: Model}
     prefetch_refs: dict[str, type[Document]] = {}
     # Integer fields matched exactly when the search term is a number (FASE, pole number).

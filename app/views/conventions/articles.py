@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth import actor
+from app.formatting import decimal_text
 from app.models import ArticleTemplate, Convention
 from app.rules import articles, points
 from app.rules.errors import RuleViolation
@@ -115,7 +116,7 @@ def _share_sum(rows: list[dict[str, Any]] | None) -> str:
             total += _parse_percent(str(row.get("percent") or "")) or 0
         except ValueError:
             return ""
-    return f"{total:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return decimal_text(total)
 
 
 def _article_hint(conv: Convention, art: Any) -> str:
