@@ -9,8 +9,8 @@ from flask_principal import Identity, RoleNeed, UserNeed, identity_loaded
 
 from app.extensions import login_manager, principal
 from app.models import AppSetting, User
-from app.rules import audit
 from app.rules.refs import ref_id
+from app.services import audit
 
 
 def init_auth(app: Flask) -> None:

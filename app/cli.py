@@ -5,8 +5,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.models import AppSetting, Grant, OrganisingAuthority, Pole, School, User
-from app.rules import audit as audit_rules
 from app.rules.roles import ROLE_LABELS, Role
+from app.services import audit as audit_service
 
 
 def register(app: Flask) -> None:
@@ -99,7 +99,7 @@ def create_user_command(
     if not any(g.same_as(grant) for g in user.grants):
         user.grants.append(grant)
     user.save()
-    audit_rules.record(
+    audit_service.record(
         "user_created_cli",
         "cli",
         target=f"user:{user.username}",
@@ -114,7 +114,7 @@ audit_group = AppGroup("audit", help="Journal d'audit.")
 @audit_group.command("verify")
 def audit_verify() -> None:
     """Vérifie la chaîne d'empreintes du journal d'audit."""
-    report = audit_rules.verify_chain()
+    report = audit_service.verify_chain()
     if report.ok:
         click.echo(f"Journal d'audit intègre : {report.checked} événement(s) vérifié(s).")
         return

@@ -96,6 +96,10 @@ class ConventionSchool(EmbeddedDocument):
 
 
 class Article(EmbeddedDocument):
+    # Documents written before ``required`` was dropped (``rules.articles.is_required``
+    # decides) still load.
+    meta = {"strict": False}
+
     key = StringField(required=True)  # "identification", "preambule", "1", "2", …
     number = IntField()  # None for the identification and the preamble
     position = IntField(required=True)
@@ -103,7 +107,6 @@ class Article(EmbeddedDocument):
     nature = StringField(required=True, choices=["P", "F", "C", "O"])
     body = StringField(default="")
     data = DictField()  # structured content: points split, retrocession table
-    required = BooleanField(default=False)
     complete = BooleanField(default=False)
     covers = StringField(default="")  # ressort: "partnership" / "cooperation" (from the template)
     form = StringField(default="")  # structured content: "points_split", "retrocession"

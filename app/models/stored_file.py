@@ -5,8 +5,7 @@ import hashlib
 from mongoengine import BinaryField, DateTimeField, Document, IntField, StringField
 
 from app.models.base import utcnow
-
-MAX_FILE_BYTES = 10 * 1024 * 1024
+from app.rules.uploads import MAX_FILE_BYTES
 
 
 class StoredFile(Document):

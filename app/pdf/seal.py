@@ -20,6 +20,7 @@ from app.pdf.render import PdfError
 from app.rules import audit
 from app.rules.snapshot import snapshot_digest
 from app.rules.states import STATUS_LABELS
+from app.services import audit as audit_trail
 
 PDF_CONTENT_TYPE = "application/pdf"
 SIGNING_UNAVAILABLE = (
@@ -85,7 +86,7 @@ def certificate_for(
     convention_id: Any, snapshot: dict[str, Any], verify_url: str
 ) -> dict[str, Any]:
     """The certificate page: fingerprints and the history of the convention up to approval."""
-    history = audit.history(convention_id)
+    history = audit_trail.history(convention_id)
     done = [e for e in history if e.outcome == "ok"]
     approver = snapshot.get("approved_by") or ""
     people = _people({e.actor for e in done if e.actor} | {approver})

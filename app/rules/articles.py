@@ -7,14 +7,10 @@ it covers partner schools and the cooperation article only if it covers cooperat
 (the template's ``covers``).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from app.formatting import date_text
-from app.models.article_template import ArticleTemplate
-from app.models.convention import Article
-from app.models.organisation import OrganisingAuthority
-from app.models.pole import Pole
-from app.models.school import School
 from app.rules.errors import RuleViolation
 from app.rules.parties import signatory_po_ids
 from app.rules.points import normalise_retrocession, normalise_split
@@ -27,24 +23,23 @@ POLE_KEY = "identification"
 EDITABLE_NATURES = frozenset({"C", "O"})
 
 
-def build_articles(kind: str) -> list[Article]:
-    """Fresh articles for a new convention of ``kind``, from the active templates."""
-    articles = []
-    for tpl in ArticleTemplate.objects(kind=kind, active=True).order_by("position"):
-        articles.append(
-            Article(
-                key=tpl.key,
-                number=tpl.number,
-                position=tpl.position,
-                title=tpl.title,
-                nature=tpl.nature,
-                body=tpl.text if tpl.nature == "F" else "",
-                required=tpl.nature == "C",
-                complete=tpl.nature in ("F", "P"),
-                covers=tpl.covers or "",
-                form=tpl.form or "",
-            )
-        )
+def article_fields(templates: Iterable[Any]) -> list[dict[str, Any]]:
+    """The fields of fresh articles for a new convention, from its kind's active templates
+    (in order); refused when the Administration has not encoded any."""
+    articles = [
+        {
+            "key": tpl.key,
+            "number": tpl.number,
+            "position": tpl.position,
+            "title": tpl.title,
+            "nature": tpl.nature,
+            "body": tpl.text if tpl.nature == "F" else "",
+            "complete": tpl.nature in ("F", "P"),
+            "covers": tpl.covers or "",
+            "form": tpl.form or "",
+        }
+        for tpl in templates
+    ]
     if not articles:
         raise RuleViolation(
             "Aucun modèle d'article n'est défini pour ce type de convention : "
@@ -87,9 +82,9 @@ def find_article(convention: Any, number: int | str) -> Any:
 # --- saving an article ------------------------------------------------------------------
 
 
-def split_parties(convention: Any) -> list[dict[str, Any]]:
-    """The schools sharing the points (fase, name, role): the seat school, then each partner."""
-    seat = School.objects(id=ref_id(convention, "seat_school")).only("name", "fase").first()
+def split_parties(convention: Any, seat: Any) -> list[dict[str, Any]]:
+    """The schools sharing the points (fase, name, role): the seat school (``seat``, loaded by
+    the caller), then each partner."""
     parties = [{"fase": seat.fase, "name": seat.name, "role": "école siège"}] if seat else []
     parties += [
         {"fase": e.fase, "name": e.name, "role": e.role_label}
@@ -99,15 +94,16 @@ def split_parties(convention: Any) -> list[dict[str, Any]]:
     return parties
 
 
-def split_fases(convention: Any) -> list[int]:
+def split_fases(convention: Any, seat: Any) -> list[int]:
     """FASE numbers sharing the points: the seat school, then each partner school."""
-    return [party["fase"] for party in split_parties(convention)]
+    return [party["fase"] for party in split_parties(convention, seat)]
 
 
 def check_input(
-    article: Any, convention: Any, body: Any, data: dict[str, Any] | None
+    article: Any, body: Any, data: dict[str, Any] | None, fases: list[int]
 ) -> tuple[str, dict[str, Any], bool]:
-    """Validate what a user saves in an article; return (body, data, complete)."""
+    """Validate what a user saves in an article (``fases``: who shares the points, from
+    ``split_fases``); return (body, data, complete)."""
     if article.nature not in EDITABLE_NATURES:
         raise RuleViolation(
             f"Cet article n'est pas modifiable : « {article.title} » est "
@@ -133,7 +129,7 @@ def check_input(
         if not data:
             return body, {}, False
     if form == "points_split":
-        clean = normalise_split(data, split_fases(convention))
+        clean = normalise_split(data, fases)
         return body, clean, True
     if form == "retrocession":
         clean = normalise_retrocession(data)
@@ -142,12 +138,13 @@ def check_input(
     raise RuleViolation("Le format de cet article est inconnu.")
 
 
-def structured_still_valid(article: Any, convention: Any) -> bool:
-    """After a change of the school list, is a points split still consistent?"""
+def structured_still_valid(article: Any, fases: list[int]) -> bool:
+    """After a change of the school list (``fases``: who shares the points now), is a points
+    split still consistent?"""
     if (getattr(article, "form", "") or "") != "points_split" or not article.data:
         return bool(article.complete)
     try:
-        normalise_split(article.data, split_fases(convention))
+        normalise_split(article.data, fases)
     except RuleViolation:
         return False
     return bool(article.complete)
@@ -156,22 +153,20 @@ def structured_still_valid(article: Any, convention: Any) -> bool:
 # --- pre-filled articles ----------------------------------------------------------------
 
 
-def prefilled(convention: Any) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Body and data of each P article of ``convention``, generated from the data."""
-    keys = [a.key for a in convention.articles if a.nature == "P"]
-    if not keys:
-        return {}
-    pole = Pole.objects(id=ref_id(convention, "pole")).first()
-    school_ids = [ref_id(convention, "seat_school")] + [
-        ref_id(e, "school") for e in convention.schools
-    ]
-    schools = {s.pk: s for s in School.objects(id__in=school_ids)}
-    po_ids = {ref_id(s, "po") for s in schools.values()} | {ref_id(convention, "seat_po")}
-    pos = {p.pk: p for p in OrganisingAuthority.objects(id__in=list(po_ids))}
+def prefilled_keys(convention: Any) -> list[str]:
+    """The keys of the P articles, generated from the data."""
+    return [a.key for a in convention.articles if a.nature == "P"]
+
+
+def prefilled(
+    convention: Any, pole: Any, schools: dict[Any, Any], pos: dict[Any, Any]
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Body and data of each P article of ``convention``, generated from its pole, its schools
+    (the seat's included) and their POs, by id."""
     seat = schools.get(ref_id(convention, "seat_school"))
     seat_po = pos.get(ref_id(convention, "seat_po"))
     result = {}
-    for key in keys:
+    for key in prefilled_keys(convention):
         if key == POLE_KEY:
             result[key] = _pole_identification(pole, seat, seat_po)
         else:

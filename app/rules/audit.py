@@ -1,9 +1,8 @@
-"""The audit trail: every workflow action and every refusal, chained by SHA-256.
+"""The audit trail's vocabulary and its hash: labels, the canonical form, the SHA-256 link.
 
 Each event stores the hash of the previous one, so editing or deleting an event in the
-database breaks the chain at that point; ``verify_chain`` finds the first broken link.
-Appending is safe on a real MongoDB: ``seq`` is unique, and a writer that loses the race for
-a position retries with the next one.
+database breaks the chain at that point. Recording and walking the chain (which read and
+write the database) live in ``app.services.audit``; this module only decides, on plain values.
 """
 
 import hashlib
@@ -11,12 +10,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from mongoengine import NotUniqueError
-
-from app.models.audit import AuditEvent
-from app.models.base import utcnow
-from app.rules.refs import as_id
 
 GENESIS = "0" * 64
 SYSTEM_ACTOR = "système"
@@ -52,7 +45,7 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-def _canonical(event: AuditEvent) -> bytes:
+def _canonical(event: Any) -> bytes:
     payload = {
         "seq": event.seq,
         "at": event.at.isoformat(timespec="microseconds") if event.at else None,
@@ -70,59 +63,22 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
-def event_hash(event: AuditEvent) -> str:
+def event_hash(event: Any) -> str:
+    """The SHA-256 of an event (any object with the stored fields as attributes)."""
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
-def _truncate_ms(moment: datetime) -> datetime:
+def truncate_ms(moment: datetime) -> datetime:
     # MongoDB keeps milliseconds: hash what will be read back.
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def record(
-    action: str,
-    actor: Any = None,
-    *,
-    convention: Any = None,
-    outcome: str = "ok",
-    target: str | None = None,
-    status_before: str | None = None,
-    status_after: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event to the chain and return it."""
-    username = getattr(actor, "username", None) or (actor if isinstance(actor, str) else None)
-    actor_id = getattr(actor, "pk", None)
-    for _attempt in range(20):
-        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-        event = AuditEvent(
-            seq=(last.seq + 1) if last else 1,
-            at=_truncate_ms(utcnow()),
-            actor=username or SYSTEM_ACTOR,
-            actor_id=actor_id,
-            action=action,
-            outcome=outcome,
-            convention=as_id(convention),
-            target=target,
-            status_before=status_before,
-            status_after=status_after,
-            details=_plain(details or {}),
-            prev_hash=last.hash if last else GENESIS,
-        )
-        event.hash = event_hash(event)
-        try:
-            return event.save(force_insert=True)
-        except NotUniqueError:
-            continue  # another writer took this position: chain after it
-    raise RuntimeError("Impossible d'ajouter l'événement au journal d'audit.")
-
-
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Details as plain JSON-able values, so that the stored event hashes the same."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
@@ -137,30 +93,3 @@ class ChainReport:
     @property
     def ok(self) -> bool:
         return self.broken_at is None
-
-
-def verify_chain(batch_size: int = 1000) -> ChainReport:
-    """Walk the chain in order; report the first event whose link or hash is wrong."""
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
-    last_seq = 0
-    while True:
-        batch = list(AuditEvent.objects(seq__gt=last_seq).order_by("seq").limit(batch_size))
-        if not batch:
-            return ChainReport(checked)
-        for event in batch:
-            if event.seq != expected_seq:
-                return ChainReport(checked, expected_seq, f"l'événement n° {expected_seq} manque")
-            if event.prev_hash != expected_prev:
-                return ChainReport(
-                    checked, event.seq, "le lien vers l'événement précédent est rompu"
-                )
-            if event_hash(event) != event.hash:
-                return ChainReport(checked, event.seq, "le contenu de l'événement a été modifié")
-            expected_prev, expected_seq = event.hash, event.seq + 1
-            checked += 1
-            last_seq = event.seq
-
-
-def history(convention_id: Any) -> list[AuditEvent]:
-    """The events of one convention, oldest first."""
-    return list(AuditEvent.objects(convention=as_id(convention_id)).order_by("seq"))

@@ -6,26 +6,14 @@ come from anywhere (even another pole), so it needs none. The file is a PDF, JPE
 recognised by its content (magic bytes), never by its name or the type the browser claims.
 """
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
-
-from app.formatting import decimal_text
-from app.models.stored_file import MAX_FILE_BYTES
 from app.rules.errors import RuleViolation
 from app.rules.states import SchoolRole
+from app.rules.uploads import clean_filename, detect_type, size_problem
 
 ROLES_NEEDING_DEROGATION = frozenset({SchoolRole.PARTNER, SchoolRole.COOPERATING})
-
-# content type → (extension, magic bytes at offset 0)
-ACCEPTED: dict[str, tuple[str, bytes]] = {
-    "application/pdf": ("pdf", b"%PDF-"),
-    "image/jpeg": ("jpg", b"\xff\xd8\xff"),
-    "image/png": ("png", b"\x89PNG\r\n\x1a\n"),
-}
-MAX_FILENAME = 200
 
 
 @dataclass(frozen=True)
@@ -47,30 +35,11 @@ def missing_derogations(convention: Any, seat_zone: int | None) -> list[Any]:
     ]
 
 
-def detect_type(data: bytes) -> str | None:
-    """The content type of ``data`` when it is an accepted kind of file, else None.
-
-    Both our own magic-byte check and the ``filetype`` package must agree.
-    """
-    for content_type, (_ext, magic) in ACCEPTED.items():
-        if data.startswith(magic):
-            guessed = filetype.guess(data)
-            if guessed is not None and guessed.mime == content_type:
-                return content_type
-            return None
-    return None
-
-
 def check_file(filename: str, data: bytes) -> CheckedFile:
     """Check an uploaded derogation file; French RuleViolation when it is refused."""
-    if not isinstance(data, bytes | bytearray) or len(data) == 0:
-        raise RuleViolation("Le fichier de dérogation est vide.")
-    if len(data) > MAX_FILE_BYTES:
-        size_mb = len(data) / (1024 * 1024)
-        raise RuleViolation(
-            f"Le fichier de dérogation est trop volumineux ({decimal_text(size_mb, 1)} Mo) : "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus."
-        )
+    problem = size_problem("Le fichier de dérogation", data)
+    if problem:
+        raise RuleViolation(problem)
     content_type = detect_type(bytes(data))
     if content_type is None:
         raise RuleViolation(
@@ -78,17 +47,3 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
             "(son contenu n'est d'aucun de ces formats)."
         )
     return CheckedFile(clean_filename(filename, content_type), content_type, len(data))
-
-
-def clean_filename(filename: str | None, content_type: str) -> str:
-    """A safe display name: no directories, no control characters, the right extension."""
-    base = os.path.basename((filename or "").replace("\\", "/")).strip()
-    base = "".join(c for c in base if c.isprintable() and c not in '<>:"|?*')
-    ext = ACCEPTED[content_type][0]
-    stem, _dot, current = base.rpartition(".")
-    if not stem:
-        stem, current = base, ""
-    stem = stem.strip(" .") or "derogation"
-    if current.lower() not in ({ext, "jpeg"} if ext == "jpg" else {ext}):
-        current = ext
-    return f"{stem[: MAX_FILENAME - len(current) - 1]}.{current}"

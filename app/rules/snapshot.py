@@ -10,8 +10,6 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from bson import ObjectId
-
 from app.rules.articles import POLE_KEY
 from app.rules.refs import ref_id
 
@@ -19,7 +17,7 @@ SNAPSHOT_VERSION = 1
 
 
 def plain(value: Any) -> Any:
-    """``value`` as JSON values: ids as strings, dates as ISO strings."""
+    """``value`` as JSON values: dates as ISO strings, anything else (ids) as strings."""
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -28,8 +26,6 @@ def plain(value: Any) -> Any:
         return value.isoformat(timespec="milliseconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, ObjectId):
-        return str(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)

@@ -32,11 +32,11 @@ from app.models.access_request import (
     STATUS_LABELS,
     STATUS_PENDING,
 )
-from app.models.stored_file import MAX_FILE_BYTES
 from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.roles import BACKOFFICE_ROLES
+from app.rules.uploads import MAX_FILE_BYTES
 from app.services import access
 
 bp = Blueprint("access", __name__)

@@ -29,7 +29,7 @@ from app.auth import demo_loaded, safe_next
 from app.extensions import limiter
 from app.models import User
 from app.models.base import utcnow
-from app.rules import audit
+from app.services import audit
 
 bp = Blueprint("auth", __name__)
 

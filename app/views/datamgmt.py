@@ -14,13 +14,13 @@ from mongoengine import ValidationError
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
-from app.rules import audit, permissions
+from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, SPECIALIZED, ZONES
 from app.rules.refs import ref_id
 from app.rules.states import SCHOOL_ROLE_LABELS, SchoolRole, Status
-from app.services import workflow
+from app.services import audit, workflow
 from app.views.admin.base import error_message
 from app.views.context import parse_object_id
 

@@ -1,7 +1,7 @@
 """Administrator commands."""
 
 from app.models import AuditEvent, User
-from app.rules import audit
+from app.services import audit
 
 
 def test_create_user_with_scoped_grant(demo):

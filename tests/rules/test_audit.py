@@ -3,10 +3,10 @@
 import pytest
 
 from app.models import AuditEvent
-from app.rules.audit import history, verify_chain
 from app.rules.errors import PermissionDenied
 from app.rules.states import Status
 from app.services import workflow
+from app.services.audit import history, verify_chain
 from tests.rules.conftest import drive
 
 

@@ -1,8 +1,8 @@
 """What a convention's page offers each user at each stage (workflow.offers and friends)."""
 
-from app.rules.articles import split_fases, split_parties
 from app.rules.states import Kind, Status
 from app.services import workflow
+from app.services.articles import split_fases, split_parties
 from tests.rules.conftest import drive
 
 

@@ -1,9 +1,9 @@
 """The demo data shows every stage on pole 1, built through the workflow (CONTRACT.md)."""
 
 from app.models import AuditEvent, Convention, OrganisingAuthority, Pole
-from app.rules.audit import verify_chain
 from app.rules.snapshot import verify_snapshot
 from app.rules.states import Kind, Status
+from app.services.audit import verify_chain
 from seed.loader import load_demo
 from seed.stages import minimal_pdf
 from tests.conftest import DEMO_PASSWORD
@@ -61,7 +61,7 @@ def test_seeding_again_changes_nothing(staged):
 
 
 def test_minimal_pdf_is_a_pdf():
-    from app.rules.derogations import detect_type
+    from app.rules.uploads import detect_type
 
     data = minimal_pdf("Derogation")
     assert detect_type(data) == "application/pdf" and data.rstrip().endswith(b"%%EOF")

@@ -16,10 +16,10 @@ from app.models.access_request import (
 )
 from app.models.base import utcnow
 from app.models.user import Grant, User, new_session_token
-from app.rules import audit
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.permissions import Action, can
 from app.rules.roles import BACKOFFICE_ROLES, Role
+from app.services import audit
 from app.services.access.grants import describe_grant, grants_for_request, is_backoffice_account
 from app.services.access.outbox import queue_mail
 from app.services.access.revocation import revoke_user

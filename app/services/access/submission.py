@@ -12,7 +12,6 @@ from typing import Any
 import filetype
 from email_validator import EmailNotValidError, validate_email
 
-from app.formatting import decimal_text
 from app.models.access_request import (
     KIND_ACCESS,
     KIND_REVOCATION,
@@ -28,10 +27,11 @@ from app.models.access_request import (
 from app.models.base import utcnow
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
-from app.models.stored_file import MAX_FILE_BYTES, StoredFile
-from app.rules import audit
+from app.models.stored_file import StoredFile
 from app.rules.errors import RuleViolation
 from app.rules.refs import ref_id
+from app.rules.uploads import size_problem
+from app.services import audit
 from app.services.access.grants import pole_places
 
 # The form's fields, in the order of the annexes (①–④).
@@ -117,14 +117,9 @@ def check_pdf(filename: str, data: bytes) -> str | None:
     The content decides, never the name or the type the browser claims: a PDF starts with
     ``%PDF-``, ends with ``%%EOF`` and the ``filetype`` sniffer must agree.
     """
-    if not isinstance(data, bytes | bytearray) or len(data) == 0:
-        return "Le fichier joint est vide."
-    if len(data) > MAX_FILE_BYTES:
-        size_mb = len(data) / (1024 * 1024)
-        return (
-            f"Le fichier joint est trop volumineux ({decimal_text(size_mb, 1)} Mo) : "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus."
-        )
+    problem = size_problem("Le fichier joint", data)
+    if problem:
+        return problem
     guessed = filetype.guess(bytes(data[:8192]))
     if (
         not bytes(data).startswith(b"%PDF-")

@@ -11,10 +11,10 @@ from datetime import timedelta
 from app.models.access_request import PasswordToken
 from app.models.base import utcnow
 from app.models.user import User, new_session_token
-from app.rules import audit
 from app.rules.errors import RuleViolation
 from app.rules.passwords import password_problems
 from app.rules.refs import ref_id
+from app.services import audit
 
 TOKEN_LIFETIME = timedelta(hours=48)
 PASSWORD_PATH = "/mot-de-passe/"

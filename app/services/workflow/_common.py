@@ -7,12 +7,14 @@ from typing import Any
 from app.models.base import utcnow
 from app.models.convention import LOCKED_MESSAGE, Convention, workflow_write
 from app.models.school import School
-from app.rules import audit, permissions
-from app.rules.articles import prefilled, structured_still_valid
+from app.rules import permissions
+from app.rules.articles import structured_still_valid
 from app.rules.errors import ConventionLocked, InvalidState, PermissionDenied, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import LOCKED_STATUSES, STATUS_LABELS, Status
+from app.services import audit
+from app.services.articles import prefilled, split_fases
 
 UNLOCKED = (Status.DRAFT.value, Status.LIST_VALIDATED.value)
 LIST_VALIDATED_MESSAGE = (
@@ -111,8 +113,9 @@ def refresh_prefilled(convention_id: Any) -> None:
             set__articles__S__data=data,
             set__articles__S__complete=True,
         )
+    fases = split_fases(conv)
     for article in conv.articles:
-        if article.complete and not structured_still_valid(article, conv):
+        if article.complete and not structured_still_valid(article, fases):
             write(
                 conv.pk,
                 {"status__in": list(UNLOCKED), "articles__key": article.key},

@@ -6,12 +6,12 @@ from app.models.convention import Convention
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
-from app.rules import audit
 from app.rules.derogations import needs_derogation
 from app.rules.errors import InvalidState, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import LOCKED_STATUSES, SchoolRole, Status
+from app.services import audit
 from app.services.workflow._common import (
     UNLOCKED,
     audited,

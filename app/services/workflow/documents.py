@@ -11,11 +11,12 @@ from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.setting import AppSetting
-from app.rules import audit
-from app.rules.articles import EDITABLE_NATURES, build_articles
+from app.rules.articles import EDITABLE_NATURES
 from app.rules.refs import ref_id
 from app.rules.routing import Target
 from app.rules.states import Status
+from app.services import audit
+from app.services.articles import build_articles
 from app.services.workflow._common import username_of
 
 

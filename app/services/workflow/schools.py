@@ -6,7 +6,6 @@ from app.models.convention import Convention, ConventionSchool, workflow_write
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.stored_file import StoredFile
-from app.rules import audit
 from app.rules.errors import InvalidState, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import as_id, ref_id
@@ -20,6 +19,7 @@ from app.rules.routing import (
     route,
 )
 from app.rules.states import SCHOOL_ROLE_LABELS, Kind, SchoolRole, Status
+from app.services import audit
 from app.services.workflow._common import (
     audited,
     raw_write,

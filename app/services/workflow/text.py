@@ -4,12 +4,13 @@ from typing import Any
 
 from app.models.base import utcnow
 from app.models.convention import Convention
-from app.rules import audit
 from app.rules.articles import EDITABLE_NATURES, check_input, find_article
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import Kind
+from app.services import audit
+from app.services.articles import split_fases
 from app.services.workflow._common import (
     UNLOCKED,
     audited,
@@ -41,7 +42,7 @@ def save_article(
         if convention.status not in UNLOCKED:
             raise state_error(convention, "edit_articles")
         article = find_article(convention, key)
-        clean_body, clean_data, complete = check_input(article, convention, body, data)
+        clean_body, clean_data, complete = check_input(article, body, data, split_fases(convention))
         done = write(
             convention.pk,
             {"status__in": list(UNLOCKED), "articles__key": key},

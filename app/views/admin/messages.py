@@ -9,8 +9,9 @@ from wtforms import DateTimeLocalField, SelectField
 from app.models.message import AUDIENCE_LABELS, Message
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
-from app.rules import audit, permissions
+from app.rules import permissions
 from app.rules.permissions import Action
+from app.services import audit
 from app.views.admin.base import SecureModelView
 
 

@@ -6,9 +6,10 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from app.models import User
-from app.rules import audit, permissions
+from app.rules import permissions
 from app.rules.permissions import Action
 from app.rules.roles import BACKOFFICE_ROLES
+from app.services import audit
 from app.views.admin.base import SecureModelView
 
 

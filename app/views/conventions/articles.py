@@ -8,9 +8,10 @@ from flask_login import current_user, login_required
 from app.auth import actor
 from app.formatting import decimal_text
 from app.models import ArticleTemplate, Convention
-from app.rules import articles, points
+from app.rules import points
 from app.rules.errors import RuleViolation
 from app.services import workflow
+from app.services.articles import split_parties
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import back, run
@@ -44,7 +45,7 @@ def share_rows(conv: Convention, art: Any) -> list[dict[str, Any]]:
         for s in (art.data.get("shares") or [])
         if isinstance(s, dict)
     }
-    rows = articles.split_parties(conv)
+    rows = split_parties(conv)
     for row in rows:
         row["percent"] = saved.get(str(row["fase"]), "")
     return rows

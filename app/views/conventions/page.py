@@ -17,6 +17,7 @@ from app.rules.states import (
     SchoolRole,
     Status,
 )
+from app.services import audit as audit_trail
 from app.services import workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
@@ -225,7 +226,7 @@ def _history(conv: Convention) -> list[dict[str, Any]]:
             "outcome_label": audit.OUTCOME_LABELS.get(event.outcome, event.outcome),
             "details": _detail_text(event.details or {}),
         }
-        for event in audit.history(conv.pk)
+        for event in audit_trail.history(conv.pk)
     ]
 
 

@@ -1,0 +1,88 @@
+"""Recording the audit trail and walking it (``app.rules.audit`` holds the hash and labels).
+
+Appending is safe on a real MongoDB: ``seq`` is unique, and a writer that loses the race for
+a position retries with the next one.
+"""
+
+from typing import Any
+
+from mongoengine import NotUniqueError
+
+from app.models.audit import AuditEvent
+from app.models.base import utcnow
+from app.rules.audit import (
+    GENESIS,
+    SYSTEM_ACTOR,
+    ChainReport,
+    event_hash,
+    plain,
+    truncate_ms,
+)
+from app.rules.refs import as_id
+
+__all__ = ["history", "record", "verify_chain"]
+
+
+def record(
+    action: str,
+    actor: Any = None,
+    *,
+    convention: Any = None,
+    outcome: str = "ok",
+    target: str | None = None,
+    status_before: str | None = None,
+    status_after: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain and return it."""
+    username = getattr(actor, "username", None) or (actor if isinstance(actor, str) else None)
+    actor_id = getattr(actor, "pk", None)
+    for _attempt in range(20):
+        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+        event = AuditEvent(
+            seq=(last.seq + 1) if last else 1,
+            at=truncate_ms(utcnow()),
+            actor=username or SYSTEM_ACTOR,
+            actor_id=actor_id,
+            action=action,
+            outcome=outcome,
+            convention=as_id(convention),
+            target=target,
+            status_before=status_before,
+            status_after=status_after,
+            details=plain(details or {}),
+            prev_hash=last.hash if last else GENESIS,
+        )
+        event.hash = event_hash(event)
+        try:
+            return event.save(force_insert=True)
+        except NotUniqueError:
+            continue  # another writer took this position: chain after it
+    raise RuntimeError("Impossible d'ajouter l'événement au journal d'audit.")
+
+
+def verify_chain(batch_size: int = 1000) -> ChainReport:
+    """Walk the chain in order; report the first event whose link or hash is wrong."""
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    last_seq = 0
+    while True:
+        batch = list(AuditEvent.objects(seq__gt=last_seq).order_by("seq").limit(batch_size))
+        if not batch:
+            return ChainReport(checked)
+        for event in batch:
+            if event.seq != expected_seq:
+                return ChainReport(checked, expected_seq, f"l'événement n° {expected_seq} manque")
+            if event.prev_hash != expected_prev:
+                return ChainReport(
+                    checked, event.seq, "le lien vers l'événement précédent est rompu"
+                )
+            if event_hash(event) != event.hash:
+                return ChainReport(checked, event.seq, "le contenu de l'événement a été modifié")
+            expected_prev, expected_seq = event.hash, event.seq + 1
+            checked += 1
+            last_seq = event.seq
+
+
+def history(convention_id: Any) -> list[AuditEvent]:
+    """The events of one convention, oldest first."""
+    return list(AuditEvent.objects(convention=as_id(convention_id)).order_by("seq"))
