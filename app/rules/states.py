@@ -73,9 +73,5 @@ SCHOOL_ROLE_LABELS: dict[str, str] = {
 }
 
 
-def is_locked(status: str) -> bool:
-    return status in LOCKED_STATUSES
-
-
 def status_index(status: str) -> int:
     return STATUS_ORDER.index(Status(status))

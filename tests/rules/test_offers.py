@@ -86,7 +86,7 @@ def test_awaited_signature_and_acknowledgment_follow_the_stage(partnership, user
     assert workflow.awaited_signature(conv, user("dir-part1")) is None  # directors don't sign
     workflow.sign(conv, user("po-part1"))
     assert workflow.awaited_signature(conv, user("po-part1")) is None  # signed already
-    assert "La convention attend votre signature." in workflow.next_steps(conv, user("po-siege1"))
+    assert workflow.awaited_signature(conv, user("po-siege1")) == po(1001).pk
     workflow.sign(conv, user("po-siege1"))
     drive(conv, Status.APPROVED, user)
     assert workflow.awaited_acknowledgment(conv, user("dir-part1")) == school(2103).pk

@@ -123,6 +123,16 @@ def test_failing_sealer_refuses_cleanly(validated, user, monkeypatch):
     assert Convention.objects.get(id=validated.pk).status == Status.SIGNED
 
 
+@pytest.mark.parametrize("sealers", [[], [lambda conv, snapshot: None]], ids=["none", "declines"])
+def test_approval_refuses_in_french_without_a_sealer(validated, user, monkeypatch, sealers):
+    drive(validated, Status.SIGNED, user)
+    monkeypatch.setattr(workflow, "SEALERS", sealers)
+    with pytest.raises(RuleViolation, match="aucun scellement n'est configuré"):
+        workflow.approve(validated, user("admin"))
+    conv = Convention.objects.get(id=validated.pk)
+    assert conv.status == Status.SIGNED and not conv.snapshot and conv.sealed_pdf is None
+
+
 def test_acknowledge_once_each(validated, user):
     drive(validated, Status.APPROVED, user)
     first = Convention.objects.get(id=validated.pk)

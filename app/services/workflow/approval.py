@@ -23,7 +23,8 @@ from app.services.workflow._common import (
 from app.services.workflow.school_list import reopen_school_list
 
 # Sealers render the protected PDF at approval: each gets the convention and its snapshot and
-# returns (stored file, SHA-256) or None. The app factory registers them (helper C's module).
+# returns (stored file, SHA-256) or None (not mine); the first result counts, and without one
+# the approval is refused. The app factory registers them (``app.pdf.init_pdf``).
 Sealer = Callable[[Convention, dict[str, Any]], "tuple[StoredFile, str] | None"]
 SEALERS: list[Sealer] = []
 
@@ -56,15 +57,13 @@ def approve(convention: Convention, actor: Any) -> Convention:
             "set__snapshot": snapshot,
             "set__snapshot_sha256": digest,
         }
-        if sealed is not None:
-            update["set__sealed_pdf"] = sealed[0].pk
-            update["set__sealed_pdf_sha256"] = sealed[1]
+        update["set__sealed_pdf"] = sealed[0].pk
+        update["set__sealed_pdf_sha256"] = sealed[1]
         done = write(
             convention.pk, {"status": Status.SIGNED, "version": convention.version}, **update
         )
         if not done:
-            if sealed is not None:
-                sealed[0].delete()  # the race was lost: no orphan file
+            sealed[0].delete()  # the race was lost: no orphan file
             convention.reload()
             raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
@@ -73,12 +72,19 @@ def approve(convention: Convention, actor: Any) -> Convention:
         actor,
         convention,
         Status.SIGNED,
-        {"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1] if sealed else None},
+        {"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1]},
     )
 
 
-def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile, str] | None":
-    """The first sealer's result; a rendering failure becomes a French refusal."""
+NO_SEALER_MESSAGE = (
+    "Le PDF scellé ne peut pas être produit : aucun scellement n'est configuré sur ce serveur. "
+    "La convention reste signée, sans approbation."
+)
+
+
+def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile, str]":
+    """The first sealer's result; none configured or a rendering failure becomes a French
+    refusal (an approval never goes without its sealed PDF)."""
     # Read the list through the package: the app and the tests reach it as workflow.SEALERS
     # (append to it, or replace it), and this must see what they did.
     from app.services import workflow
@@ -94,7 +100,7 @@ def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile
             ) from exc
         if result is not None:
             return result
-    return None
+    raise RuleViolation(NO_SEALER_MESSAGE)
 
 
 def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:

@@ -6,10 +6,10 @@ from typing import Any
 from app.models.convention import Convention
 from app.models.pole import Pole
 from app.rules import permissions
-from app.rules.articles import article_label, missing_articles
+from app.rules.articles import missing_articles
 from app.rules.parties import acknowledged_school_ids, signed_po_ids
 from app.rules.permissions import Action
-from app.rules.states import KIND_LABELS, LOCKED_STATUSES, Kind, Status
+from app.rules.states import LOCKED_STATUSES, Kind, Status
 from app.services.workflow._common import UNLOCKED
 
 
@@ -22,38 +22,6 @@ def pole_documents(pole: Pole) -> dict[str, list[Convention]]:
     for convs in result.values():
         convs.sort(key=lambda c: (c.title, c.slot))
     return result
-
-
-def next_steps(convention: Convention, user: Any) -> list[str]:
-    """What ``user`` can do next on ``convention``, in French (for the convention page)."""
-    can = permissions.can
-    status = convention.status
-    steps: list[str] = []
-    if status == Status.DRAFT and can(user, Action.EDIT_SCHOOL_LIST, convention):
-        steps.append("Complétez la liste des écoles puis validez-la (étape 1).")
-    if status in UNLOCKED and can(user, Action.EDIT_ARTICLES, convention):
-        missing = missing_articles(convention)
-        if missing:
-            steps.append(
-                "Articles à compléter : " + ", ".join(article_label(a) for a in missing) + "."
-            )
-    if (
-        status == Status.LIST_VALIDATED
-        and can(user, Action.VALIDATE, convention)
-        and not missing_articles(convention)
-    ):
-        steps.append("Tous les articles requis sont complets : vous pouvez valider la convention.")
-    if awaited_signature(convention, user) is not None:
-        steps.append("La convention attend votre signature.")
-    if status == Status.SIGNED and can(user, Action.APPROVE, convention):
-        steps.append("Toutes les parties ont signé : la convention attend votre approbation.")
-    if awaited_acknowledgment(convention, user) is not None:
-        steps.append("Prenez connaissance de la convention approuvée.")
-    return steps
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
 
 
 @dataclass(frozen=True)
