@@ -152,6 +152,11 @@ def has_role(user: Any, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def roles_allowed(action: Action | str) -> frozenset[Role]:
+    """The roles the table allows ``action`` to (a page's gate)."""
+    return frozenset(role for role, actions in PERMISSIONS.items() if Action(action) in actions)
+
+
 def role_allows(role: str, action: Action) -> bool:
     return Action(action) in PERMISSIONS.get(Role(role), frozenset())
 
@@ -298,6 +303,26 @@ def convention_filter(user: Any) -> dict[str, Any] | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def holds_backoffice_role(roles: Iterable[str]) -> bool:
+    """Does an account with these grant roles belong to the back office?"""
+    return any(Role(role) in BACKOFFICE_ROLES for role in roles)
+
+
+def may_manage_account(actor: Any, account: Any) -> bool:
+    """Support staff manage pole profiles; back-office accounts are the Administration's."""
+    return not holds_backoffice_role(g.role for g in account.grants) or can(
+        actor, Action.GRANT_BACKOFFICE
+    )
+
+
+def account_filter(actor: Any) -> dict[str, Any]:
+    """The MongoDB filter of the accounts ``actor`` may see and manage (``may_manage_account``
+    as a query): without the right to grant back-office profiles, no back-office account."""
+    if can(actor, Action.GRANT_BACKOFFICE):
+        return {}
+    return {"grants.role": {"$nin": [r.value for r in BACKOFFICE_ROLES]}}
 
 
 def pole_ids(user: Any) -> set[Any] | None:

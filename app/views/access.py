@@ -35,9 +35,9 @@ from app.models.access_request import (
 from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
-from app.rules.roles import BACKOFFICE_ROLES
 from app.rules.uploads import MAX_FILE_BYTES
 from app.services import access
+from app.views.gates import requires
 
 bp = Blueprint("access", __name__)
 
@@ -145,11 +145,6 @@ def set_password(token: str):
 # --- Support queue -----------------------------------------------------------------------
 
 
-def _require(action: Action) -> None:
-    if not permissions.can(current_user, action):
-        refuse("page_refused", f"page:{request.endpoint}", 403)
-
-
 def _find_request(reference: str) -> AccessRequest:
     if not REFERENCE_RE.match(reference):
         abort(404)
@@ -166,8 +161,8 @@ def _choice(name: str, allowed: dict[str, str]) -> str:
 
 @bp.route("/support/demandes")
 @login_required
+@requires(Action.REVIEW_ACCESS, code=403, record=True)
 def queue():
-    _require(Action.REVIEW_ACCESS)
     status = request.args.get("statut", STATUS_PENDING)
     status = status if status in STATUS_LABELS or status == "tous" else STATUS_PENDING
     kind = _choice("type", KIND_LABELS)
@@ -214,8 +209,8 @@ def queue():
 
 @bp.route("/support/demandes/<reference>")
 @login_required
+@requires(Action.REVIEW_ACCESS, code=403, record=True)
 def detail(reference: str):
-    _require(Action.REVIEW_ACCESS)
     req = _find_request(reference)
     grants = access.grants_for_request(req) if req.status == STATUS_PENDING else []
     account = User.objects(username=req.person.username).first()
@@ -235,8 +230,8 @@ def detail(reference: str):
 
 @bp.route("/support/demandes/<reference>/accepter", methods=["POST"])
 @login_required
+@requires(Action.REVIEW_ACCESS, code=403, record=True)
 def approve(reference: str):
-    _require(Action.REVIEW_ACCESS)
     req = _find_request(reference)
     try:
         access.approve_request(
@@ -264,8 +259,8 @@ def approve(reference: str):
 
 @bp.route("/support/demandes/<reference>/refuser", methods=["POST"])
 @login_required
+@requires(Action.REVIEW_ACCESS, code=403, record=True)
 def reject(reference: str):
-    _require(Action.REVIEW_ACCESS)
     req = _find_request(reference)
     try:
         access.reject_request(
@@ -281,8 +276,8 @@ def reject(reference: str):
 
 @bp.route("/support/demandes/<reference>/formulaire.pdf")
 @login_required
+@requires(Action.REVIEW_ACCESS, code=403, record=True)
 def attachment(reference: str):
-    _require(Action.REVIEW_ACCESS)
     req = _find_request(reference)
     file_id = req._data.get("attachment")
     file_id = getattr(file_id, "id", getattr(file_id, "pk", file_id))
@@ -302,10 +297,7 @@ def attachment(reference: str):
 
 
 def _visible_accounts() -> Any:
-    query = User.objects
-    if not permissions.can(current_user, Action.GRANT_BACKOFFICE):
-        query = query.filter(grants__role__nin=[r.value for r in BACKOFFICE_ROLES])
-    return query
+    return User.objects(__raw__=permissions.account_filter(current_user))
 
 
 def _find_account(username: str) -> User:
@@ -314,15 +306,15 @@ def _find_account(username: str) -> User:
     account = User.objects(username=username).first()
     if account is None:
         abort(404)
-    if not access.may_manage_account(current_user, account):
+    if not permissions.may_manage_account(current_user, account):
         refuse("account_view", f"user:{username}")
     return account
 
 
 @bp.route("/support/utilisateurs")
 @login_required
+@requires(Action.MANAGE_USERS, code=403, record=True)
 def accounts():
-    _require(Action.MANAGE_USERS)
     text = request.args.get("q", "").strip()[:64]
     items: list[User] = []
     if text:
@@ -344,8 +336,8 @@ def accounts():
 
 @bp.route("/support/utilisateurs/<username>")
 @login_required
+@requires(Action.MANAGE_USERS, code=403, record=True)
 def account(username: str):
-    _require(Action.MANAGE_USERS)
     user = _find_account(username)
     grants = [
         {"key": access.grant_key(g), "text": access.describe_grant(g), "at": g.granted_at}
@@ -361,8 +353,8 @@ def account(username: str):
 
 @bp.route("/support/utilisateurs/<username>/revoquer", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_USERS, code=403, record=True)
 def revoke(username: str):
-    _require(Action.MANAGE_USERS)
     user = _find_account(username)
     key = request.form.get("grant", "")
     grant = next((g for g in user.grants if access.grant_key(g) == key), None)
@@ -381,8 +373,8 @@ def revoke(username: str):
 
 @bp.route("/support/utilisateurs/<username>/desactiver", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_USERS, code=403, record=True)
 def deactivate(username: str):
-    _require(Action.MANAGE_USERS)
     user = _find_account(username)
     try:
         access.revoke_user(user, current_user._get_current_object())

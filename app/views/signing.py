@@ -9,7 +9,7 @@ of name shown (poles, seat schools, POs), whatever the number of conventions.
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -17,21 +17,22 @@ from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
 from app.rules import parties, permissions, points
 from app.rules.errors import RuleViolation
+from app.rules.permissions import Action
 from app.rules.refs import ref_id
-from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES
 from app.rules.states import SchoolRole, Status
 from app.services import workflow
 from app.views.context import convention_or_404
+from app.views.gates import requires
 
 bp = Blueprint("signing", __name__)
 
 
 def is_po_delegate(user: Any) -> bool:
-    return permissions.has_role(user, *PO_DELEGATE_ROLES)
+    return permissions.can(user, Action.SIGN)
 
 
 def is_director(user: Any) -> bool:
-    return permissions.has_role(user, *DIRECTOR_ROLES)
+    return permissions.can(user, Action.ACKNOWLEDGE)
 
 
 NAV = [
@@ -190,9 +191,8 @@ def _pdf_url(conv: Convention) -> str | None:
 
 @bp.route("/a-signer")
 @login_required
+@requires(Action.SIGN)
 def to_sign():
-    if not is_po_delegate(current_user):
-        abort(404)
     user_id = current_user.pk
     convs = _scoped(
         current_user,
@@ -218,9 +218,8 @@ def to_sign():
 
 @bp.route("/a-signer/<convention_id>", methods=["POST"])
 @login_required
+@requires(Action.SIGN)
 def sign(convention_id: str):
-    if not is_po_delegate(current_user):
-        abort(404)
     conv = convention_or_404(convention_id, current_user)
     back = url_for("signing.to_sign") + f"#convention-{conv.pk}"
     if request.form.get("confirm") != "1":
@@ -244,9 +243,8 @@ def sign(convention_id: str):
 
 @bp.route("/a-prendre-connaissance")
 @login_required
+@requires(Action.ACKNOWLEDGE)
 def to_acknowledge():
-    if not is_director(current_user):
-        abort(404)
     user_id = current_user.pk
     convs = _scoped(
         current_user,
@@ -283,9 +281,8 @@ def to_acknowledge():
 
 @bp.route("/a-prendre-connaissance/<convention_id>", methods=["POST"])
 @login_required
+@requires(Action.ACKNOWLEDGE)
 def acknowledge(convention_id: str):
-    if not is_director(current_user):
-        abort(404)
     conv = convention_or_404(convention_id, current_user)
     back = url_for("signing.to_acknowledge") + f"#convention-{conv.pk}"
     if request.form.get("confirm") != "1":

@@ -15,13 +15,13 @@ The package re-exports its public names, so callers keep writing ``access.submit
 - ``outbox``: ``queue_mail``.
 """
 
+from app.rules.permissions import may_manage_account
 from app.services.access.decisions import MAX_REASON, approve_request, reject_request
 from app.services.access.grants import (
     PLACE_ROLES,
     describe_grant,
     grant_key,
     grants_for_request,
-    may_manage_account,
     pole_places,
 )
 from app.services.access.outbox import queue_mail

@@ -17,10 +17,9 @@ from app.models.access_request import (
 from app.models.base import utcnow
 from app.models.user import Grant, User, new_session_token
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
-from app.rules.permissions import Action, can
-from app.rules.roles import BACKOFFICE_ROLES, Role
+from app.rules.permissions import Action, can, holds_backoffice_role
 from app.services import audit
-from app.services.access.grants import describe_grant, grants_for_request, is_backoffice_account
+from app.services.access.grants import describe_grant, grants_for_request
 from app.services.access.outbox import queue_mail
 from app.services.access.revocation import revoke_user
 from app.services.access.tokens import PASSWORD_PATH, issue_password_token
@@ -56,10 +55,8 @@ def approve_request(request: AccessRequest, actor: Any, *, base_url: str = "") -
         raise InvalidState(f"La demande {request.reference} a déjà été traitée.")
     grants = grants_for_request(request)
     account = User.objects(username=request.person.username).first()
-    backoffice_refused = any(Role(g.role) in BACKOFFICE_ROLES for g in grants) or (
-        account is not None and is_backoffice_account(account)
-    )
-    if backoffice_refused and not can(actor, Action.GRANT_BACKOFFICE):
+    touched = [g.role for g in grants] + [g.role for g in (account.grants if account else [])]
+    if holds_backoffice_role(touched) and not can(actor, Action.GRANT_BACKOFFICE):
         audit.record(
             "access_request_approved",
             actor,

@@ -13,7 +13,7 @@ from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.user import Grant, User
-from app.rules.permissions import Action, can
+from app.rules.permissions import holds_backoffice_role
 from app.rules.refs import as_id, ref_id
 from app.rules.roles import (
     BACKOFFICE_ROLES,
@@ -127,9 +127,4 @@ def describe_grant(grant: Grant) -> str:
 
 def is_backoffice_account(user: User) -> bool:
     """True when ``user`` holds a back-office grant (only the Administration may touch it)."""
-    return any(Role(g.role) in BACKOFFICE_ROLES for g in user.grants)
-
-
-def may_manage_account(actor: Any, account: User) -> bool:
-    """Support staff manage pole profiles; back-office accounts are the Administration's."""
-    return not is_backoffice_account(account) or can(actor, Action.GRANT_BACKOFFICE)
+    return holds_backoffice_role(g.role for g in user.grants)

@@ -9,10 +9,10 @@ from typing import Any
 from app.models.access_request import PasswordToken
 from app.models.user import Grant, User, new_session_token
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
-from app.rules.permissions import Action, can
+from app.rules.permissions import Action, can, may_manage_account
 from app.rules.refs import ref_id
 from app.services import audit
-from app.services.access.grants import describe_grant, may_manage_account
+from app.services.access.grants import describe_grant
 
 
 def _grant_filter(grant: Grant) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from markupsafe import Markup, escape
 from app.models import User
 from app.rules import permissions
 from app.rules.permissions import Action
-from app.rules.roles import BACKOFFICE_ROLES
 from app.services import audit
 from app.views.admin.base import SecureModelView
 
@@ -62,11 +61,7 @@ class UserView(SecureModelView):
     can_export = True
 
     def get_query(self) -> Any:
-        query = super().get_query()
-        # Support staff manage the pole profiles; back-office accounts are the Administration's.
-        if not permissions.can(current_user, Action.GRANT_BACKOFFICE):
-            query = query.filter(grants__role__nin=[r.value for r in BACKOFFICE_ROLES])
-        return query
+        return super().get_query().filter(__raw__=permissions.account_filter(current_user))
 
     def get_count_query(self) -> Any:
         return self.get_query()
