@@ -39,6 +39,7 @@ def seed_command(scale: str, reset: bool) -> None:
 
         counts = load_full()
         counts["article_templates"] = loader.load_templates()
+        counts["financing"] = loader.load_financing_reference()
     else:
         counts = loader.load_demo(current_app.config["EPOLES_DEMO_PASSWORD"])
     for key, value in counts.items():

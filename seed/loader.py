@@ -129,7 +129,9 @@ def load_demo(password: str) -> dict[str, int]:
     counts["users"] = load_users(data["users"], password)
     from seed.stages import build_demo_stages  # the workflow needs the users above
 
+    counts["financing"] = load_financing_reference()
     counts["conventions"] = build_demo_stages()
+    counts["financing"] += load_financing_demo()
     counts["messages"] = load_messages()
     AppSetting.put("demo_data", True)
     return counts
@@ -157,5 +159,56 @@ def load_messages() -> int:
             po=pos.get(spec.get("po")),
             created_by="seed",
         ).save()
+        added += 1
+    return added
+
+
+def load_financing_reference() -> int:
+    """The demo financing parameters and functions catalogue (« valeurs de démonstration »)
+    that are missing; returns how many documents were added."""
+    from app.models import FinancingParameters, TeamFunction
+    from app.models.financing import EnvelopeTerm
+
+    data = read("financing.json")
+    added = 0
+    known = {f.code for f in TeamFunction.objects.only("code")}
+    for spec in data["functions"]:
+        if spec["code"] not in known:
+            TeamFunction(demo=True, **spec).save()
+            added += 1
+    years = set(FinancingParameters.objects.distinct("school_year"))
+    for spec in data["parameters"]:
+        if spec["school_year"] in years:
+            continue
+        values = dict(spec)
+        values["terms"] = [EnvelopeTerm(**t) for t in spec["terms"]]
+        values["reference_date"] = date.fromisoformat(spec["reference_date"])
+        FinancingParameters(demo=True, **values).save()
+        added += 1
+    return added
+
+
+def load_financing_demo() -> int:
+    """Pole 1's demo pupil counts and one team scenario, through the financing service."""
+    from app.models import PupilCountSheet, TeamScenario
+    from app.services import financing
+
+    spec = read("financing.json")["pole1"]
+    pole = Pole.objects(number=1).first()
+    coord = User.objects(username="coord1").first()
+    if pole is None or coord is None:
+        return 0
+    year = spec["school_year"]
+    added = 0
+    if PupilCountSheet.objects(pole=pole.pk, school_year=year).first() is None:
+        schools = {
+            s.fase: s.pk for s in School.objects(fase__in=[c["school"] for c in spec["counts"]])
+        }
+        raw = [{**c, "school": schools[c["school"]]} for c in spec["counts"]]
+        financing.save_counts(pole, year, raw, coord, None)
+        added += 1
+    scenario = spec["scenario"]
+    if not TeamScenario.objects(pole=pole.pk, school_year=year, name=scenario["name"]).first():
+        financing.save_scenario(pole, year, scenario["name"], scenario["lines"], coord)
         added += 1
     return added

@@ -11,6 +11,12 @@ from app.models.convention import (
     Derogation,
     Signature,
 )
+from app.models.financing import (
+    FinancingParameters,
+    PupilCountSheet,
+    TeamFunction,
+    TeamScenario,
+)
 from app.models.message import Message
 from app.models.organisation import OrganisingAuthority
 from app.models.outbox import OutboxMessage
@@ -31,14 +37,18 @@ __all__ = [
     "ConventionSchool",
     "Coordinator",
     "Derogation",
+    "FinancingParameters",
     "Grant",
     "Message",
     "OrganisingAuthority",
     "OutboxMessage",
     "PasswordToken",
     "Pole",
+    "PupilCountSheet",
     "School",
     "Signature",
     "StoredFile",
+    "TeamFunction",
+    "TeamScenario",
     "User",
 ]

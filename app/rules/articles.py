@@ -7,7 +7,7 @@ it covers partner schools and the cooperation article only if it covers cooperat
 (the template's ``covers``).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.formatting import date_text
@@ -100,10 +100,18 @@ def split_fases(convention: Any, seat: Any) -> list[int]:
 
 
 def check_input(
-    article: Any, body: Any, data: dict[str, Any] | None, fases: list[int]
+    article: Any,
+    body: Any,
+    data: dict[str, Any] | None,
+    fases: list[int],
+    catalogue: Mapping[str, Any] | None = None,
+    offered: Mapping[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any], bool]:
     """Validate what a user saves in an article (``fases``: who shares the points, from
-    ``split_fases``); return (body, data, complete)."""
+    ``split_fases``); return (body, data, complete).
+
+    ``catalogue``/``offered``: the functions catalogue of the convention's school year (label
+    → full-time points, label → workloads offered), which prices a retrocession table."""
     if article.nature not in EDITABLE_NATURES:
         raise RuleViolation(
             f"Cet article n'est pas modifiable : « {article.title} » est "
@@ -132,7 +140,7 @@ def check_input(
         clean = normalise_split(data, fases)
         return body, clean, True
     if form == "retrocession":
-        clean = normalise_retrocession(data)
+        clean = normalise_retrocession(data, catalogue or {}, offered)
         # No row means no retrocession: complete only if the text says so.
         return body, clean, bool(clean["rows"]) or bool(body)
     raise RuleViolation("Le format de cet article est inconnu.")

@@ -46,6 +46,11 @@ class Action(StrEnum):
     MANAGE_MESSAGES = "messages.manage"
     VIEW_AUDIT = "audit.view"
     ENTER_BACKOFFICE = "backoffice.enter"
+    VIEW_FINANCING = "financing.view"
+    ENTER_COUNTS = "financing.enter_counts"
+    CLOSE_COUNTS = "financing.close_counts"
+    SIMULATE_TEAM = "financing.simulate"
+    MANAGE_FINANCING = "financing.manage"
 
 
 A = Action
@@ -62,10 +67,15 @@ _SEAT_SIDE = frozenset(
     }
 )
 
+# Financing (issue 13): the pole's coordinator and seat director enter the pupil counts and
+# build team scenarios; the seat PO delegate reads and simulates; the Administration corrects
+# the counts, closes them, and sets the parameters and the functions catalogue.
+_FINANCING = frozenset({A.VIEW_FINANCING, A.SIMULATE_TEAM})
+
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.COORDINATOR: _SEAT_SIDE,
-    Role.SEAT_DIRECTOR: _SEAT_SIDE | {A.ACKNOWLEDGE},
-    Role.SEAT_PO_DELEGATE: _SEAT_SIDE | {A.SIGN},
+    Role.COORDINATOR: _SEAT_SIDE | _FINANCING | {A.ENTER_COUNTS},
+    Role.SEAT_DIRECTOR: _SEAT_SIDE | _FINANCING | {A.ACKNOWLEDGE, A.ENTER_COUNTS},
+    Role.SEAT_PO_DELEGATE: _SEAT_SIDE | _FINANCING | {A.SIGN},
     Role.PARTNER_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
     Role.PARTNER_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN}),
     Role.SPECIFIC_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
@@ -88,6 +98,10 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.GRANT_BACKOFFICE,
             A.MANAGE_MESSAGES,
             A.VIEW_AUDIT,
+            A.VIEW_FINANCING,
+            A.ENTER_COUNTS,
+            A.CLOSE_COUNTS,
+            A.MANAGE_FINANCING,
         }
     ),
     Role.DATA_MANAGER: frozenset(

@@ -5,29 +5,19 @@ the seat school, or a split key agreed unanimously (shares adding up to 100 %). 
 partnership article 8 is a retrocession table: rows are functions, columns workloads, cells
 head counts; the points are computed from this table, never typed.
 
-``FUNCTIONS`` gives the points of one full-time (5/5) job per function. The values are
-plausible defaults: maintaining them is the Administration's business (they follow the
-salary scales); change them here, the computation follows.
+The points of one full-time (5/5) job per function are not constants: they come from the
+Administration's functions catalogue of the school year (``app.models.financing``), passed in
+as ``catalogue`` (function label → full-time points). A saved row keeps the points computed
+when it was saved, so a convention keeps the points it was signed with whatever the
+catalogue becomes.
 """
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from app.formatting import decimal_text
 from app.rules.errors import RuleViolation
-
-# Points of a full-time (5/5) job, per function.
-FUNCTIONS: dict[str, float] = {
-    "Logopède": 125.0,
-    "Kinésithérapeute": 125.0,
-    "Ergothérapeute": 125.0,
-    "Psychologue": 140.0,
-    "Assistant social": 125.0,
-    "Infirmier": 115.0,
-    "Puériculteur": 90.0,
-    "Instituteur/Institutrice": 100.0,
-    "Accompagnateur": 85.0,
-}
 
 # Workload columns of the retrocession table and their fraction of a full-time job.
 WORKLOADS: dict[str, Decimal] = {
@@ -43,25 +33,34 @@ MAX_COUNT = 999
 SPLIT_MODES = ("seat", "split")
 
 
-def row_points(function: str, counts: dict[str, int]) -> float:
+def row_points(full_time: Decimal | float | str, counts: dict[str, int]) -> float:
     """Points of one row: full-time points × Σ (workload fraction × head count)."""
-    full = Decimal(str(FUNCTIONS[function]))
+    full = Decimal(str(full_time))
     total = sum((WORKLOADS[w] * int(n) for w, n in counts.items()), Decimal(0))
-    return float((full * total).quantize(Decimal("0.01")))
+    return float((full * total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def retrocession_total(rows: list[dict[str, Any]]) -> float:
-    """Total points retroceded by a (normalised) retrocession table."""
-    total = sum(
-        (Decimal(str(row_points(r["function"], r.get("counts") or {}))) for r in rows),
-        Decimal(0),
-    )
+    """Total points of a saved retrocession table: the sum of the points each row kept when
+    it was saved (never recomputed from today's catalogue)."""
+    total = Decimal(0)
+    for row in rows:
+        if not isinstance(row, dict):
+            raise RuleViolation("Le tableau de rétrocession est mal formé.")
+        try:
+            total += Decimal(str(row.get("points") or 0))
+        except InvalidOperation:
+            raise RuleViolation("Le tableau de rétrocession est mal formé.") from None
     return float(total.quantize(Decimal("0.01")))
 
 
-def normalise_retrocession(data: Any) -> dict[str, Any]:
+def normalise_retrocession(
+    data: Any, catalogue: Mapping[str, Decimal | float], offered: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Check a retrocession table and return it normalised, with the computed points.
 
+    ``catalogue``: the functions of the school year's catalogue (label → points of a
+    full-time job); ``offered``: label → the workloads the function offers (all when absent).
     Raises RuleViolation with a French message on bad input. Points sent by the client are
     ignored: they are recomputed here.
     """
@@ -73,10 +72,10 @@ def normalise_retrocession(data: Any) -> dict[str, Any]:
         if not isinstance(raw, dict):
             raise RuleViolation(f"La ligne {index} du tableau de rétrocession est mal formée.")
         function = str(raw.get("function") or "").strip()
-        if function not in FUNCTIONS:
+        if function not in catalogue:
             raise RuleViolation(
-                f"Ligne {index} : la fonction « {function or '—'} » n'existe pas. "
-                f"Fonctions possibles : {', '.join(FUNCTIONS)}."
+                f"Ligne {index} : la fonction « {function or '—'} » n'est pas au catalogue "
+                f"des fonctions. Fonctions possibles : {', '.join(catalogue)}."
             )
         if function in seen:
             raise RuleViolation(f"La fonction « {function} » figure deux fois dans le tableau.")
@@ -103,8 +102,19 @@ def normalise_retrocession(data: Any) -> dict[str, Any]:
             )
         if not any(counts.values()):
             continue  # an empty row says nothing: drop it
+        allowed = (offered or {}).get(function)
+        refused = [w for w, n in counts.items() if n and allowed is not None and w not in allowed]
+        if refused:
+            raise RuleViolation(
+                f"Ligne {index} ({function}) : la charge {', '.join(refused)} n'est pas proposée "
+                f"pour cette fonction (charges possibles : {', '.join(allowed or [])})."
+            )
         rows.append(
-            {"function": function, "counts": counts, "points": row_points(function, counts)}
+            {
+                "function": function,
+                "counts": counts,
+                "points": row_points(catalogue[function], counts),
+            }
         )
     return {"rows": rows, "total": retrocession_total(rows)}
 

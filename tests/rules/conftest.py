@@ -11,13 +11,20 @@ from app.models import OrganisingAuthority, Pole, School, User
 def demo(app):
     """The demo reference data and accounts, without the demo conventions (the rules tests
     build their own); ``staged`` loads the full demo set."""
-    from seed.loader import load_reference, load_templates, load_users, read
+    from seed.loader import (
+        load_financing_reference,
+        load_reference,
+        load_templates,
+        load_users,
+        read,
+    )
     from tests.conftest import DEMO_PASSWORD, load_cached
 
     def _load() -> None:
         data = read("demo.json")
         load_reference(data)
         load_templates()
+        load_financing_reference()
         load_users(data["users"], DEMO_PASSWORD)
 
     load_cached("demo-reference", _load)

@@ -5,7 +5,7 @@ import pytest
 from app.models import Convention
 from app.rules.articles import is_required
 from app.rules.errors import ConventionLocked, PermissionDenied, RuleViolation
-from app.rules.points import FUNCTIONS, retrocession_total
+from app.rules.points import retrocession_total
 from app.services import workflow
 from tests.rules.conftest import fill_required
 
@@ -140,13 +140,14 @@ def test_retrocession_points_are_computed(route_pole1, user):
     ]
     workflow.save_article(conv, 8, "", coord, {"rows": rows})
     data = conv.article("8").data
-    assert data["rows"][0]["points"] == FUNCTIONS["Logopède"] * 0.5
-    assert data["rows"][1]["points"] == FUNCTIONS["Kinésithérapeute"] * 2.2
+    # the demo catalogue: Logopède and Kinésithérapeute are worth 125 points full time
+    assert data["rows"][0]["points"] == 62.5  # 125 × 0.5
+    assert data["rows"][1]["points"] == 275.0  # 125 × (2 × 1 + 1 × 0.2)
     assert len(data["rows"]) == 2  # the empty row is dropped
     assert data["total"] == retrocession_total(data["rows"])
     assert conv.article("8").complete
     for bad, message in [
-        ({"rows": [{"function": "Astronaute", "counts": {"5/5": 1}}]}, "n'existe pas"),
+        ({"rows": [{"function": "Astronaute", "counts": {"5/5": 1}}]}, "pas au catalogue"),
         ({"rows": [{"function": "Logopède", "counts": {"5/5": -1}}]}, "nombre entier"),
         ({"rows": [{"function": "Logopède", "counts": {"5/5": 1.5}}]}, "nombre entier"),
         ({"rows": [{"function": "Logopède", "counts": {"6/5": 1}}]}, "inconnue"),
@@ -181,3 +182,19 @@ def test_articles_locked_after_validation(partnership, user):
     with pytest.raises(ConventionLocked, match="verrouillée"):
         workflow.save_article(partnership, 4, "changement", user("coord1"))
     assert Convention.objects.get(id=partnership.pk).article("4").body == "Texte de l'article 4."
+
+
+def test_retrocession_reads_the_catalogue_edited_by_the_administration(route_pole1, user):
+    from app.models import TeamFunction
+
+    conv = next(c for s, c in route_pole1().items() if s.startswith("specific"))
+    coord = user("coord1")
+    rows = [{"function": "Logopède", "counts": {"2,5/5": 1}}]
+    workflow.save_article(conv, 8, "", coord, {"rows": rows})
+    assert conv.article("8").data["rows"][0]["points"] == 62.5
+    TeamFunction.objects(code="LOGO").update_one(set__points="131.10")
+    workflow.save_article(conv, 8, "", coord, {"rows": rows})
+    assert conv.article("8").data["rows"][0]["points"] == 65.55  # 131.10 × 0.5
+    TeamFunction.objects(code="LOGO").update_one(set__workloads=["5/5"])
+    with pytest.raises(RuleViolation, match="n'est pas proposée"):
+        workflow.save_article(conv, 8, "", coord, {"rows": rows})

@@ -11,6 +11,7 @@ from app.rules.refs import ref_id
 from app.rules.states import Kind
 from app.services import audit
 from app.services.articles import split_fases
+from app.services.financing import retrocession_catalogue
 from app.services.workflow._common import (
     UNLOCKED,
     audited,
@@ -42,7 +43,10 @@ def save_article(
         if convention.status not in UNLOCKED:
             raise state_error(convention, "edit_articles")
         article = find_article(convention, key)
-        clean_body, clean_data, complete = check_input(article, body, data, split_fases(convention))
+        catalogue, offered = retrocession_catalogue(convention.school_year)
+        clean_body, clean_data, complete = check_input(
+            article, body, data, split_fases(convention), catalogue, offered
+        )
         done = write(
             convention.pk,
             {"status__in": list(UNLOCKED), "articles__key": key},

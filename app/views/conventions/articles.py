@@ -10,7 +10,7 @@ from app.formatting import decimal_text
 from app.models import ArticleTemplate, Convention
 from app.rules import points
 from app.rules.errors import RuleViolation
-from app.services import workflow
+from app.services import financing, workflow
 from app.services.articles import split_parties
 from app.views.context import convention_or_404
 from app.views.conventions import bp
@@ -136,7 +136,7 @@ def _render_article(conv: Convention, art: Any, body: str, data: dict[str, Any],
         body=body,
         data=data,
         shares=extra.pop("shares", None),
-        functions=list(points.FUNCTIONS),
+        functions=list(financing.retrocession_catalogue(conv.school_year)[0]),
         workloads=list(points.WORKLOADS),
         total=retrocession_total(art),
         may_copy=workflow.offers(conv, current_user).copy_article,

@@ -1,0 +1,714 @@
+"""Pole financing: read the parameters, counts and commitments; write counts and scenarios.
+
+Same discipline as the conventions: load, decide with ``app.rules.financing``, one atomic
+conditional update (filtered on the expected state and version), then the audit event. A
+closed count is written only here (``financing_write()``), and only to reopen it.
+"""
+
+import contextlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from mongoengine import NotUniqueError
+
+from app.models.base import utcnow
+from app.models.convention import Convention
+from app.models.financing import (
+    CLOSED,
+    CLOSED_MESSAGE,
+    OPEN,
+    CountClosed,
+    FinancingParameters,
+    PupilCountSheet,
+    TeamFunction,
+    TeamScenario,
+    financing_write,
+)
+from app.models.financing import CountLine as CountLineDoc
+from app.models.financing import ScenarioLine as ScenarioLineDoc
+from app.models.pole import Pole
+from app.models.school import School
+from app.rules import audit, financing, permissions
+from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
+from app.rules.permissions import Action
+from app.rules.refs import ref_id
+from app.rules.states import STATUS_LABELS, Kind
+
+CHANGED = "Les données ont été modifiées entre-temps ; rechargez la page et recommencez."
+NO_PARAMETERS = (
+    "L'Administration n'a pas encore fixé les paramètres de financement de l'année scolaire {year}."
+)
+
+for _action, _label in {
+    "financing.save_counts": "Encodage des nombres d'élèves",
+    "financing.close_counts": "Clôture du comptage des élèves",
+    "financing.reopen_counts": "Réouverture du comptage des élèves",
+    "financing.save_parameters": "Paramètres de financement",
+    "financing.save_function": "Catalogue des fonctions",
+    "financing.save_scenario": "Enregistrement d'un scénario d'équipe",
+    "financing.delete_scenario": "Suppression d'un scénario d'équipe",
+}.items():
+    audit.ACTION_LABELS.setdefault(_action, _label)
+
+
+def _require(actor: Any, action: Action, obj: Any, message: str) -> None:
+    if not permissions.can(actor, action, obj):
+        raise PermissionDenied(message)
+
+
+def _username(actor: Any) -> str | None:
+    return getattr(actor, "username", None)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def parameters(school_year: str) -> financing.Parameters | None:
+    """The school year's parameters as plain values (None when not set)."""
+    doc = FinancingParameters.objects(school_year=school_year).first()
+    return to_parameters(doc) if doc else None
+
+
+def to_parameters(doc: FinancingParameters) -> financing.Parameters:
+    return financing.Parameters(
+        school_year=doc.school_year,
+        terms=tuple(
+            financing.Term(
+                label=t.label,
+                measure=t.measure,
+                coefficient=Decimal(str(t.coefficient)),
+                type=t.type,
+                level=t.level or None,
+            )
+            for t in doc.terms
+        ),
+        salary_floor=Decimal(str(doc.salary_floor)),
+        running_ceiling=Decimal(str(doc.running_ceiling)),
+        min_coordinator_fte=Decimal(str(doc.min_coordinator_fte)),
+        min_team_fte=Decimal(str(doc.min_team_fte)),
+        demo=bool(doc.demo),
+    )
+
+
+def school_years() -> list[str]:
+    """The school years that have parameters, most recent first."""
+    return sorted(FinancingParameters.objects.distinct("school_year"), reverse=True)
+
+
+def functions() -> list[financing.Function]:
+    return [
+        financing.Function(
+            code=f.code,
+            label=f.label,
+            group=f.group,
+            points=Decimal(str(f.points)),
+            workloads=tuple(f.workloads or ()),
+            valid_from=f.valid_from or "",
+            valid_to=f.valid_to or "",
+        )
+        for f in TeamFunction.objects.order_by("group", "label")
+    ]
+
+
+def catalogue(school_year: str) -> dict[str, financing.Function]:
+    """The functions valid in a school year, by code."""
+    return financing.catalogue_for(functions(), school_year)
+
+
+def catalogue_is_demo() -> bool:
+    return TeamFunction.objects(demo=True).only("id").first() is not None
+
+
+def retrocession_catalogue(
+    school_year: str | None,
+) -> tuple[dict[str, Decimal], dict[str, tuple[str, ...]]]:
+    """What prices a retrocession table: label → full-time points, label → workloads."""
+    valid = catalogue(school_year or "").values() if school_year else functions()
+    return (
+        {f.label: f.points for f in valid},
+        {f.label: f.workloads for f in valid},
+    )
+
+
+def cooperating_schools(pole: Pole) -> list[School]:
+    ids = [ref_id(s) if not hasattr(s, "pk") else s.pk for s in pole.cooperating_schools or []]
+    return list(School.objects(id__in=ids).only("fase", "name").order_by("name"))
+
+
+def count_sheet(pole: Pole, school_year: str) -> PupilCountSheet | None:
+    return PupilCountSheet.objects(pole=pole.pk, school_year=school_year).first()
+
+
+def count_lines(sheet: PupilCountSheet | None) -> list[financing.CountLine]:
+    if sheet is None:
+        return []
+    return [
+        financing.CountLine(
+            school=ref_id(line, "school"),
+            type=line.type,
+            level=line.level,
+            ipt=line.ipt,
+            par=line.par,
+        )
+        for line in sheet.lines
+    ]
+
+
+def commitments(pole: Pole, school_year: str) -> list[financing.Commitment]:
+    """Points committed by the pole's conventions in force for a school year: the split key
+    of the partnership / ressort and each specific partnership's retrocession table (the
+    points kept when the table was saved)."""
+    out: list[financing.Commitment] = []
+    convs = Convention.objects(
+        pole=pole.pk,
+        kind__in=[Kind.PARTNERSHIP, Kind.RESSORT, Kind.SPECIFIC_PARTNERSHIP],
+    ).only("kind", "status", "schools", "articles", "school_year")
+    for conv in convs:
+        if conv.school_year and conv.school_year > school_year:
+            continue
+        for art in conv.articles:
+            data = art.data or {}
+            if art.form == "retrocession" and data.get("rows"):
+                total = sum((Decimal(str(r.get("points") or 0)) for r in data["rows"]), Decimal(0))
+                out.append(
+                    financing.Commitment(
+                        label=conv.title,
+                        kind="retrocession",
+                        points=financing.cents(total),
+                        status=STATUS_LABELS.get(conv.status, conv.status),
+                        ref=conv.pk,
+                    )
+                )
+            elif art.form == "points_split" and data.get("mode") == "split":
+                names = {e.fase: e.name for e in conv.schools}
+                shares = tuple(
+                    (
+                        names.get(s.get("school_fase"), f"FASE {s.get('school_fase')}"),
+                        Decimal(str(s.get("percent"))),
+                    )
+                    for s in data.get("shares") or []
+                )
+                out.append(
+                    financing.Commitment(
+                        label=conv.title,
+                        kind="split",
+                        points=Decimal(0),
+                        status=STATUS_LABELS.get(conv.status, conv.status),
+                        ref=conv.pk,
+                        shares=shares,
+                    )
+                )
+    return out
+
+
+@dataclass
+class PoleFinancing:
+    """Everything the financing page of a pole shows for one school year."""
+
+    pole: Pole
+    school_year: str
+    params: financing.Parameters | None
+    envelope: financing.Envelope | None
+    counts: list[financing.CountLine]
+    sheet: PupilCountSheet | None
+    commitments: list[financing.Commitment]
+    balance: financing.Balance | None
+    schools: int
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return financing.count_totals(self.counts)
+
+    def splits(self) -> list[dict[str, Any]]:
+        """Each split key applied to what remains of the envelope after retrocessions."""
+        base = self.balance.remaining if self.balance else Decimal(0)
+        return [
+            {"commitment": c, "parts": financing.split_points(c.shares, max(base, Decimal(0)))}
+            for c in self.commitments
+            if c.kind == "split"
+        ]
+
+
+def pole_financing(pole: Pole, school_year: str) -> PoleFinancing:
+    params = parameters(school_year)
+    sheet = count_sheet(pole, school_year)
+    lines = count_lines(sheet)
+    n_schools = len(pole.cooperating_schools or [])
+    env = financing.envelope(params, lines, n_schools) if params else None
+    commits = commitments(pole, school_year)
+    return PoleFinancing(
+        pole=pole,
+        school_year=school_year,
+        params=params,
+        envelope=env,
+        counts=lines,
+        sheet=sheet,
+        commitments=commits,
+        balance=financing.balance(env.total, commits) if env else None,
+        schools=n_schools,
+    )
+
+
+# --- pupil counts ----------------------------------------------------------------------------
+
+
+def save_counts(
+    pole: Pole, school_year: str, raw: list[dict[str, Any]], actor: Any, version: int | None
+) -> PupilCountSheet:
+    """Replace a pole's pupil counts for a school year (while not closed).
+
+    ``raw``: dicts with ``school`` (an id), ``type``, ``level``, ``ipt``, ``par``; only the
+    pole's cooperating schools count. ``version``: the version the form was read at (None on
+    the first entry), so that two people typing at once cannot overwrite each other silently.
+    """
+    target = f"pole:{pole.number}:{school_year}"
+    try:
+        _require(
+            actor,
+            Action.ENTER_COUNTS,
+            pole,
+            "Vous ne pouvez pas encoder les nombres d'élèves de ce pôle.",
+        )
+        allowed = {s.pk for s in cooperating_schools(pole)}
+        for item in raw:
+            if item.get("school") not in allowed:
+                raise RuleViolation(
+                    "Les nombres d'élèves ne s'encodent que pour les écoles coopérantes du pôle."
+                )
+        lines = financing.check_counts(raw)
+        docs = [
+            CountLineDoc(school=c.school, type=c.type, level=c.level, ipt=c.ipt, par=c.par)
+            for c in lines
+        ]
+        now = utcnow()
+        sheet = count_sheet(pole, school_year)
+        if sheet is None:
+            if version not in (None, 0):
+                raise InvalidState(CHANGED)
+            sheet = PupilCountSheet(
+                pole=pole.pk,
+                pole_number=pole.number,
+                school_year=school_year,
+                status=OPEN,
+                lines=docs,
+                updated_at=now,
+                updated_by=_username(actor),
+            )
+            try:
+                with financing_write():
+                    sheet.save(force_insert=True)
+            except NotUniqueError:
+                raise InvalidState(CHANGED) from None
+        else:
+            if sheet.status == CLOSED:
+                raise CountClosed(CLOSED_MESSAGE)
+            expected = sheet.version if version is None else version
+            with financing_write():
+                done = PupilCountSheet.objects(
+                    id=sheet.pk, status=OPEN, version=expected
+                ).update_one(
+                    set__lines=docs,
+                    set__updated_at=now,
+                    set__updated_by=_username(actor),
+                    inc__version=1,
+                )
+            if not done:
+                sheet.reload()
+                if sheet.status == CLOSED:
+                    raise CountClosed(CLOSED_MESSAGE)
+                raise InvalidState(CHANGED)
+            sheet.reload()
+    except RuleViolation as exc:
+        audit.record(
+            "financing.save_counts",
+            actor,
+            outcome="refused",
+            target=target,
+            details={"reason": str(exc)},
+        )
+        raise
+    audit.record(
+        "financing.save_counts",
+        actor,
+        target=target,
+        details={"lines": len(docs), **financing.count_totals(lines)},
+    )
+    return sheet
+
+
+def _set_status(pole: Pole, school_year: str, actor: Any, closing: bool) -> PupilCountSheet:
+    action = "financing.close_counts" if closing else "financing.reopen_counts"
+    target = f"pole:{pole.number}:{school_year}"
+    try:
+        _require(
+            actor,
+            Action.CLOSE_COUNTS,
+            pole,
+            "Seule l'Administration clôture ou rouvre le comptage des élèves.",
+        )
+        sheet = count_sheet(pole, school_year)
+        if sheet is None and closing:
+            with financing_write(), contextlib.suppress(NotUniqueError):
+                PupilCountSheet(
+                    pole=pole.pk, pole_number=pole.number, school_year=school_year
+                ).save(force_insert=True)
+            sheet = count_sheet(pole, school_year)
+        if sheet is None:
+            raise NotFound("Aucun comptage n'existe pour ce pôle et cette année scolaire.")
+        before, after = (OPEN, CLOSED) if closing else (CLOSED, OPEN)
+        with financing_write():
+            done = PupilCountSheet.objects(id=sheet.pk, status=before).update_one(
+                set__status=after,
+                set__closed_at=utcnow() if closing else None,
+                set__closed_by=_username(actor) if closing else None,
+                inc__version=1,
+            )
+        if not done:
+            raise InvalidState(
+                "Le comptage est déjà clôturé." if closing else "Le comptage n'est pas clôturé."
+            )
+    except RuleViolation as exc:
+        audit.record(action, actor, outcome="refused", target=target, details={"reason": str(exc)})
+        raise
+    sheet.reload()
+    audit.record(action, actor, target=target, status_before=before, status_after=after)
+    return sheet
+
+
+def close_counts(pole: Pole, school_year: str, actor: Any) -> PupilCountSheet:
+    """The Administration closes a pole's count for a school year: it is then locked."""
+    return _set_status(pole, school_year, actor, closing=True)
+
+
+def reopen_counts(pole: Pole, school_year: str, actor: Any) -> PupilCountSheet:
+    """The Administration reopens a closed count (to correct it), audited."""
+    return _set_status(pole, school_year, actor, closing=False)
+
+
+# --- parameters ----------------------------------------------------------------------------
+
+
+def save_parameters(
+    school_year: str,
+    terms: list[dict[str, Any]],
+    salary_floor: Any,
+    running_ceiling: Any,
+    min_coordinator_fte: Any,
+    min_team_fte: Any,
+    reference_date: Any,
+    demo: bool,
+    actor: Any,
+    version: int | None = None,
+) -> FinancingParameters:
+    """Create or replace the parameters of one school year (the Administration)."""
+    from app.models.financing import EnvelopeTerm
+
+    target = f"financing:{school_year}"
+    try:
+        _require(
+            actor,
+            Action.MANAGE_FINANCING,
+            None,
+            "Seule l'Administration fixe les paramètres de financement.",
+        )
+        if not isinstance(school_year, str) or not _is_school_year(school_year):
+            raise RuleViolation("L'année scolaire s'écrit comme « 2026-2027 ».")
+        checked = [
+            financing.check_term(
+                t.get("label"),
+                t.get("measure"),
+                t.get("coefficient"),
+                t.get("type"),
+                t.get("level"),
+            )
+            for t in terms
+        ]
+        if not checked:
+            raise RuleViolation("L'enveloppe doit compter au moins un terme.")
+        floor, ceiling = financing.check_shares(salary_floor, running_ceiling)
+        coord = financing.parse_decimal(min_coordinator_fte, "ETP de coordination minimum")
+        team = financing.parse_decimal(min_team_fte, "ETP de l'équipe minimum")
+        values = {
+            "terms": [
+                EnvelopeTerm(
+                    label=t.label,
+                    measure=t.measure,
+                    type=t.type,
+                    level=t.level,
+                    coefficient=t.coefficient,
+                )
+                for t in checked
+            ],
+            "salary_floor": floor,
+            "running_ceiling": ceiling,
+            "min_coordinator_fte": coord,
+            "min_team_fte": team,
+            "reference_date": reference_date,
+            "demo": bool(demo),
+            "updated_at": utcnow(),
+            "updated_by": _username(actor),
+        }
+        doc = FinancingParameters.objects(school_year=school_year).first()
+        if doc is None:
+            doc = FinancingParameters(school_year=school_year, **values)
+            try:
+                doc.save(force_insert=True)
+            except NotUniqueError:
+                raise InvalidState(CHANGED) from None
+        else:
+            expected = doc.version if version is None else version
+            doc_values = FinancingParameters(school_year=school_year, **values)
+            doc_values.validate()
+            update = {f"set__{k}": getattr(doc_values, k) for k in values}
+            done = FinancingParameters.objects(id=doc.pk, version=expected).update_one(
+                inc__version=1, **update
+            )
+            if not done:
+                raise InvalidState(CHANGED)
+            doc.reload()
+    except RuleViolation as exc:
+        audit.record(
+            "financing.save_parameters",
+            actor,
+            outcome="refused",
+            target=target,
+            details={"reason": str(exc)},
+        )
+        raise
+    audit.record(
+        "financing.save_parameters",
+        actor,
+        target=target,
+        details={"terms": len(checked), "salary_floor": str(floor), "demo": bool(demo)},
+    )
+    return doc
+
+
+def _is_school_year(label: str) -> bool:
+    parts = label.split("-")
+    return (
+        len(parts) == 2
+        and all(p.isdigit() and len(p) == 4 for p in parts)
+        and int(parts[1]) == int(parts[0]) + 1
+    )
+
+
+def record_function_change(function: TeamFunction, actor: Any, created: bool) -> None:
+    """Audit a change of the functions catalogue (made through the back office)."""
+    audit.record(
+        "financing.save_function",
+        actor,
+        target=f"function:{function.code}",
+        details={
+            "created": created,
+            "label": function.label,
+            "points": str(function.points),
+            "group": function.group,
+        },
+    )
+
+
+# --- team scenarios ------------------------------------------------------------------------
+
+
+def scenarios(pole: Pole, school_year: str | None = None) -> list[TeamScenario]:
+    query = TeamScenario.objects(pole=pole.pk)
+    if school_year:
+        query = query.filter(school_year=school_year)
+    return list(query.order_by("-updated_at"))
+
+
+def scenario_of(pole: Pole, scenario_id: Any) -> TeamScenario:
+    """A scenario of this pole, else NotFound (another pole's scenario does not exist here)."""
+    found = TeamScenario.objects(id=scenario_id, pole=pole.pk).first()
+    if found is None:
+        raise NotFound("Ce scénario n'existe pas.")
+    return found
+
+
+def evaluate(pole: Pole, school_year: str, lines: list[financing.ScenarioLine]) -> Any:
+    """Price a team for a pole and school year against its envelope and commitments."""
+    state = pole_financing(pole, school_year)
+    if state.params is None or state.envelope is None:
+        raise RuleViolation(NO_PARAMETERS.format(year=school_year))
+    return financing.evaluate(
+        lines,
+        catalogue(school_year),
+        state.params,
+        state.envelope.total,
+        state.balance.retroceded if state.balance else Decimal(0),
+    )
+
+
+def scenario_lines(scenario: TeamScenario) -> list[financing.ScenarioLine]:
+    return [
+        financing.ScenarioLine(code=line.code, workload=line.workload, head_count=line.head_count)
+        for line in scenario.lines
+    ]
+
+
+def save_scenario(
+    pole: Pole,
+    school_year: str,
+    name: str,
+    raw: list[dict[str, Any]],
+    actor: Any,
+    scenario: TeamScenario | None = None,
+) -> TeamScenario:
+    """Save a named team scenario (new, or a change of ``scenario`` at the version loaded).
+    A scenario is a simulation: it never changes a convention."""
+    target = f"pole:{pole.number}:scenario"
+    try:
+        _require(
+            actor, Action.SIMULATE_TEAM, pole, "Vous ne pouvez pas simuler l'équipe de ce pôle."
+        )
+        name = (name or "").strip()[:120]
+        if not name:
+            raise RuleViolation("Donnez un nom au scénario.")
+        lines = financing.check_lines(raw, catalogue(school_year))
+        if not lines:
+            raise RuleViolation("Le scénario doit compter au moins une fonction.")
+        if parameters(school_year) is None:
+            raise RuleViolation(NO_PARAMETERS.format(year=school_year))
+        docs = [
+            ScenarioLineDoc(code=ln.code, workload=ln.workload, head_count=ln.head_count)
+            for ln in lines
+        ]
+        now = utcnow()
+        clash = TeamScenario.objects(pole=pole.pk, school_year=school_year, name=name).first()
+        if clash is not None and (scenario is None or clash.pk != scenario.pk):
+            raise RuleViolation(f"Un scénario « {name} » existe déjà pour {school_year}.")
+        if scenario is None:
+            scenario = TeamScenario(
+                pole=pole.pk,
+                pole_number=pole.number,
+                school_year=school_year,
+                name=name,
+                lines=docs,
+                created_at=now,
+                created_by=_username(actor),
+                updated_at=now,
+                updated_by=_username(actor),
+            )
+            try:
+                scenario.save(force_insert=True)
+            except NotUniqueError:
+                raise RuleViolation(
+                    f"Un scénario « {name} » existe déjà pour {school_year}."
+                ) from None
+        else:
+            try:
+                done = TeamScenario.objects(
+                    id=scenario.pk, pole=pole.pk, version=scenario.version
+                ).update_one(
+                    set__name=name,
+                    set__lines=docs,
+                    set__updated_at=now,
+                    set__updated_by=_username(actor),
+                    inc__version=1,
+                )
+            except NotUniqueError:
+                raise RuleViolation(
+                    f"Un scénario « {name} » existe déjà pour {school_year}."
+                ) from None
+            if not done:
+                raise InvalidState(CHANGED)
+            scenario.reload()
+    except RuleViolation as exc:
+        audit.record(
+            "financing.save_scenario",
+            actor,
+            outcome="refused",
+            target=target,
+            details={"reason": str(exc)},
+        )
+        raise
+    audit.record(
+        "financing.save_scenario",
+        actor,
+        target=f"scenario:{scenario.pk}",
+        details={"pole": pole.number, "name": name, "lines": len(docs)},
+    )
+    return scenario
+
+
+def delete_scenario(pole: Pole, scenario: TeamScenario, actor: Any) -> None:
+    _require(actor, Action.SIMULATE_TEAM, pole, "Vous ne pouvez pas supprimer ce scénario.")
+    TeamScenario.objects(id=scenario.pk, pole=pole.pk).delete()
+    audit.record(
+        "financing.delete_scenario",
+        actor,
+        target=f"scenario:{scenario.pk}",
+        details={"pole": pole.number, "name": scenario.name},
+    )
+
+
+# --- the Administration's overview ------------------------------------------------------
+
+
+OVERVIEW_SORTS = {
+    "pole": lambda r: r["number"],
+    "envelope": lambda r: r["envelope"],
+    "committed": lambda r: r["committed"],
+    "remaining": lambda r: r["remaining"],
+    "ipt": lambda r: r["ipt"],
+    "par": lambda r: r["par"],
+}
+
+
+def overview(school_year: str, sort: str = "pole", descending: bool = False) -> list[dict]:
+    """One row per pole: envelope, committed, remaining, counts, flags (over the envelope,
+    under the minimum team in every scenario)."""
+    params = parameters(school_year)
+    sheets = {ref_id(s, "pole"): s for s in PupilCountSheet.objects(school_year=school_year)}
+    scen_by_pole: dict[Any, list[TeamScenario]] = {}
+    for sc in TeamScenario.objects(school_year=school_year):
+        scen_by_pole.setdefault(ref_id(sc, "pole"), []).append(sc)
+    cat = catalogue(school_year)
+    rows = []
+    for pole in Pole.objects.only("number", "name", "cooperating_schools").order_by("number"):
+        lines = count_lines(sheets.get(pole.pk))
+        totals = financing.count_totals(lines)
+        env = (
+            financing.envelope(params, lines, len(pole.cooperating_schools or []))
+            if params
+            else None
+        )
+        commits = commitments(pole, school_year)
+        bal = financing.balance(env.total, commits) if env else None
+        under_minimum = None
+        for sc in scen_by_pole.get(pole.pk, []):
+            try:
+                ev = (
+                    financing.evaluate(scenario_lines(sc), cat, params, env.total, bal.retroceded)
+                    if params and env and bal
+                    else None
+                )
+            except RuleViolation:
+                ev = None
+            if ev is None:
+                continue
+            short = (
+                ev.coordinator_fte < params.min_coordinator_fte or ev.team_fte < params.min_team_fte
+            )
+            under_minimum = short if under_minimum is None else (under_minimum and short)
+        sheet = sheets.get(pole.pk)
+        rows.append(
+            {
+                "number": pole.number,
+                "name": pole.name,
+                "envelope": env.total if env else Decimal(0),
+                "committed": bal.retroceded if bal else Decimal(0),
+                "remaining": bal.remaining if bal else Decimal(0),
+                "over": bool(bal and bal.over),
+                "under_minimum": bool(under_minimum),
+                "scenarios": len(scen_by_pole.get(pole.pk, [])),
+                "ipt": totals["ipt"],
+                "par": totals["par"],
+                "count_status": (sheet.status if sheet else ""),
+            }
+        )
+    key = OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["pole"])
+    rows.sort(key=key, reverse=descending)
+    return rows
