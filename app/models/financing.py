@@ -118,6 +118,9 @@ class TeamFunction(Document):
         if not self.workloads:
             raise ValidationError("Proposez au moins une charge horaire pour cette fonction.")
         self.workloads = [w for w in WORKLOADS if w in set(self.workloads)]
+        self.valid_from = (self.valid_from or "").strip() or None
+        self.valid_to = (self.valid_to or "").strip() or None
+        self.code = (self.code or "").strip().upper()
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError("La fin de validité doit suivre son début.")
         self.updated_at = utcnow()

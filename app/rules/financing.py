@@ -11,6 +11,7 @@ No Flask, no models: everything here takes and returns plain values.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -57,6 +58,23 @@ WORKLOADS: dict[str, Decimal] = {
 MAX_HEAD_COUNT = 99
 MAX_PUPILS = 9999
 MAX_SCENARIO_LINES = 60
+
+
+def is_school_year(label: str) -> bool:
+    """A school-year label: "2026-2027" (two consecutive years)."""
+    parts = label.split("-") if isinstance(label, str) else []
+    return (
+        len(parts) == 2
+        and all(p.isdigit() and len(p) == 4 for p in parts)
+        and int(parts[1]) == int(parts[0]) + 1
+    )
+
+
+def school_year_of(day: date) -> str:
+    """The school year ``day`` belongs to ("2026-2027"). The year ends on the first Friday of
+    July: from July on, the summer holidays belong to the coming year (planning, counts)."""
+    start = day.year if day.month >= 7 else day.year - 1
+    return f"{start}-{start + 1}"
 
 
 def cents(value: Decimal) -> Decimal:

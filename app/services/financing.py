@@ -91,6 +91,12 @@ def to_parameters(doc: FinancingParameters) -> financing.Parameters:
     )
 
 
+def reference_date(school_year: str) -> Any:
+    """The date pupils are counted at for a school year (a parameter), or None."""
+    doc = FinancingParameters.objects(school_year=school_year).only("reference_date").first()
+    return doc.reference_date if doc else None
+
+
 def school_years() -> list[str]:
     """The school years that have parameters, most recent first."""
     return sorted(FinancingParameters.objects.distinct("school_year"), reverse=True)
@@ -412,7 +418,7 @@ def save_parameters(
             None,
             "Seule l'Administration fixe les paramètres de financement.",
         )
-        if not isinstance(school_year, str) or not _is_school_year(school_year):
+        if not financing.is_school_year(school_year):
             raise RuleViolation("L'année scolaire s'écrit comme « 2026-2027 ».")
         checked = [
             financing.check_term(
@@ -483,15 +489,6 @@ def save_parameters(
         details={"terms": len(checked), "salary_floor": str(floor), "demo": bool(demo)},
     )
     return doc
-
-
-def _is_school_year(label: str) -> bool:
-    parts = label.split("-")
-    return (
-        len(parts) == 2
-        and all(p.isdigit() and len(p) == 4 for p in parts)
-        and int(parts[1]) == int(parts[0]) + 1
-    )
 
 
 def record_function_change(function: TeamFunction, actor: Any, created: bool) -> None:

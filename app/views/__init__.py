@@ -22,6 +22,7 @@ BLUEPRINT_MODULES = [
     "app.views.signing",
     "app.views.help",
     "app.views.datamgmt",
+    "app.views.financing",
 ]
 
 NavEntry = tuple[str, str, Callable[[Any], bool]]

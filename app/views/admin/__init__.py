@@ -14,11 +14,13 @@ from app.models import (
     OutboxMessage,
     Pole,
     School,
+    TeamFunction,
     User,
 )
 from app.views.admin.access import AccessRequestView, OutboxView
 from app.views.admin.base import BackOfficeIndexView
 from app.views.admin.conventions import ConventionView
+from app.views.admin.financing import FinancingView, TeamFunctionView
 from app.views.admin.messages import MessageView, StructureLink
 from app.views.admin.reference import (
     ArticleTemplateView,
@@ -68,6 +70,24 @@ def init_admin(app: Flask) -> Admin:
         )
     )
     admin.add_view(MessageView(Message, name="Messages", endpoint="messages_admin"))
+    fin = "Financement"
+    admin.add_view(
+        FinancingView(
+            name="Financement des pôles",
+            category=fin,
+            endpoint="financing_admin",
+            url="/admin/financement",
+        )
+    )
+    admin.add_view(
+        TeamFunctionView(
+            TeamFunction,
+            name="Catalogue des fonctions",
+            category=fin,
+            endpoint="functions_admin",
+            url="/admin/fonctions",
+        )
+    )
     admin.add_link(StructureLink(name="Structure des pôles", endpoint="datamgmt.index"))
     admin.add_link(MenuLink(name="Retour à e-Pôles", endpoint="main.home"))
     app.extensions["epoles_admin"] = admin

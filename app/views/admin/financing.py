@@ -1,0 +1,251 @@
+"""Back office of the financing: the overview per pole, the parameters per school year, the
+functions catalogue. The Administration only (``Action.MANAGE_FINANCING``)."""
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from wtforms import SelectMultipleField
+
+from app.auth import actor
+from app.models import FinancingParameters, TeamFunction
+from app.rules import financing as rules
+from app.rules import permissions
+from app.rules.errors import RuleViolation
+from app.rules.permissions import Action
+from app.services import financing
+from app.views.admin.base import SecureModelView, _deny, escape_csv
+from app.views.financing import XLSX, default_year
+from app.views.financing_export import OVERVIEW_COLUMNS, overview_workbook
+
+MAX_TERMS = 30
+
+
+class FinancingView(BaseView):
+    """« Financement des pôles »: envelope, commitments and counts per pole; parameters."""
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and permissions.can(
+            current_user, Action.MANAGE_FINANCING
+        )
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        return _deny()
+
+    def _year(self) -> str:
+        raw = (request.values.get("annee") or "").strip()
+        return raw if rules.is_school_year(raw) else default_year()
+
+    @expose("/")
+    def index(self) -> Any:
+        year = self._year()
+        sort = request.args.get("tri", "pole")
+        if sort not in financing.OVERVIEW_SORTS:
+            sort = "pole"
+        descending = request.args.get("ordre") == "desc"
+        rows = financing.overview(year, sort, descending)
+        params = financing.parameters(year)
+        demo = bool(params and params.demo) or financing.catalogue_is_demo()
+        fmt = request.args.get("format")
+        if fmt == "xlsx":
+            out = io.BytesIO()
+            overview_workbook(rows, year, demo).save(out)
+            return self._download(out.getvalue(), XLSX, f"financement-{year}.xlsx")
+        if fmt == "csv":
+            text = io.StringIO()
+            writer = csv.writer(text, delimiter=";")
+            writer.writerow([label for _, label in OVERVIEW_COLUMNS])
+            for row in rows:
+                writer.writerow(
+                    [
+                        escape_csv(
+                            ("oui" if row[k] else "non")
+                            if isinstance(row[k], bool)
+                            else str(row[k]).replace(".", ",")
+                        )
+                        for k, _ in OVERVIEW_COLUMNS
+                    ]
+                )
+            return self._download(
+                text.getvalue().encode("utf-8-sig"), "text/csv", f"financement-{year}.csv"
+            )
+        years = sorted(set(financing.school_years()) | {year, default_year()}, reverse=True)
+        return self.render(
+            "admin/financing/index.html",
+            rows=rows,
+            year=year,
+            years=years,
+            sort=sort,
+            descending=descending,
+            params=params,
+            demo=demo,
+        )
+
+    def _download(self, data: bytes, mimetype: str, filename: str) -> Any:
+        response = current_app.response_class(data, mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @expose("/parametres", methods=("GET", "POST"))
+    def parameters(self) -> Any:
+        year = self._year()
+        doc = FinancingParameters.objects(school_year=year).first()
+        status = 200
+        if request.method == "POST":
+            terms = self._terms_from_form()
+            if request.form.get("action") == "add_term":
+                return self._form(year, doc, [*terms, {}], dict(request.form))
+            raw_date = (request.form.get("reference_date") or "").strip()
+            try:
+                reference = date.fromisoformat(raw_date) if raw_date else None
+            except ValueError:
+                reference = None
+                flash("La date de référence doit être une date (AAAA-MM-JJ).", "error")
+                return self._form(year, doc, terms, dict(request.form)), 422
+            version = request.form.get("version", "")
+            try:
+                financing.save_parameters(
+                    year,
+                    [t for t in terms if any(str(v).strip() for v in t.values())],
+                    request.form.get("salary_floor"),
+                    request.form.get("running_ceiling"),
+                    request.form.get("min_coordinator_fte"),
+                    request.form.get("min_team_fte"),
+                    reference,
+                    bool(request.form.get("demo")),
+                    actor(),
+                    int(version) if version.isdigit() else None,
+                )
+            except RuleViolation as exc:
+                flash(str(exc), "error")
+                return self._form(year, doc, terms, dict(request.form)), 422
+            flash(f"Les paramètres de financement {year} sont enregistrés.", "success")
+            return redirect(url_for(".parameters", annee=year))
+        source = doc
+        if source is None:
+            previous = [y for y in financing.school_years() if y < year]
+            if previous:
+                source = FinancingParameters.objects(school_year=previous[0]).first()
+        terms = [
+            {
+                "label": t.label,
+                "measure": t.measure,
+                "type": t.type or "",
+                "level": t.level or "",
+                "coefficient": t.coefficient,
+            }
+            for t in (source.terms if source else [])
+        ]
+        values = {
+            "salary_floor": source.salary_floor if source else "80",
+            "running_ceiling": source.running_ceiling if source else "20",
+            "min_coordinator_fte": source.min_coordinator_fte if source else "1",
+            "min_team_fte": source.min_team_fte if source else "16",
+            "reference_date": (
+                source.reference_date.isoformat() if source and source.reference_date else ""
+            ),
+            "demo": "1" if source and source.demo else "",
+        }
+        return self._form(year, doc, [*terms, {}], values, copied=doc is None and source), status
+
+    def _terms_from_form(self) -> list[dict[str, Any]]:
+        try:
+            count = min(int(request.form.get("term_count", "0")), MAX_TERMS)
+        except ValueError:
+            count = 0
+        return [
+            {
+                "label": (request.form.get(f"label_{i}") or "").strip()[:200],
+                "measure": request.form.get(f"measure_{i}") or "",
+                "type": (request.form.get(f"type_{i}") or "").strip()[:2],
+                "level": request.form.get(f"level_{i}") or "",
+                "coefficient": (request.form.get(f"coefficient_{i}") or "").strip()[:20],
+            }
+            for i in range(max(count, 0))
+        ]
+
+    def _form(self, year: str, doc: Any, terms: list, values: dict, copied: Any = None) -> Any:
+        years = sorted(set(financing.school_years()) | {year, default_year()}, reverse=True)
+        return self.render(
+            "admin/financing/parameters.html",
+            year=year,
+            years=years,
+            doc=doc,
+            terms=terms[:MAX_TERMS],
+            values=values,
+            copied=copied,
+            measures=rules.MEASURES,
+            levels=rules.LEVELS,
+            types=rules.TYPES,
+        )
+
+
+class TeamFunctionView(SecureModelView):
+    """« Catalogue des fonctions »: points of a full-time job per function, per period."""
+
+    action = Action.MANAGE_FINANCING
+    column_list = ["code", "label", "group", "points", "workloads", "valid_from", "valid_to"]
+    column_details_list = [*column_list, "demo", "updated_at"]
+    column_export_list = column_list
+    column_labels = {
+        "code": "Code",
+        "label": "Fonction",
+        "group": "Groupement",
+        "points": "Points (temps plein 5/5)",
+        "workloads": "Charges proposées",
+        "valid_from": "Valable à partir de (année scolaire)",
+        "valid_to": "Valable jusqu'à (année scolaire)",
+        "demo": "Valeur de démonstration",
+        "updated_at": "Modifiée le",
+    }
+    column_formatters = {
+        "group": lambda v, c, m, n: rules.GROUPS.get(m.group, m.group),
+        "workloads": lambda v, c, m, n: ", ".join(m.workloads or []),
+    }
+    column_searchable_list = ["code", "label"]
+    column_filters = ["group"]
+    column_default_sort = "label"
+    form_columns = [
+        "code",
+        "label",
+        "group",
+        "points",
+        "workloads",
+        "valid_from",
+        "valid_to",
+        "demo",
+    ]
+    form_overrides = {"workloads": SelectMultipleField}
+    form_args = {
+        "code": {"label": "Code", "description": "Lettres, chiffres, « _ », « - » ou « . »."},
+        "label": {"label": "Fonction"},
+        "group": {"label": "Groupement de fonctions"},
+        "points": {"label": "Points d'un temps plein (5/5)"},
+        "workloads": {
+            "label": "Charges proposées",
+            "choices": [(w, w) for w in rules.WORKLOADS],
+        },
+        "valid_from": {
+            "label": "Valable à partir de (année scolaire)",
+            "description": "Par exemple 2026-2027 ; vide : sans limite.",
+        },
+        "valid_to": {
+            "label": "Valable jusqu'à (année scolaire)",
+            "description": "Vide : sans limite.",
+        },
+        "demo": {"label": "Valeur de démonstration"},
+    }
+    can_export = True
+    # A function may be referenced by saved scenarios: its validity is closed instead.
+    can_delete = False
+
+    def on_model_change(self, form: Any, model: TeamFunction, is_created: bool) -> None:
+        model.workloads = [w for w in rules.WORKLOADS if w in set(model.workloads or [])]
+
+    def after_model_change(self, form: Any, model: TeamFunction, is_created: bool) -> None:
+        financing.record_function_change(model, current_user._get_current_object(), is_created)

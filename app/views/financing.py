@@ -1,0 +1,465 @@
+"""The pole's financing: envelope and commitments, pupil counts, team simulator.
+
+Thin views: parse the form, call ``app.services.financing``, flash, redirect, render. Every
+page is scoped by the pole (another pole answers 404), and every action by ``can()``.
+"""
+
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_decimal
+from flask_login import current_user, login_required
+
+from app import clock
+from app.auth import actor
+from app.models import Pole, TeamScenario
+from app.pdf.render import PdfError, render_pdf
+from app.rules import financing as rules
+from app.rules import permissions
+from app.rules.errors import NotFound, RuleViolation
+from app.rules.permissions import Action
+from app.services import financing
+from app.views.context import current_pole_for, parse_object_id, pole_or_404
+
+bp = Blueprint("financing", __name__)
+
+DEMO_LABEL = "valeurs de démonstration"
+EMPTY_ROWS = 4
+MAX_ROWS = rules.MAX_SCENARIO_LINES
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _nav_check(user: Any) -> bool:
+    return permissions.can(user, Action.VIEW_FINANCING) and permissions.pole_ids(user) is not None
+
+
+NAV = [("financing.index", "Financement", _nav_check)]
+
+
+# --- French numbers (Flask-Babel, fr locale: decimal comma, narrow no-break space) ----------
+
+
+@bp.app_template_filter("points")
+def points_filter(value: Any) -> str:
+    """Points with two decimals: 2 335,00."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(value), format="#,##0.00")
+
+
+@bp.app_template_filter("fte")
+def fte_filter(value: Any) -> str:
+    """Full-time equivalents, without useless decimals: 16 ; 1,5."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(value), format="#,##0.##")
+
+
+@bp.app_template_filter("percent")
+def percent_filter(value: Any) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(value), format="#,##0.##") + "\u00a0%"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def default_year() -> str:
+    return rules.school_year_of(clock.today())
+
+
+def _year() -> str:
+    raw = (request.values.get("annee") or "").strip()
+    if raw and rules.is_school_year(raw):
+        return raw
+    return default_year()
+
+
+def _pole(number: int, action: Action) -> Pole:
+    pole = pole_or_404(number, current_user)
+    if not permissions.can(current_user, action, pole):
+        abort(404)
+    return pole
+
+
+def _years(current: str) -> list[str]:
+    years = set(financing.school_years()) | {current, default_year()}
+    return sorted(years, reverse=True)
+
+
+def _scenario(pole: Pole, scenario_id: str) -> TeamScenario:
+    try:
+        return financing.scenario_of(pole, parse_object_id(scenario_id))
+    except NotFound:
+        abort(404)
+
+
+# --- the pole's financing page -------------------------------------------------------------
+
+
+@bp.route("/financement")
+@login_required
+def index():
+    """The menu entry: the pole being worked on, else the pole selection."""
+    if not permissions.can(current_user, Action.VIEW_FINANCING):
+        abort(404)
+    pole = current_pole_for(current_user)
+    if pole is None:
+        return redirect(url_for("poles.select", next=request.path))
+    return redirect(url_for("financing.pole", number=pole.number))
+
+
+@bp.route("/poles/<int:number>/financement")
+@login_required
+def pole(number: int):
+    pole = _pole(number, Action.VIEW_FINANCING)
+    year = _year()
+    state = financing.pole_financing(pole, year)
+    schools = {s.pk: s for s in financing.cooperating_schools(pole)}
+    per_school: dict[Any, dict[str, int]] = {}
+    for line in state.counts:
+        row = per_school.setdefault(line.school, {"ipt": 0, "par": 0})
+        row["ipt"] += line.ipt
+        row["par"] += line.par
+    return render_template(
+        "financing/pole.html",
+        pole=pole,
+        year=year,
+        years=_years(year),
+        state=state,
+        schools=schools,
+        per_school=per_school,
+        measures=rules.MEASURES,
+        levels=rules.LEVELS,
+        demo_label=DEMO_LABEL,
+        catalogue_demo=financing.catalogue_is_demo(),
+        may_enter=permissions.can(current_user, Action.ENTER_COUNTS, pole),
+        may_simulate=permissions.can(current_user, Action.SIMULATE_TEAM, pole),
+    )
+
+
+# --- pupil counts --------------------------------------------------------------------------
+
+
+def _counts_from_form(schools: list[Any]) -> list[dict[str, Any]]:
+    raw = []
+    for school in schools:
+        for kind in rules.TYPES:
+            for level in rules.LEVELS:
+                key = f"{school.pk}_{kind}_{level}"
+                raw.append(
+                    {
+                        "school": school.pk,
+                        "school_label": school.name,
+                        "type": kind,
+                        "level": level,
+                        "ipt": (request.form.get(f"ipt_{key}") or "").strip()[:6],
+                        "par": (request.form.get(f"par_{key}") or "").strip()[:6],
+                    }
+                )
+    return raw
+
+
+@bp.route("/poles/<int:number>/eleves", methods=["GET", "POST"])
+@login_required
+def counts(number: int):
+    pole = _pole(number, Action.VIEW_FINANCING)
+    year = _year()
+    schools = financing.cooperating_schools(pole)
+    sheet = financing.count_sheet(pole, year)
+    may_enter = permissions.can(current_user, Action.ENTER_COUNTS, pole) and not (
+        sheet and sheet.is_closed
+    )
+    values: dict[str, Any] = {}
+    for line in financing.count_lines(sheet):
+        key = f"{line.school}_{line.type}_{line.level}"
+        values[f"ipt_{key}"] = line.ipt or ""
+        values[f"par_{key}"] = line.par or ""
+    status = 200
+    if request.method == "POST":
+        if not permissions.can(current_user, Action.ENTER_COUNTS, pole):
+            abort(404)
+        version = request.form.get("version", "")
+        try:
+            financing.save_counts(
+                pole,
+                year,
+                _counts_from_form(schools),
+                actor(),
+                int(version) if version.isdigit() else None,
+            )
+        except RuleViolation as exc:
+            flash(str(exc), "danger")
+            values = {k: v for k, v in request.form.items() if k.startswith(("ipt_", "par_"))}
+            status = 422
+        else:
+            flash(f"Les nombres d'élèves de {year} sont enregistrés.", "success")
+            return redirect(url_for("financing.counts", number=pole.number, annee=year))
+    params = financing.parameters(year)
+    return render_template(
+        "financing/counts.html",
+        pole=pole,
+        year=year,
+        years=_years(year),
+        schools=schools,
+        sheet=sheet,
+        values=values,
+        types=rules.TYPES,
+        levels=rules.LEVELS,
+        may_enter=may_enter,
+        may_close=permissions.can(current_user, Action.CLOSE_COUNTS, pole),
+        reference_date=params and financing.reference_date(year),
+    ), status
+
+
+@bp.route("/poles/<int:number>/eleves/cloture", methods=["POST"])
+@login_required
+def close(number: int):
+    pole = _pole(number, Action.CLOSE_COUNTS)
+    year = _year()
+    try:
+        if request.form.get("action") == "reopen":
+            financing.reopen_counts(pole, year, actor())
+            flash(f"Le comptage {year} du pôle {pole.number} est rouvert.", "success")
+        else:
+            financing.close_counts(pole, year, actor())
+            flash(f"Le comptage {year} du pôle {pole.number} est clôturé.", "success")
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+    return redirect(url_for("financing.counts", number=pole.number, annee=year))
+
+
+# --- team simulator ------------------------------------------------------------------------
+
+
+def _lines_from_form() -> list[dict[str, Any]]:
+    try:
+        count = min(int(request.form.get("row_count", "0")), MAX_ROWS)
+    except ValueError:
+        count = 0
+    return [
+        {
+            "code": (request.form.get(f"code_{i}") or "").strip()[:40],
+            "workload": (request.form.get(f"workload_{i}") or "").strip()[:10],
+            "head_count": (request.form.get(f"count_{i}") or "").strip()[:4],
+        }
+        for i in range(max(count, 0))
+    ]
+
+
+def _evaluate(pole: Pole, year: str, scenario: TeamScenario) -> tuple[Any, str | None]:
+    try:
+        return financing.evaluate(pole, year, financing.scenario_lines(scenario)), None
+    except RuleViolation as exc:
+        return None, str(exc)
+
+
+def _editor(
+    pole: Pole,
+    year: str,
+    scenario: TeamScenario | None,
+    rows: list[dict[str, Any]],
+    name: str,
+    status: int = 200,
+):
+    catalogue = financing.catalogue(year)
+    evaluation, problem = (None, None)
+    if scenario is not None:
+        evaluation, problem = _evaluate(pole, year, scenario)
+    return render_template(
+        "financing/scenario.html",
+        pole=pole,
+        year=year,
+        scenario=scenario,
+        rows=rows,
+        name=name,
+        catalogue=sorted(catalogue.values(), key=lambda f: (f.group, f.label)),
+        groups=rules.GROUPS,
+        workloads=list(rules.WORKLOADS),
+        evaluation=evaluation,
+        problem=problem,
+        params=financing.parameters(year),
+        demo_label=DEMO_LABEL,
+        catalogue_demo=financing.catalogue_is_demo(),
+        may_simulate=permissions.can(current_user, Action.SIMULATE_TEAM, pole),
+    ), status
+
+
+def _rows_of(scenario: TeamScenario | None) -> list[dict[str, Any]]:
+    rows = [
+        {"code": ln.code, "workload": ln.workload, "head_count": ln.head_count}
+        for ln in (scenario.lines if scenario else [])
+    ]
+    return rows + [{"code": "", "workload": "5/5", "head_count": ""}] * EMPTY_ROWS
+
+
+def _save(pole: Pole, year: str, scenario: TeamScenario | None):
+    if not permissions.can(current_user, Action.SIMULATE_TEAM, pole):
+        abort(404)
+    rows = _lines_from_form()
+    name = (request.form.get("name") or "").strip()[:120]
+    if request.form.get("action") == "add_rows":
+        rows += [{"code": "", "workload": "5/5", "head_count": ""}] * EMPTY_ROWS
+        return _editor(pole, year, scenario, rows[:MAX_ROWS], name)
+    try:
+        saved = financing.save_scenario(pole, year, name, rows, actor(), scenario)
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return _editor(pole, year, scenario, rows, name, 422)
+    flash(f"Le scénario « {saved.name} » est enregistré.", "success")
+    return redirect(url_for("financing.scenario", number=pole.number, scenario_id=saved.pk))
+
+
+@bp.route("/poles/<int:number>/simulations", methods=["GET", "POST"])
+@login_required
+def simulations(number: int):
+    pole = _pole(number, Action.VIEW_FINANCING)
+    year = _year()
+    if request.method == "POST":
+        return _save(pole, year, None)
+    listed = [_one(pole, str(found.pk)) for found in financing.scenarios(pole, year)]
+    if request.args.get("nouveau"):
+        return _editor(pole, year, None, _rows_of(None), "")
+    return render_template(
+        "financing/simulations.html",
+        pole=pole,
+        year=year,
+        years=_years(year),
+        listed=listed,
+        params=financing.parameters(year),
+        demo_label=DEMO_LABEL,
+        may_simulate=permissions.can(current_user, Action.SIMULATE_TEAM, pole),
+    )
+
+
+@bp.route("/poles/<int:number>/simulations/<scenario_id>", methods=["GET", "POST"])
+@login_required
+def scenario(number: int, scenario_id: str):
+    pole = _pole(number, Action.VIEW_FINANCING)
+    found = _scenario(pole, scenario_id)
+    if request.method == "POST":
+        return _save(pole, found.school_year, found)
+    return _editor(pole, found.school_year, found, _rows_of(found), found.name)
+
+
+@bp.route("/poles/<int:number>/simulations/<scenario_id>/supprimer", methods=["POST"])
+@login_required
+def delete(number: int, scenario_id: str):
+    pole = _pole(number, Action.SIMULATE_TEAM)
+    found = _scenario(pole, scenario_id)
+    financing.delete_scenario(pole, found, actor())
+    flash(f"Le scénario « {found.name} » est supprimé.", "success")
+    return redirect(url_for("financing.simulations", number=pole.number, annee=found.school_year))
+
+
+def _one(pole: Pole, scenario_id: str) -> dict[str, Any]:
+    found = _scenario(pole, scenario_id)
+    evaluation, problem = _evaluate(pole, found.school_year, found)
+    return {"scenario": found, "evaluation": evaluation, "problem": problem}
+
+
+def _compared(pole: Pole) -> list[dict[str, Any]]:
+    """The scenarios named in ``?s=…`` (up to four), each of this pole, else 404."""
+    return [_one(pole, raw) for raw in request.args.getlist("s")[:4]]
+
+
+@bp.route("/poles/<int:number>/simulations/comparer")
+@login_required
+def compare(number: int):
+    pole = _pole(number, Action.VIEW_FINANCING)
+    compared = _compared(pole)
+    if len(compared) < 2:
+        flash("Cochez au moins deux scénarios à comparer.", "warning")
+        return redirect(url_for("financing.simulations", number=pole.number, annee=_year()))
+    return render_template(
+        "financing/compare.html",
+        pole=pole,
+        compared=compared,
+        groups=rules.GROUPS,
+        query="?" + urlencode([("s", str(c["scenario"].pk)) for c in compared]),
+    )
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _export_context(pole: Pole, compared: list[dict[str, Any]]) -> dict[str, Any]:
+    year = compared[0]["scenario"].school_year
+    return {
+        "pole": pole,
+        "compared": compared,
+        "groups": rules.GROUPS,
+        "year": year,
+        "params": financing.parameters(year),
+        "demo": financing.catalogue_is_demo()
+        or bool((financing.parameters(year) or rules.Parameters(year, ())).demo),
+        "demo_label": DEMO_LABEL,
+        "today": clock.today(),
+        "watermark": "",
+    }
+
+
+@bp.route("/poles/<int:number>/simulations/<scenario_id>/pdf")
+@bp.route("/poles/<int:number>/simulations/comparer/pdf", defaults={"scenario_id": None})
+@login_required
+def pdf(number: int, scenario_id: str | None):
+    pole = _pole(number, Action.VIEW_FINANCING)
+    if scenario_id:
+        compared = [_one(pole, scenario_id)]
+    else:
+        compared = _compared(pole)
+        if not compared:
+            abort(404)
+    try:
+        data = render_pdf(
+            "scenarios.html",
+            _export_context(pole, compared),
+            title=f"Pôle {pole.number} – simulation de l'équipe",
+            subject="Simulation de l'équipe pluridisciplinaire",
+        )
+    except PdfError as exc:
+        return render_template(
+            "errors/error.html", code=503, title="Document PDF indisponible", text=str(exc)
+        ), 503
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="pole-{pole.number}-simulation.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/poles/<int:number>/simulations/<scenario_id>/xlsx")
+@bp.route("/poles/<int:number>/simulations/comparer/xlsx", defaults={"scenario_id": None})
+@login_required
+def xlsx(number: int, scenario_id: str | None):
+    from app.views.financing_export import scenarios_workbook
+
+    pole = _pole(number, Action.VIEW_FINANCING)
+    if scenario_id:
+        compared = [_one(pole, scenario_id)]
+    else:
+        compared = _compared(pole)
+        if not compared:
+            abort(404)
+    out = BytesIO()
+    scenarios_workbook(_export_context(pole, compared)).save(out)
+    response = current_app.response_class(out.getvalue(), mimetype=XLSX)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="pole-{pole.number}-simulation.xlsx"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
