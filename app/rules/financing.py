@@ -247,10 +247,11 @@ def envelope(params: Parameters, counts: Iterable[CountLine], cooperating_school
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` (two decimals, half up); None when whole is 0."""
+    """``part`` as a percentage of ``whole``, two decimals rounded *down* (79.999 % shows as
+    79,99 %, never as a misleading 80 %); None when whole is 0."""
     if not whole:
         return None
-    return cents(part * HUNDRED / whole)
+    return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_DOWN)
 
 
 def meets_salary_floor(salaries: Decimal, total: Decimal, floor_percent: Decimal) -> bool:
@@ -502,8 +503,7 @@ def failures(result: Evaluation, params: Parameters) -> list[str]:
         )
     elif not meets_salary_floor(result.salaries, total, params.salary_floor):
         floor_points = cents(total * params.salary_floor / HUNDRED)
-        # Rounded down, so that 79.999 % never reads "80 %" in a refusal.
-        shown = (result.salaries * HUNDRED / total).quantize(CENT, rounding=ROUND_DOWN)
+        shown = share(result.salaries, total) or Decimal(0)
         out.append(
             f"Règle des {_num(params.salary_floor)} % / {_num(params.running_ceiling)} % non "
             f"respectée : les traitements ne représentent que {_num(shown)} % de l'enveloppe "

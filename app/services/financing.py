@@ -169,7 +169,7 @@ def commitments(pole: Pole, school_year: str) -> list[financing.Commitment]:
     convs = Convention.objects(
         pole=pole.pk,
         kind__in=[Kind.PARTNERSHIP, Kind.RESSORT, Kind.SPECIFIC_PARTNERSHIP],
-    ).only("kind", "status", "schools", "articles", "school_year")
+    ).only("kind", "status", "schools", "articles", "school_year", "seat_school")
     for conv in convs:
         if conv.school_year and conv.school_year > school_year:
             continue
@@ -188,6 +188,9 @@ def commitments(pole: Pole, school_year: str) -> list[financing.Commitment]:
                 )
             elif art.form == "points_split" and data.get("mode") == "split":
                 names = {e.fase: e.name for e in conv.schools}
+                seat = School.objects(id=ref_id(conv, "seat_school")).only("fase", "name").first()
+                if seat is not None:
+                    names[seat.fase] = f"{seat.name} (école siège)"
                 shares = tuple(
                     (
                         names.get(s.get("school_fase"), f"FASE {s.get('school_fase')}"),

@@ -412,17 +412,30 @@ def _export_context(pole: Pole, compared: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
-@bp.route("/poles/<int:number>/simulations/<scenario_id>/pdf")
-@bp.route("/poles/<int:number>/simulations/comparer/pdf", defaults={"scenario_id": None})
-@login_required
-def pdf(number: int, scenario_id: str | None):
-    pole = _pole(number, Action.VIEW_FINANCING)
+def _export_targets(pole: Pole, scenario_id: str | None) -> list[dict[str, Any]] | None:
+    """One scenario, or the ones of ``?s=…`` (None: nothing chosen)."""
     if scenario_id:
-        compared = [_one(pole, scenario_id)]
-    else:
-        compared = _compared(pole)
-        if not compared:
-            abort(404)
+        return [_one(pole, scenario_id)]
+    return _compared(pole) or None
+
+
+def download_response(data: bytes, mimetype: str, filename: str) -> Any:
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _nothing_chosen(pole: Pole) -> Any:
+    flash("Cochez au moins un scénario à exporter.", "warning")
+    return redirect(url_for("financing.simulations", number=pole.number, annee=_year()))
+
+
+def _pdf(number: int, scenario_id: str | None) -> Any:
+    pole = _pole(number, Action.VIEW_FINANCING)
+    compared = _export_targets(pole, scenario_id)
+    if compared is None:
+        return _nothing_chosen(pole)
     try:
         data = render_pdf(
             "scenarios.html",
@@ -434,32 +447,40 @@ def pdf(number: int, scenario_id: str | None):
         return render_template(
             "errors/error.html", code=503, title="Document PDF indisponible", text=str(exc)
         ), 503
-    response = current_app.response_class(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="pole-{pole.number}-simulation.pdf"'
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(data, "application/pdf", f"pole-{pole.number}-simulation.pdf")
 
 
-@bp.route("/poles/<int:number>/simulations/<scenario_id>/xlsx")
-@bp.route("/poles/<int:number>/simulations/comparer/xlsx", defaults={"scenario_id": None})
-@login_required
-def xlsx(number: int, scenario_id: str | None):
+def _xlsx(number: int, scenario_id: str | None) -> Any:
     from app.views.financing_export import scenarios_workbook
 
     pole = _pole(number, Action.VIEW_FINANCING)
-    if scenario_id:
-        compared = [_one(pole, scenario_id)]
-    else:
-        compared = _compared(pole)
-        if not compared:
-            abort(404)
+    compared = _export_targets(pole, scenario_id)
+    if compared is None:
+        return _nothing_chosen(pole)
     out = BytesIO()
     scenarios_workbook(_export_context(pole, compared)).save(out)
-    response = current_app.response_class(out.getvalue(), mimetype=XLSX)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="pole-{pole.number}-simulation.xlsx"'
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(out.getvalue(), XLSX, f"pole-{pole.number}-simulation.xlsx")
+
+
+@bp.route("/poles/<int:number>/simulations/<scenario_id>/pdf")
+@login_required
+def pdf(number: int, scenario_id: str):
+    return _pdf(number, scenario_id)
+
+
+@bp.route("/poles/<int:number>/simulations/comparer/pdf")
+@login_required
+def compare_pdf(number: int):
+    return _pdf(number, None)
+
+
+@bp.route("/poles/<int:number>/simulations/<scenario_id>/xlsx")
+@login_required
+def xlsx(number: int, scenario_id: str):
+    return _xlsx(number, scenario_id)
+
+
+@bp.route("/poles/<int:number>/simulations/comparer/xlsx")
+@login_required
+def compare_xlsx(number: int):
+    return _xlsx(number, None)

@@ -44,6 +44,7 @@ def test_financing_page_shows_the_envelope_term_by_term(coord1):
     assert re.search(r'data-testid="retroceded">162,50<', html)
     assert re.search(r'data-testid="remaining"[^>]*>2\u202f172,50', html)
     assert "36 élève(s) en IPT, 60 élève(s) sous PAR" in html
+    assert "(école siège)" in html  # the partnership's split key names the seat school
 
 
 def test_pole2_never_sees_pole1(demo, login_as):

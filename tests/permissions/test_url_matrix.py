@@ -20,6 +20,7 @@ from app.models import (
     Message,
     OrganisingAuthority,
     Pole,
+    TeamFunction,
     User,
 )
 from tests.conftest import login
@@ -63,6 +64,7 @@ SEES_PARTNERSHIP = BACK_REF | SEAT_SIDE | {"dir-part1", "po-part1", "dir-coop1",
 # The draft cooperation of PO 1004 (school 2115 and its derogation): seat side only.
 SEES_COOP1004 = BACK_REF | SEAT_SIDE
 SEES_POLE1 = BACK_REF | set(POLE1)
+FINANCING = SEAT_SIDE | {ADMIN}  # VIEW_FINANCING on pole 1
 
 
 def admin_view(allowed: set[str]) -> dict[str, Spec]:
@@ -92,7 +94,10 @@ ADMIN_VIEWS = {
     "access_requests_admin": admin_view(BACK_ACCESS),
     "outbox_admin": admin_view(BACK_ACCESS),
     "messages_admin": admin_view({ADMIN}),
+    "functions_admin": admin_view({ADMIN}),
 }
+# The functions catalogue has no reference picker.
+ADMIN_VIEWS["functions_admin"]["ajax_lookup"] = only({ADMIN}, yes="missing", no="forbidden")
 # Conventions are created by the workflow only; the Administration alone edits the year.
 ADMIN_VIEWS["conventions_admin"]["create_view"] = only(BACK_REF, yes="redirect", no="forbidden")
 ADMIN_VIEWS["conventions_admin"]["edit_view"] = per_user(
@@ -153,9 +158,26 @@ EXPECTED: dict[str, Spec] = {
     "signing.to_acknowledge": only(DIRECTORS),
     "datamgmt.index": only(BACK_REF),
     "datamgmt.pole": only(BACK_REF),
+    # Financing (issue 13): the seat side of the pole and the Administration.
+    "financing.pole": only(FINANCING),
+    "financing.counts": only(FINANCING),
+    "financing.close": everyone("method"),
+    "financing.simulations": only(FINANCING),
+    "financing.scenario": only(FINANCING),
+    "financing.delete": everyone("method"),
+    # Nothing chosen: back to the list, with a message.
+    "financing.compare": only(FINANCING, yes="redirect"),
+    "financing.compare_pdf": only(FINANCING, yes="redirect"),
+    "financing.compare_xlsx": only(FINANCING, yes="redirect"),
+    "financing.pdf": only(FINANCING),
+    "financing.xlsx": only(FINANCING),
     # Back office.
     "admin.index": only(BACK_REF | {SUPPORT}, no="forbidden"),
+    "financing_admin.index": only({ADMIN}, no="forbidden"),
+    "financing_admin.parameters": only({ADMIN}, no="forbidden"),
 }
+_FIN_HOME = {ADMIN, *SEAT_SIDE, "coord2"}
+EXPECTED["financing.index"] = only(_FIN_HOME, yes="redirect")
 POST_ONLY_PREFIXES = ("conventions.", "signing.", "datamgmt.")
 for _rule in RULES:
     if _rule.endpoint.split(".")[0] in ADMIN_VIEWS:
@@ -187,6 +209,7 @@ def _admin_ids(convs: dict[str, Any], reference: str) -> dict[str, Any]:
         "access_requests_admin": AccessRequest.objects.get(reference=reference).pk,
         "outbox_admin": None,
         "messages_admin": Message.objects.first().pk,
+        "functions_admin": TeamFunction.objects.first().pk,
     }
 
 

@@ -52,7 +52,11 @@ def demo_values() -> dict[str, str]:
     """Real values of the demo data for every path parameter the application uses."""
     pole = Pole.objects.get(number=1)
     conv = Convention.objects.get(pole=pole, kind="cooperation", status="draft")
+    from app.models import TeamScenario
+
+    scenario = TeamScenario.objects(pole=pole.pk).first()
     return {
+        "scenario_id": str(scenario.pk),
         "convention_id": str(conv.pk),
         "school_id": str(conv.schools[0]._data["school"].id),
         "key": conv.articles[-1].key,
@@ -93,6 +97,8 @@ ACTORS = [
     ("conventions.reopen", "admin"),
     ("conventions.", "coord1"),
     ("structure.", "coord1"),
+    ("financing.close", "admin"),
+    ("financing.", "coord1"),
     ("users_admin.", "support"),
 ]
 

@@ -105,6 +105,7 @@ def test_scenario_exactly_at_eighty_percent_passes():
     result = f.evaluate(_team(16), CATALOGUE, params, D("2187.50"))
     assert result.salary_share == D("80.00")
     assert result.ok, result.failures
+    assert f.share(D("1750"), D("2187.51")) == D("79.99")  # 79.9996 %: rounded down
     # one hundredth of a point more in the envelope: just under 80 %
     result = f.evaluate(_team(16), CATALOGUE, params, D("2187.51"))
     assert not result.ok

@@ -6,7 +6,7 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from wtforms import SelectMultipleField
@@ -19,7 +19,7 @@ from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services import financing
 from app.views.admin.base import SecureModelView, _deny, escape_csv
-from app.views.financing import XLSX, default_year
+from app.views.financing import XLSX, default_year, download_response
 from app.views.financing_export import OVERVIEW_COLUMNS, overview_workbook
 
 MAX_TERMS = 30
@@ -54,7 +54,7 @@ class FinancingView(BaseView):
         if fmt == "xlsx":
             out = io.BytesIO()
             overview_workbook(rows, year, demo).save(out)
-            return self._download(out.getvalue(), XLSX, f"financement-{year}.xlsx")
+            return download_response(out.getvalue(), XLSX, f"financement-{year}.xlsx")
         if fmt == "csv":
             text = io.StringIO()
             writer = csv.writer(text, delimiter=";")
@@ -70,7 +70,7 @@ class FinancingView(BaseView):
                         for k, _ in OVERVIEW_COLUMNS
                     ]
                 )
-            return self._download(
+            return download_response(
                 text.getvalue().encode("utf-8-sig"), "text/csv", f"financement-{year}.csv"
             )
         years = sorted(set(financing.school_years()) | {year, default_year()}, reverse=True)
@@ -84,12 +84,6 @@ class FinancingView(BaseView):
             params=params,
             demo=demo,
         )
-
-    def _download(self, data: bytes, mimetype: str, filename: str) -> Any:
-        response = current_app.response_class(data, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
 
     @expose("/parametres", methods=("GET", "POST"))
     def parameters(self) -> Any:
