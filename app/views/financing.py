@@ -4,7 +4,6 @@ Thin views: parse the form, call ``app.services.financing``, flash, redirect, re
 page is scoped by the pole (another pole answers 404), and every action by ``can()``.
 """
 
-from decimal import Decimal
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal
 from flask_login import current_user, login_required
 
 from app import clock
@@ -46,32 +44,6 @@ def _nav_check(user: Any) -> bool:
 
 
 NAV = [("financing.index", "Financement", _nav_check)]
-
-
-# --- French numbers (Flask-Babel, fr locale: decimal comma, narrow no-break space) ----------
-
-
-@bp.app_template_filter("points")
-def points_filter(value: Any) -> str:
-    """Points with two decimals: 2 335,00."""
-    if value is None:
-        return "—"
-    return format_decimal(Decimal(value), format="#,##0.00")
-
-
-@bp.app_template_filter("fte")
-def fte_filter(value: Any) -> str:
-    """Full-time equivalents, without useless decimals: 16 ; 1,5."""
-    if value is None:
-        return "—"
-    return format_decimal(Decimal(value), format="#,##0.##")
-
-
-@bp.app_template_filter("percent")
-def percent_filter(value: Any) -> str:
-    if value is None:
-        return "—"
-    return format_decimal(Decimal(value), format="#,##0.##") + "\u00a0%"
 
 
 # --- helpers -------------------------------------------------------------------------------
