@@ -37,6 +37,13 @@ ACTION_LABELS = {
     "login": "Connexion",
     "login_failed": "Échec de connexion",
     "logout": "Déconnexion",
+    "financing.save_counts": "Encodage des nombres d'élèves",
+    "financing.close_counts": "Clôture du comptage des élèves",
+    "financing.reopen_counts": "Réouverture du comptage des élèves",
+    "financing.save_parameters": "Paramètres de financement",
+    "financing.save_function": "Catalogue des fonctions",
+    "financing.save_scenario": "Enregistrement d'un scénario d'équipe",
+    "financing.delete_scenario": "Suppression d'un scénario d'équipe",
 }
 OUTCOME_LABELS = {"ok": "Effectuée", "refused": "Refusée"}
 

@@ -29,27 +29,17 @@ from app.models.financing import CountLine as CountLineDoc
 from app.models.financing import ScenarioLine as ScenarioLineDoc
 from app.models.pole import Pole
 from app.models.school import School
-from app.rules import audit, financing, permissions
+from app.rules import financing, permissions
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import STATUS_LABELS, Kind
+from app.services import audit
 
 CHANGED = "Les données ont été modifiées entre-temps ; rechargez la page et recommencez."
 NO_PARAMETERS = (
     "L'Administration n'a pas encore fixé les paramètres de financement de l'année scolaire {year}."
 )
-
-for _action, _label in {
-    "financing.save_counts": "Encodage des nombres d'élèves",
-    "financing.close_counts": "Clôture du comptage des élèves",
-    "financing.reopen_counts": "Réouverture du comptage des élèves",
-    "financing.save_parameters": "Paramètres de financement",
-    "financing.save_function": "Catalogue des fonctions",
-    "financing.save_scenario": "Enregistrement d'un scénario d'équipe",
-    "financing.delete_scenario": "Suppression d'un scénario d'équipe",
-}.items():
-    audit.ACTION_LABELS.setdefault(_action, _label)
 
 
 def _require(actor: Any, action: Action, obj: Any, message: str) -> None:
