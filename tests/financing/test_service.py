@@ -4,7 +4,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.models import AuditEvent, Convention, Pole, PupilCountSheet, School, TeamFunction, User
+from app.models import (
+    AuditEvent,
+    Convention,
+    FinancingParameters,
+    Pole,
+    PupilCountSheet,
+    School,
+    TeamFunction,
+    TeamScenario,
+    User,
+)
 from app.models.financing import CountClosed, financing_write
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.services import financing
@@ -179,3 +189,25 @@ def test_the_writer_context_is_the_only_door(pole1):
     financing.close_counts(pole1, YEAR, user("admin"))
     with financing_write():
         assert PupilCountSheet.objects(pole=pole1.pk).update_one(inc__version=1) == 1
+
+
+def test_two_editors_of_one_scenario_do_not_overwrite_each_other(pole1):
+    (scenario,) = financing.scenarios(pole1, YEAR)
+    first = TeamScenario.objects.get(id=scenario.pk)  # both load version 1
+    second = TeamScenario.objects.get(id=scenario.pk)
+    line = [{"code": "INST", "workload": "5/5", "head_count": 2}]
+    financing.save_scenario(pole1, YEAR, "Premier", line, user("coord1"), first)
+    with pytest.raises(InvalidState, match="modifiées entre-temps"):
+        financing.save_scenario(pole1, YEAR, "Second", line, user("dir-siege1"), second)
+    assert TeamScenario.objects.get(id=scenario.pk).name == "Premier"
+
+
+def test_two_editors_of_the_parameters_do_not_overwrite_each_other(pole1):
+    admin = user("admin")
+    seen = FinancingParameters.objects.get(school_year=YEAR).version
+    term = [{"label": "Forfait", "measure": "pole", "coefficient": "1000"}]
+    financing.save_parameters(YEAR, term, "80", "20", "1", "16", None, True, admin, seen)
+    with pytest.raises(InvalidState, match="modifiées entre-temps"):
+        financing.save_parameters(YEAR, term, "75", "25", "1", "16", None, True, admin, seen)
+    assert financing.parameters(YEAR).salary_floor == D("80")
+    assert financing.pole_financing(pole1, YEAR).envelope.total == D("1000.00")
