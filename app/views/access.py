@@ -37,6 +37,7 @@ from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.uploads import MAX_FILE_BYTES
 from app.services import access
+from app.views.actions import run_action
 from app.views.gates import requires
 
 bp = Blueprint("access", __name__)
@@ -262,16 +263,15 @@ def approve(reference: str):
 @requires(Action.REVIEW_ACCESS, code=403, record=True)
 def reject(reference: str):
     req = _find_request(reference)
-    try:
-        access.reject_request(
-            req, request.form.get("reason", ""), current_user._get_current_object()
-        )
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-    else:
-        mail.deliver_pending(current_app.config)
-        flash(f"Demande {req.reference} refusée.", "success")
-    return redirect(url_for("access.detail", reference=req.reference))
+    return run_action(
+        url_for("access.detail", reference=req.reference),
+        access.reject_request,
+        req,
+        request.form.get("reason", ""),
+        current_user._get_current_object(),
+        success=f"Demande {req.reference} refusée.",
+        then=lambda: mail.deliver_pending(current_app.config),
+    )
 
 
 @bp.route("/support/demandes/<reference>/formulaire.pdf")
@@ -361,14 +361,14 @@ def revoke(username: str):
     if grant is None:
         flash("Ce profil n'est plus attribué à ce compte.", "warning")
         return redirect(url_for("access.account", username=user.username))
-    label = access.describe_grant(grant)
-    try:
-        access.revoke_user(user, current_user._get_current_object(), grant)
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(f"Profil révoqué avec effet immédiat : {label}.", "success")
-    return redirect(url_for("access.account", username=user.username))
+    return run_action(
+        url_for("access.account", username=user.username),
+        access.revoke_user,
+        user,
+        current_user._get_current_object(),
+        grant,
+        success=f"Profil révoqué avec effet immédiat : {access.describe_grant(grant)}.",
+    )
 
 
 @bp.route("/support/utilisateurs/<username>/desactiver", methods=["POST"])
@@ -376,13 +376,10 @@ def revoke(username: str):
 @requires(Action.MANAGE_USERS, code=403, record=True)
 def deactivate(username: str):
     user = _find_account(username)
-    try:
-        access.revoke_user(user, current_user._get_current_object())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(
-            f"Le compte {user.username} est désactivé ; ses sessions ouvertes sont fermées.",
-            "success",
-        )
-    return redirect(url_for("access.account", username=user.username))
+    return run_action(
+        url_for("access.account", username=user.username),
+        access.revoke_user,
+        user,
+        current_user._get_current_object(),
+        success=f"Le compte {user.username} est désactivé ; ses sessions ouvertes sont fermées.",
+    )

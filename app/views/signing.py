@@ -21,6 +21,7 @@ from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import SchoolRole, Status
 from app.services import workflow
+from app.views.actions import run_action
 from app.views.context import convention_or_404
 from app.views.gates import requires
 
@@ -226,19 +227,17 @@ def sign(convention_id: str):
         flash(SIGN_CONFIRM_MISSING, "danger")
         return redirect(back)
     po_id = permissions.signing_po_id(current_user, conv)
-    try:
-        workflow.sign(conv, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return redirect(back)
     po = OrganisingAuthority.objects(id=po_id).only("name").first() if po_id else None
-    flash(
-        f"Votre signature au nom de {po.name} a été enregistrée : « {conv.title} »."
+    return run_action(
+        url_for("signing.to_sign") + "#signees",
+        workflow.sign,
+        conv,
+        actor(),
+        success=f"Votre signature au nom de {po.name} a été enregistrée : « {conv.title} »."
         if po
         else f"Votre signature a été enregistrée : « {conv.title} ».",
-        "success",
+        failure_to=back,
     )
-    return redirect(url_for("signing.to_sign") + "#signees")
 
 
 @bp.route("/a-prendre-connaissance")
@@ -288,10 +287,11 @@ def acknowledge(convention_id: str):
     if request.form.get("confirm") != "1":
         flash(ACK_CONFIRM_MISSING, "danger")
         return redirect(back)
-    try:
-        workflow.acknowledge(conv, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return redirect(back)
-    flash(f"Votre prise de connaissance a été enregistrée : « {conv.title} ».", "success")
-    return redirect(url_for("signing.to_acknowledge") + "#faites")
+    return run_action(
+        url_for("signing.to_acknowledge") + "#faites",
+        workflow.acknowledge,
+        conv,
+        actor(),
+        success=f"Votre prise de connaissance a été enregistrée : « {conv.title} ».",
+        failure_to=back,
+    )

@@ -3,12 +3,12 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, flash, redirect, url_for
+from flask import current_app, redirect, url_for
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from app.models import Convention
-from app.rules.errors import RuleViolation
+from app.views.actions import run_action
 
 
 def optional_url(endpoint: str, **values: Any) -> str | None:
@@ -21,11 +21,14 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
         return None
 
 
+def step_url(conv: Convention, step: int, anchor: str | None = None) -> str:
+    """The URL of ``step`` of the convention's page (at ``anchor``)."""
+    return url_for("conventions.show", convention_id=str(conv.pk), etape=step, _anchor=anchor)
+
+
 def back(conv: Convention, step: int, anchor: str | None = None) -> Response:
     """Redirect to ``step`` of the convention's page (at ``anchor``)."""
-    return redirect(
-        url_for("conventions.show", convention_id=str(conv.pk), etape=step, _anchor=anchor)
-    )
+    return redirect(step_url(conv, step, anchor))
 
 
 def run(
@@ -37,12 +40,13 @@ def run(
     next_step: int | None = None,
     **kwargs: Any,
 ) -> Response:
-    """Call one rule, flash its outcome, redirect (PRG) back to ``step``, or on success to
-    ``next_step`` when the action opens the next step."""
-    try:
-        call(*args, **kwargs)
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return back(conv, step)
-    flash(success, "success")
-    return back(conv, next_step or step)
+    """Call one service verb, flash its outcome, redirect (PRG) back to ``step``, or on success
+    to ``next_step`` when the action opens the next step."""
+    return run_action(
+        step_url(conv, next_step or step),
+        call,
+        *args,
+        success=success,
+        failure_to=step_url(conv, step),
+        **kwargs,
+    )
