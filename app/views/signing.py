@@ -7,6 +7,7 @@ No back-office chrome. The list is one query on the conventions (scoped by
 of name shown (poles, seat schools, POs), whatever the number of conventions.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -157,30 +158,29 @@ def _document(conv: Convention, names: dict[str, dict[Any, Any]]) -> dict[str, A
     }
 
 
-def count_to_sign(user: Any) -> int:
-    """How many conventions await ``user``'s signature (one query)."""
-    raw = _raw(user, {"status": Status.VALIDATED.value}) if is_po_delegate(user) else None
+def _count_awaiting(
+    user: Any, action: Action, status: Status, skip: str, awaits: Callable[..., Any]
+) -> int:
+    """How many conventions at ``status`` await ``user`` (``awaits``), in one query."""
+    raw = _raw(user, {"status": status.value}) if permissions.can(user, action) else None
     if raw is None:
         return 0
-    convs = (
-        Convention.objects(__raw__=raw)
-        .exclude("snapshot", "articles", "acknowledgments")
-        .no_dereference()
+    convs = Convention.objects(__raw__=raw).exclude("snapshot", "articles", skip).no_dereference()
+    return sum(1 for conv in convs if awaits(conv, user) is not None)
+
+
+def count_to_sign(user: Any) -> int:
+    """How many conventions await ``user``'s signature (one query)."""
+    return _count_awaiting(
+        user, Action.SIGN, Status.VALIDATED, "acknowledgments", workflow.awaited_signature
     )
-    return sum(1 for conv in convs if workflow.awaited_signature(conv, user) is not None)
 
 
 def count_to_acknowledge(user: Any) -> int:
     """How many conventions await ``user``'s acknowledgment (one query)."""
-    raw = _raw(user, {"status": Status.APPROVED.value}) if is_director(user) else None
-    if raw is None:
-        return 0
-    convs = (
-        Convention.objects(__raw__=raw)
-        .exclude("snapshot", "articles", "signatures")
-        .no_dereference()
+    return _count_awaiting(
+        user, Action.ACKNOWLEDGE, Status.APPROVED, "signatures", workflow.awaited_acknowledgment
     )
-    return sum(1 for conv in convs if workflow.awaited_acknowledgment(conv, user) is not None)
 
 
 def _pdf_url(conv: Convention) -> str | None:

@@ -104,3 +104,18 @@ def test_delete_button_refuses_locked_convention(admin_client):
 
 def test_locked_message_is_french():
     assert "verrouillée" in LOCKED_MESSAGE
+
+
+def test_delete_button_deletes_a_draft_through_the_workflow_with_its_audit_event(admin_client):
+    from app.models import AuditEvent
+
+    conv = make_convention("draft")
+    token = csrf_token(admin_client, "/admin/conventions_admin/")
+    admin_client.post(
+        "/admin/conventions_admin/delete/",
+        data={"csrf_token": token, "id": str(conv.pk)},
+        follow_redirects=True,
+    )
+    assert Convention.objects(id=conv.pk).count() == 0
+    event = AuditEvent.objects(action="convention.delete", convention=conv.pk).get()
+    assert event.actor == "admin" and event.outcome == "ok" and event.status_before == "draft"

@@ -30,7 +30,7 @@ from app.rules.articles import is_required, missing_articles
 from app.services.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAGE, UNLOCKED
 from app.services.workflow.approval import SEALERS, Sealer, approve, reopen
 from app.services.workflow.corrections import change_school_po, change_school_zone
-from app.services.workflow.documents import current_school_year
+from app.services.workflow.documents import current_school_year, delete_convention
 from app.services.workflow.queries import (
     Offers,
     awaited_acknowledgment,
@@ -67,6 +67,7 @@ __all__ = [
     "change_school_zone",
     "copy_last_cooperation_article",
     "current_school_year",
+    "delete_convention",
     "derogation_file",
     "follow_up_kinds",
     "is_required",

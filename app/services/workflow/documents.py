@@ -6,18 +6,20 @@ from typing import Any
 from mongoengine import NotUniqueError
 
 from app.models.base import utcnow
-from app.models.convention import Convention, ConventionSchool, workflow_write
+from app.models.convention import LOCKED_MESSAGE, Convention, ConventionSchool, workflow_write
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.setting import AppSetting
 from app.rules.articles import EDITABLE_NATURES
+from app.rules.errors import ConventionLocked
+from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.routing import Target
 from app.rules.states import Status
 from app.services import audit
 from app.services.articles import build_articles
-from app.services.workflow._common import username_of
+from app.services.workflow._common import UNLOCKED, audited, require, username_of
 
 
 def current_school_year(today: date | None = None) -> str:
@@ -67,6 +69,30 @@ def delete_if_empty(conv_id: Any, actor: Any, *, keep_written: bool) -> bool:
             details={"kind": conv.kind, "slot": conv.slot, "reason": "plus aucune école"},
         )
     return bool(deleted)
+
+
+def delete_convention(convention: Convention, actor: Any) -> None:
+    """Administration (back office): delete a convention that is not locked yet, with its
+    audit event; a validated (or later) convention stays, whatever the path."""
+    with audited("convention.delete", actor, convention):
+        require(
+            actor,
+            Action.REOPEN,
+            convention,
+            "Seule l'Administration peut supprimer une convention.",
+        )
+        status = convention.status
+        with workflow_write():
+            deleted = Convention.objects(id=convention.pk, status__in=list(UNLOCKED)).delete()
+        if not deleted:
+            raise ConventionLocked(LOCKED_MESSAGE)
+    audit.record(
+        "convention.delete",
+        actor,
+        convention=convention.pk,
+        status_before=status,
+        details={"kind": convention.kind, "slot": convention.slot, "reason": "back-office"},
+    )
 
 
 def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> Convention:

@@ -6,8 +6,10 @@ from flask import has_request_context, url_for
 from markupsafe import Markup, escape
 
 from app.models import Convention
+from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.states import KIND_LABELS, STATUS_LABELS
+from app.services import workflow
 from app.views.admin.base import SecureModelView
 
 
@@ -92,6 +94,19 @@ class ConventionView(SecureModelView):
         from app.rules import permissions
 
         return current_user.is_authenticated and permissions.can(current_user, Action.REOPEN)
+
+    def delete_model(self, model: Convention) -> bool:  # type: ignore[override]
+        """Deleting goes through the workflow (permission, lock, audit event), never
+        ``model.delete()``; a refusal is flashed in French."""
+        from flask import flash
+        from flask_login import current_user
+
+        try:
+            workflow.delete_convention(model, current_user._get_current_object())
+        except RuleViolation as exc:
+            flash(str(exc), "error")
+            return False
+        return True
 
     def get_query(self) -> Any:
         # Lists never load the embedded articles and signatures (−30 to −45 % per page), and
