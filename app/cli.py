@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from app.models import AppSetting, Grant, OrganisingAuthority, Pole, School, User
 from app.rules.roles import ROLE_LABELS, Role
+from app.services import access
 from app.services import audit as audit_service
 
 
@@ -83,22 +84,20 @@ def create_user_command(
     problem = grant.scope_error()
     if problem:
         raise click.ClickException(problem)
-    user = User.objects(username=username.strip().lower()).first()
-    if user is None:
-        user = User(
-            username=username, first_name=first_name, last_name=last_name, email=email or None
-        )
+    username = username.strip().lower()
+    existing = User.objects(username=username).first()
     problems = password_problems(
         password,
-        first_name=user.first_name,
-        last_name=user.last_name,
+        first_name=existing.first_name if existing else first_name,
+        last_name=existing.last_name if existing else last_name,
         min_length=current_app.config["EPOLES_PASSWORD_MIN_LENGTH"],
     )
     if problems:
         raise click.ClickException(" ".join(problems))
+    user = access.grant_profiles(
+        username, [grant], "cli", first_name=first_name, last_name=last_name, email=email
+    ).account
     user.set_password(password)
-    if not any(g.same_as(grant) for g in user.grants):
-        user.grants.append(grant)
     user.save()
     audit_service.record(
         "user_created_cli",

@@ -87,3 +87,25 @@ def test_seed_refuses_to_mix_demo_and_full_sets(demo):
     assert result.exit_code != 0
     assert "--reset" in result.output
     assert Pole.objects.count() == 3
+
+
+def test_create_user_grants_through_the_access_operation(demo, monkeypatch):
+    """The command and an accepted web request give a profile through one operation."""
+    from app.services import access
+
+    calls = []
+    original = access.grant_profiles
+
+    def spy(*args, **kwargs):
+        calls.append(args[:1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(access, "grant_profiles", spy)
+    result = demo.test_cli_runner().invoke(
+        args=["create-user", "coord1", "--role", "coordinator", "--pole", "2",
+              "--password", "Bonjour-Pole-2026"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert calls == [("coord1",)]
+    added = [g for g in User.objects.get(username="coord1").grants if g.granted_by == "cli"]
+    assert len(added) == 1 and added[0].granted_at is not None

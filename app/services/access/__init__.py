@@ -21,6 +21,7 @@ from app.services.access.grants import (
     PLACE_ROLES,
     describe_grant,
     grant_key,
+    grant_profiles,
     grants_for_request,
     pole_places,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "check_pdf",
     "describe_grant",
     "grant_key",
+    "grant_profiles",
     "grants_for_request",
     "issue_password_token",
     "may_manage_account",

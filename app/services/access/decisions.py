@@ -15,11 +15,11 @@ from app.models.access_request import (
     AccessRequest,
 )
 from app.models.base import utcnow
-from app.models.user import Grant, User, new_session_token
+from app.models.user import Grant, User
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.permissions import Action, can, holds_backoffice_role
 from app.services import audit
-from app.services.access.grants import describe_grant, grants_for_request
+from app.services.access.grants import describe_grant, grant_profiles, grants_for_request
 from app.services.access.outbox import queue_mail
 from app.services.access.revocation import revoke_user
 from app.services.access.tokens import PASSWORD_PATH, issue_password_token
@@ -76,37 +76,18 @@ def approve_request(request: AccessRequest, actor: Any, *, base_url: str = "") -
         )
     _claim(request, STATUS_APPROVED, actor, None)
 
-    created = account is None
-    needs_password = created
-    if created:
-        account = User(
-            username=request.person.username,
-            first_name=request.person.first_name,
-            last_name=request.person.last_name,
-            email=request.person.email,
-            phone=request.person.phone,
-            active=True,
-            grants=[],
-        )
-        account.save()
-    new = [g for g in grants if not any(g.same_as(h) for h in account.grants)]
-    for grant in new:
-        grant.granted_at = utcnow()
-        grant.granted_by = getattr(actor, "username", None)
-    updates: dict[str, Any] = {}
-    if new:
-        updates["push_all__grants"] = new
-    if not account.active:
-        # A former account comes back: a fresh password, chosen by its owner.
-        updates.update(
-            set__active=True, unset__password_hash=True, set__session_token=new_session_token()
-        )
-        needs_password = True
-    elif not account.password_hash:
-        needs_password = True
-    if updates:
-        User.objects(pk=account.pk).update_one(**updates)
-    account.reload()
+    person = request.person
+    granted = grant_profiles(
+        person.username,
+        grants,
+        actor,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        phone=person.phone,
+    )
+    account, new, created = granted.account, granted.new, granted.created
+    needs_password = granted.needs_password
     AccessRequest.objects(pk=request.pk).update_one(
         set__applied_grants=new, set__account=account, set__account_created=created
     )

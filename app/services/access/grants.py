@@ -4,15 +4,17 @@ Pure Python (no Flask), read-only: a school's place in each pole decides the rol
 grants are described for people and the audit.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from mongoengine import Q
 
 from app.models.access_request import KIND_ACCESS, AccessRequest
+from app.models.base import utcnow
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
-from app.models.user import Grant, User
+from app.models.user import Grant, User, new_session_token
 from app.rules.permissions import holds_backoffice_role
 from app.rules.refs import as_id, ref_id
 from app.rules.roles import (
@@ -128,3 +130,63 @@ def describe_grant(grant: Grant) -> str:
 def is_backoffice_account(user: User) -> bool:
     """True when ``user`` holds a back-office grant (only the Administration may touch it)."""
     return holds_backoffice_role(g.role for g in user.grants)
+
+
+@dataclass
+class Granted:
+    """What ``grant_profiles`` did: the account, the grants it did not hold yet, whether the
+    account was created, and whether its owner must (again) choose a password."""
+
+    account: User
+    new: list[Grant]
+    created: bool
+    needs_password: bool
+
+
+def grant_profiles(
+    username: str,
+    grants: list[Grant],
+    actor: Any,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str | None = None,
+    phone: str | None = None,
+) -> Granted:
+    """Give ``grants`` to the account ``username`` (created when missing, reactivated when
+    deactivated), skipping those it holds already: the one operation behind an accepted
+    access request and the ``create-user`` command. The caller records the audit event."""
+    account = User.objects(username=username).first()
+    created = account is None
+    needs_password = created
+    if account is None:
+        account = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email or None,
+            phone=phone,
+            active=True,
+            grants=[],
+        )
+        account.save()
+    granted_by = getattr(actor, "username", None) or (actor if isinstance(actor, str) else None)
+    new = [g for g in grants if not any(g.same_as(h) for h in account.grants)]
+    for grant in new:
+        grant.granted_at = utcnow()
+        grant.granted_by = granted_by
+    updates: dict[str, Any] = {}
+    if new:
+        updates["push_all__grants"] = new
+    if not account.active:
+        # A former account comes back: a fresh password, chosen by its owner.
+        updates.update(
+            set__active=True, unset__password_hash=True, set__session_token=new_session_token()
+        )
+        needs_password = True
+    elif not account.password_hash:
+        needs_password = True
+    if updates:
+        User.objects(pk=account.pk).update_one(**updates)
+    account.reload()
+    return Granted(account, new, created, needs_password)
