@@ -2,13 +2,13 @@
 
 from mongoengine import BooleanField, Document, IntField, StringField, ValidationError
 
-from app.rules.states import KIND_LABELS, Kind
+from app.rules.states import KIND_LABELS, Kind, Nature
 
 NATURE_LABELS = {
-    "P": "Pré-complété par l'Administration",
-    "F": "Texte fixe, identique pour toutes les conventions",
-    "C": "À compléter",
-    "O": "Facultatif (Divers)",
+    Nature.PREFILLED.value: "Pré-complété par l'Administration",
+    Nature.FIXED.value: "Texte fixe, identique pour toutes les conventions",
+    Nature.REQUIRED.value: "À compléter",
+    Nature.OPTIONAL.value: "Facultatif (Divers)",
 }
 COVERS_LABELS = {
     "": "Toujours",
@@ -44,7 +44,7 @@ class ArticleTemplate(Document):
         self.title = (self.title or "").strip()
         if not self.title:
             raise ValidationError("Le titre de l'article est obligatoire.")
-        if self.nature == "F" and not (self.text or "").strip():
+        if self.nature == Nature.FIXED and not (self.text or "").strip():
             raise ValidationError("Un article à texte fixe doit avoir son texte.")
         clash = ArticleTemplate.objects(kind=self.kind, key=self.key, id__ne=self.pk).first()
         if clash:

@@ -34,11 +34,14 @@ from app.models.school import School
 from app.models.stored_file import StoredFile
 from app.rules.errors import ConventionLocked, InvalidState
 from app.rules.states import (
+    APPROVED_STATUSES,
+    EDITABLE_NATURES,
     KIND_LABELS,
     LOCKED_STATUSES,
     SCHOOL_ROLE_LABELS,
     STATUS_LABELS,
     Kind,
+    Nature,
     SchoolRole,
     Status,
 )
@@ -104,7 +107,7 @@ class Article(EmbeddedDocument):
     number = IntField()  # None for the identification and the preamble
     position = IntField(required=True)
     title = StringField(required=True)
-    nature = StringField(required=True, choices=["P", "F", "C", "O"])
+    nature = StringField(required=True, choices=[n.value for n in Nature])
     body = StringField(default="")
     data = DictField()  # structured content: points split, retrocession table
     complete = BooleanField(default=False)
@@ -112,6 +115,15 @@ class Article(EmbeddedDocument):
     form = StringField(default="")  # structured content: "points_split", "retrocession"
     updated_at = DateTimeField()
     updated_by = StringField()
+
+    @property
+    def editable(self) -> bool:
+        """Written by the pole (required or optional), not generated nor fixed."""
+        return self.nature in EDITABLE_NATURES
+
+    @property
+    def optional(self) -> bool:
+        return self.nature == Nature.OPTIONAL
 
     @property
     def heading(self) -> str:
@@ -302,6 +314,15 @@ class Convention(Document):
     @property
     def is_locked(self) -> bool:
         return self.status in LOCKED_STATUSES
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status in APPROVED_STATUSES
+
+    @property
+    def list_validated(self) -> bool:
+        """The school list is validated and the text not yet (the list may be reopened)."""
+        return self.status == Status.LIST_VALIDATED
 
     @property
     def covers_partnership(self) -> bool:

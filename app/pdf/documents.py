@@ -16,16 +16,18 @@ from app.rules.reference import zone_label
 from app.rules.refs import ref_id
 from app.rules.snapshot import build_snapshot
 from app.rules.states import (
+    APPROVED_STATUSES,
     KIND_LABELS,
     SCHOOL_ROLE_LABELS,
     STATUS_LABELS,
     STEP_ONE_TITLES,
     Kind,
+    Nature,
     Status,
 )
 
 WATERMARK = "PROJET"
-SEALED_STATUSES = (Status.APPROVED.value, Status.ACKNOWLEDGED.value)
+SEALED_STATUSES = APPROVED_STATUSES
 KEYWORD_CONVENTION = "e-poles-convention:"
 KEYWORD_SNAPSHOT = "e-poles-snapshot:"
 SEALED_SUBJECT = "Convention scellée e-Pôles"
@@ -109,6 +111,7 @@ def convention_context(
                 **article,
                 "heading": f"Article {number} – {title}" if number else title,
                 "form": _article_form(article),
+                "optional": article.get("nature") == Nature.OPTIONAL,
             }
         )
     pole = snapshot.get("pole") or {}

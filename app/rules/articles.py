@@ -16,11 +16,10 @@ from app.rules.parties import signatory_po_ids
 from app.rules.points import normalise_retrocession, normalise_split
 from app.rules.reference import zone_label
 from app.rules.refs import ref_id
-from app.rules.states import SCHOOL_ROLE_LABELS, Kind, SchoolRole
+from app.rules.states import EDITABLE_NATURES, SCHOOL_ROLE_LABELS, Kind, Nature, SchoolRole
 
 MAX_BODY = 20_000
 POLE_KEY = "identification"
-EDITABLE_NATURES = frozenset({"C", "O"})
 
 
 def article_fields(templates: Iterable[Any]) -> list[dict[str, Any]]:
@@ -33,8 +32,8 @@ def article_fields(templates: Iterable[Any]) -> list[dict[str, Any]]:
             "position": tpl.position,
             "title": tpl.title,
             "nature": tpl.nature,
-            "body": tpl.text if tpl.nature == "F" else "",
-            "complete": tpl.nature in ("F", "P"),
+            "body": tpl.text if tpl.nature == Nature.FIXED else "",
+            "complete": tpl.nature not in EDITABLE_NATURES,
             "covers": tpl.covers or "",
             "form": tpl.form or "",
         }
@@ -50,7 +49,7 @@ def article_fields(templates: Iterable[Any]) -> list[dict[str, Any]]:
 
 def is_required(article: Any, convention: Any) -> bool:
     """Must this article be complete before the convention can be validated?"""
-    if article.nature != "C":
+    if article.nature != Nature.REQUIRED:
         return False
     covers = getattr(article, "covers", "") or ""
     if not covers or convention.kind != Kind.RESSORT:
@@ -115,7 +114,11 @@ def check_input(
     if article.nature not in EDITABLE_NATURES:
         raise RuleViolation(
             f"Cet article n'est pas modifiable : « {article.title} » est "
-            + ("pré-complété à partir des données." if article.nature == "P" else "un texte fixe.")
+            + (
+                "pré-complété à partir des données."
+                if article.nature == Nature.PREFILLED
+                else "un texte fixe."
+            )
         )
     if body is None:
         body = ""
@@ -163,7 +166,7 @@ def structured_still_valid(article: Any, fases: list[int]) -> bool:
 
 def prefilled_keys(convention: Any) -> list[str]:
     """The keys of the P articles, generated from the data."""
-    return [a.key for a in convention.articles if a.nature == "P"]
+    return [a.key for a in convention.articles if a.nature == Nature.PREFILLED]
 
 
 def prefilled(

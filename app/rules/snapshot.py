@@ -12,6 +12,7 @@ from typing import Any
 
 from app.rules.articles import POLE_KEY
 from app.rules.refs import ref_id
+from app.rules.states import Nature
 
 SNAPSHOT_VERSION = 1
 
@@ -38,7 +39,7 @@ def build_snapshot(
     articles = sorted(convention.articles, key=lambda a: a.position)
     identification = next((a for a in articles if a.key == POLE_KEY), None)
     parties_article = next(
-        (a for a in articles if a.nature == "P" and a.key != POLE_KEY and a.data), None
+        (a for a in articles if a.nature == Nature.PREFILLED and a.key != POLE_KEY and a.data), None
     )
     snapshot = {
         "version": SNAPSHOT_VERSION,

@@ -56,6 +56,20 @@ LOCKED_STATUSES: frozenset[str] = frozenset(
 )
 # The school list is frozen as soon as it is validated.
 LIST_LOCKED_STATUSES: frozenset[str] = LOCKED_STATUSES | {Status.LIST_VALIDATED}
+# Approved by the Administration: the sealed PDF exists.
+APPROVED_STATUSES: frozenset[str] = frozenset({Status.APPROVED, Status.ACKNOWLEDGED})
+
+
+class Nature(StrEnum):
+    """An article's nature (the templates' ``nature``): who writes its text, if anyone."""
+
+    PREFILLED = "P"  # generated from the data
+    FIXED = "F"  # the template's text, unchanged
+    REQUIRED = "C"  # written by the pole, required
+    OPTIONAL = "O"  # written by the pole, optional
+
+
+EDITABLE_NATURES: frozenset[str] = frozenset({Nature.REQUIRED, Nature.OPTIONAL})
 
 
 class SchoolRole(StrEnum):

@@ -11,12 +11,11 @@ from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.setting import AppSetting
-from app.rules.articles import EDITABLE_NATURES
 from app.rules.errors import ConventionLocked
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.routing import Target
-from app.rules.states import Status
+from app.rules.states import EDITABLE_NATURES, Status
 from app.services import audit
 from app.services.articles import build_articles
 from app.services.workflow._common import UNLOCKED, audited, require, username_of

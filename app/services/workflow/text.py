@@ -4,11 +4,11 @@ from typing import Any
 
 from app.models.base import utcnow
 from app.models.convention import Convention
-from app.rules.articles import EDITABLE_NATURES, check_input, find_article
+from app.rules.articles import check_input, find_article
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
-from app.rules.states import Kind
+from app.rules.states import EDITABLE_NATURES, Kind
 from app.services import audit
 from app.services.articles import split_fases
 from app.services.financing import retrocession_catalogue

@@ -149,7 +149,7 @@ def _render_article(conv: Convention, art: Any, body: str, data: dict[str, Any],
 def article(convention_id: str, key: str):
     conv = convention_or_404(convention_id, current_user)
     art = _editable_article(conv, key)
-    if art.nature not in ("C", "O"):
+    if not art.editable:
         return back(conv, 2, f"article-{art.key}")
     if not workflow.offers(conv, current_user).edit_articles:
         flash(

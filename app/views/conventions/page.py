@@ -132,7 +132,7 @@ def _step_one(conv: Convention, pole: Pole | None, offers: workflow.Offers) -> d
 
 def article_state(article: Any, conv: Convention) -> str:
     """The CSS class of an article: red when required and missing, green when done."""
-    if article.nature in ("P", "F"):
+    if not article.editable:
         return "article-readonly"
     if article.complete:
         return "article-complete"
@@ -146,7 +146,7 @@ def _step_two(conv: Convention, offers: workflow.Offers) -> dict[str, Any]:
         {
             "article": art,
             "state": article_state(art, conv),
-            "editable": offers.edit_articles and art.nature in ("C", "O"),
+            "editable": offers.edit_articles and art.editable,
             "form": art.form or "",
             "total": retrocession_total(art),
             "shares": share_rows(conv, art) if art.form == "points_split" else [],
