@@ -1,6 +1,5 @@
 """``make run``'s server on the embedded store: seeded in one thread, served from another."""
 
-import errno
 import threading
 import urllib.request
 
@@ -10,21 +9,26 @@ from app.serve import make_server, prepare
 from tests.conftest import make_app
 
 
-def _serve(server) -> None:
-    """Run waitress until closed: closing from the test's thread may pull the listening socket
-    out from under a ``select`` in progress, which ends the loop with EBADF."""
+def _serve_until(server, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+    """Serve in this thread until ``stop`` is set, then close the server *in this thread*.
+
+    Closing from another thread while the loop waits in ``select`` on the listening socket is
+    a race (``OSError: [Errno 9] Bad file descriptor``): the loop polls ``stop`` between short
+    rounds instead, so the sockets are closed only once nothing waits on them.
+    """
     try:
-        server.run()
-    except OSError as exc:
-        if exc.errno != errno.EBADF:
-            raise
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+    finally:
+        server.close()
 
 
 def test_embedded_store_is_served_from_the_worker_thread(tmp_path):
     app = make_app(tmp_path, MONGODB_URI="", EPOLES_DATA_DIR=str(tmp_path / "store"))
     prepare(app)  # seeds the demo data in this thread
     server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=_serve, args=(server,), daemon=True)
+    stop = threading.Event()
+    thread = threading.Thread(target=_serve_until, args=(server, stop), daemon=True)
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.effective_port}"
@@ -35,6 +39,7 @@ def test_embedded_store_is_served_from_the_worker_thread(tmp_path):
         with urllib.request.urlopen(base + "/health", timeout=30) as response:
             assert response.status == 200
     finally:
-        server.close()
-        thread.join(timeout=5)
+        stop.set()
+        thread.join(timeout=30)
         mongoengine.disconnect_all()
+    assert not thread.is_alive(), "the server thread did not stop"
