@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format seed seed-full bench clean
+.PHONY: run test lint format seed seed-full bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ seed-full: $(VENV)/.deps
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.pdf
+
+# Mutation testing of app/rules and the verbs (bench/mutate.py): slow, not part of `make test`.
+# MUTATION_MODULES="app/rules/points.py ..." restricts it; the report is bench/mutation_report.txt.
+mutation: $(VENV)/.dev-deps
+	$(BIN)/python -m bench.mutate --jobs 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -177,7 +177,8 @@ def _whole_number(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    # ASCII digits only: "²" or "١٢" pass str.isdigit() but are no number a user typed.
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     return None
 
@@ -189,6 +190,7 @@ def _decimal(value: Any) -> Decimal | None:
         number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
-    if not number.is_finite():
-        return None
-    return number.quantize(Decimal("0.01")) if number == number.quantize(Decimal("0.01")) else None
+    if not number.is_finite() or abs(number) > 1000:
+        return None  # a percentage is at most 100: larger numbers cannot be quantized
+    cents = number.quantize(Decimal("0.01"))
+    return cents if number == cents else None

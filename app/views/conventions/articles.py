@@ -97,7 +97,7 @@ def _retrocession_from_form() -> tuple[list[dict[str, Any]], list[str]]:
             raw = (request.form.get(f"count_{i}_{j}") or "").strip()
             if not raw:
                 continue
-            if not raw.isdigit() or int(raw) > 999:
+            if not (raw.isascii() and raw.isdigit()) or int(raw) > 999:
                 errors.append(
                     f"Ligne {i + 1}, colonne {workload} : indiquez un nombre entier de "
                     "membres du personnel (0 à 999)."
