@@ -48,6 +48,8 @@ DEMO_ACCOUNTS = [
     ("po-spec1", "Délégué PO de l'école partenaire spécifique"),
     ("dir-coop1", "Direction d'une école coopérante (autre PO)"),
     ("po-coop1", "Délégué PO d'une école coopérante (autre PO)"),
+    ("dir-ress1", "Direction d'une école coopérante du ressort (PO du siège)"),
+    ("po-ress1", "Délégué PO d'une école coopérante du ressort (PO du siège)"),
     ("coord2", "Coordonnateur du pôle 2"),
 ]
 

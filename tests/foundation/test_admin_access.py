@@ -29,6 +29,8 @@ POLE_ACCOUNTS = [
     "po-spec1",
     "dir-coop1",
     "po-coop1",
+    "dir-ress1",
+    "po-ress1",
     "coord2",
 ]
 CASES = [

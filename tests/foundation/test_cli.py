@@ -71,7 +71,7 @@ def test_seed_reset_recreates_indexes(demo):
     result = runner.invoke(args=["seed", "--reset"])
     assert result.exit_code == 0, result.output
     assert "Base vidée." in result.output
-    assert User.objects.count() == 13
+    assert User.objects.count() == 15
     # The unique (pole, slot) index of conventions exists again after the drop.
     clone = Convention.objects(status="draft").first()
     clone.id = None

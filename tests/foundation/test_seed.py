@@ -10,7 +10,7 @@ DEMO_COUNTS = {
     OrganisingAuthority: 9,
     School: 17,
     Pole: 3,
-    User: 13,
+    User: 15,
     # identification + preamble + numbered articles of each kind
     ArticleTemplate: (2 + 13) + (2 + 11) + (2 + 12) + (2 + 14),
 }

@@ -16,11 +16,13 @@ POLE1 = [
     "po-spec1",
     "dir-coop1",
     "po-coop1",
+    "dir-ress1",
+    "po-ress1",
 ]
 ACCOUNTS = [ADMIN, DATA_MANAGER, SUPPORT, *POLE1, "coord2"]
 SEAT_SIDE = {"coord1", "dir-siege1", "po-siege1"}
-PO_DELEGATES = {"po-siege1", "po-part1", "po-spec1", "po-coop1"}
-DIRECTORS = {"dir-siege1", "dir-part1", "dir-spec1", "dir-coop1"}
+PO_DELEGATES = {"po-siege1", "po-part1", "po-spec1", "po-coop1", "po-ress1"}
+DIRECTORS = {"dir-siege1", "dir-part1", "dir-spec1", "dir-coop1", "dir-ress1"}
 
 
 def pole1_conventions() -> dict[str, Convention]:

@@ -24,24 +24,28 @@ POLE1_ALL = SEAT | {
     "po-spec1",
     "dir-coop1",
     "po-coop1",
+    "dir-ress1",
+    "po-ress1",
 }
+# The cooperating schools: 2113 of PO 1003 (coop1), and 2111 of the seat's PO 1001, listed in
+# the ressort (ress1).
+COOPERATING = {"dir-coop1", "po-coop1", "dir-ress1", "po-ress1"}
 
 # (action, object) → the accounts allowed; everyone else is refused.
 MATRIX: dict[tuple[Action, str], set[str]] = {
     (A.VIEW_POLE, "pole1"): BACK | POLE1_ALL,
     (A.VIEW_POLE, "pole2"): BACK | {"coord2"},
-    # The ressort covers the seat PO's cooperating schools 2111, 2112: seat side only.
-    (A.VIEW_CONVENTION, "ressort"): BACK | SEAT,
+    # The ressort covers the seat PO's cooperating schools 2111, 2112: the seat side and
+    # the ressort's cooperating side (its school's director, a delegate of the seat's PO).
+    (A.VIEW_CONVENTION, "ressort"): BACK | SEAT | {"dir-ress1", "po-ress1"},
     # The partnership: seat side, the partner of PO 1002, and the cooperating side as a
     # follow-up document (« Documents de suivi »).
-    (A.VIEW_CONVENTION, "partnership"): BACK
-    | SEAT
-    | {"dir-part1", "po-part1"}
-    | {"dir-coop1", "po-coop1"},
+    (A.VIEW_CONVENTION, "partnership"): BACK | SEAT | {"dir-part1", "po-part1"} | COOPERATING,
     (A.VIEW_CONVENTION, "specific_partnership"): BACK
     | SEAT
     | {"dir-spec1", "po-spec1"}
-    | {"dir-coop1", "po-coop1", "dir-part1", "po-part1"},
+    | COOPERATING
+    | {"dir-part1", "po-part1"},
     (A.VIEW_CONVENTION, "coop1003"): BACK | SEAT | {"dir-coop1", "po-coop1"},
     (A.VIEW_CONVENTION, "coop1004"): BACK | SEAT,
     (A.EDIT_SCHOOL_LIST, "coop1004"): {"admin", "gestionnaire"} | SEAT,
@@ -51,9 +55,11 @@ MATRIX: dict[tuple[Action, str], set[str]] = {
     (A.SIGN, "partnership"): {"po-siege1", "po-part1"},
     (A.SIGN, "specific_partnership"): {"po-siege1", "po-spec1"},
     (A.SIGN, "coop1003"): {"po-siege1", "po-coop1"},
-    (A.SIGN, "ressort"): {"po-siege1"},
+    # A ressort is signed for the seat's PO: by its seat delegate, or by a counterpart
+    # delegate of that same PO.
+    (A.SIGN, "ressort"): {"po-siege1", "po-ress1"},
     # Acknowledging: the directors of the seat and of the counterpart schools.
-    (A.ACKNOWLEDGE, "ressort"): {"dir-siege1"},
+    (A.ACKNOWLEDGE, "ressort"): {"dir-siege1", "dir-ress1"},
     (A.ACKNOWLEDGE, "partnership"): {"dir-siege1", "dir-part1"},
     (A.ACKNOWLEDGE, "specific_partnership"): {"dir-siege1", "dir-spec1"},
     (A.ACKNOWLEDGE, "coop1003"): {"dir-siege1", "dir-coop1"},

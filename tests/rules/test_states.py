@@ -99,6 +99,8 @@ DEMO_USERS = [
     "po-spec1",
     "dir-coop1",
     "po-coop1",
+    "dir-ress1",
+    "po-ress1",
     "coord2",
 ]
 

@@ -1,0 +1,195 @@
+"""What the verbs refuse and record: the permission is checked before the stage (an outsider
+learns nothing of a convention's stage), and the audit trail's content of each step."""
+
+import pytest
+
+from app.models import AuditEvent, Convention, StoredFile
+from app.rules.errors import InvalidState, PermissionDenied
+from app.rules.states import Status
+from app.services import workflow
+from tests.rules.conftest import drive, fill_required
+
+SIGN_REFUSAL = "Seul le délégué d'un pouvoir organisateur partie à cette convention"
+ACK_REFUSAL = "Seule la direction d'une école partie à cette convention"
+
+
+@pytest.fixture
+def validated(partnership, user):
+    return drive(partnership, Status.VALIDATED, user)
+
+
+def _refusals(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects(action=action, outcome="refused"))
+
+
+@pytest.mark.parametrize(
+    "stage", [Status.LIST_VALIDATED, Status.VALIDATED, Status.SIGNED, Status.APPROVED]
+)
+@pytest.mark.parametrize("outsider", ["coord2", "po-coop1", "dir-part1", "coord1", "admin"])
+def test_an_outsider_is_refused_signing_whatever_the_stage(partnership, user, stage, outsider):
+    conv = drive(partnership, stage, user)
+    with pytest.raises(PermissionDenied) as refused:
+        workflow.sign(conv, user(outsider))
+    assert SIGN_REFUSAL in str(refused.value)
+    (event,) = _refusals("convention.sign")
+    assert event.details["reason"] == str(refused.value) and event.actor == outsider
+    assert Convention.objects.get(id=conv.pk).status == stage
+
+
+@pytest.mark.parametrize("stage", [Status.VALIDATED, Status.SIGNED, Status.APPROVED])
+@pytest.mark.parametrize("outsider", ["coord2", "dir-coop1", "po-part1", "admin"])
+def test_an_outsider_is_refused_acknowledging_whatever_the_stage(
+    partnership, user, stage, outsider
+):
+    conv = drive(partnership, stage, user)
+    with pytest.raises(PermissionDenied) as refused:
+        workflow.acknowledge(conv, user(outsider))
+    assert ACK_REFUSAL in str(refused.value)
+    assert _refusals("convention.acknowledge")[0].details["reason"] == str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("verb", "outsider", "stage", "words"),
+    [
+        (workflow.approve, "coord1", Status.VALIDATED, "Seule l'Administration peut approuver"),
+        (workflow.approve, "gestionnaire", Status.SIGNED, "Seule l'Administration peut approuver"),
+        (workflow.reopen, "coord1", Status.VALIDATED, "Seule l'Administration peut rouvrir"),
+        (workflow.reopen, "po-siege1", Status.SIGNED, "Seule l'Administration peut rouvrir"),
+        (workflow.reopen, "coord2", Status.LIST_VALIDATED, "rouvrir la liste"),
+        (workflow.validate, "po-part1", Status.LIST_VALIDATED, "Seuls le coordonnateur"),
+        (workflow.validate, "coord2", Status.SIGNED, "Seuls le coordonnateur"),
+        (workflow.validate_school_list, "admin", Status.LIST_VALIDATED, "valider la liste"),
+    ],
+)
+def test_other_verbs_check_the_permission_first(partnership, user, verb, outsider, stage, words):
+    conv = drive(partnership, stage, user)
+    with pytest.raises(PermissionDenied, match=words):
+        verb(conv, user(outsider))
+
+
+def test_the_stage_is_told_to_those_allowed(validated, user):
+    drive(validated, Status.SIGNED, user)
+    with pytest.raises(InvalidState, match="Toutes les parties ont déjà signé"):
+        workflow.sign(validated, user("po-siege1"))
+    with pytest.raises(InvalidState, match="approuvée par l'Administration"):
+        workflow.acknowledge(validated, user("dir-siege1"))
+
+
+def test_signing_is_audited_with_party_capacity_and_what_remains(validated, user, po):
+    workflow.sign(validated, user("po-part1"))
+    workflow.sign(validated, user("po-siege1"))
+    events = list(AuditEvent.objects(action="convention.sign", outcome="ok").order_by("seq"))
+    assert [e.actor for e in events] == ["po-part1", "po-siege1"]
+    first, last = (e.details for e in events)
+    assert first == {
+        "po": str(po(1002).pk),
+        "po_name": "ASBL Enseignement spécialisé de la Meuse",
+        "capacity": "Délégué PO école partenaire",
+        "missing": 1,
+    }
+    assert last["po"] == str(po(1001).pk) and last["missing"] == 0
+    assert last["capacity"] == "Délégué PO école siège"
+    assert (events[0].status_before, events[0].status_after) == ("validated", "validated")
+    assert (events[1].status_before, events[1].status_after) == ("validated", "signed")
+    stored = Convention.objects.get(id=validated.pk)
+    assert [s.capacity for s in stored.signatures] == [
+        "Délégué PO école partenaire",
+        "Délégué PO école siège",
+    ]
+
+
+def test_acknowledgment_is_audited_with_the_school(validated, user, school):
+    drive(validated, Status.APPROVED, user)
+    workflow.acknowledge(validated, user("dir-part1"))
+    (event,) = AuditEvent.objects(action="convention.acknowledge", outcome="ok")
+    assert event.details == {
+        "school": str(school(2103).pk),
+        "school_name": school(2103).name,
+    }
+    assert (event.status_before, event.status_after) == ("approved", "approved")
+    ack = Convention.objects.get(id=validated.pk).acknowledgments[0]
+    assert ack.capacity == "Direction école partenaire" and ack.school_name == school(2103).name
+
+
+def test_the_approval_event_holds_the_sealed_pdf_digest(validated, user, monkeypatch):
+    drive(validated, Status.SIGNED, user)
+
+    def sealer(conv, snapshot):
+        stored = StoredFile.store("c.pdf", "application/pdf", b"%PDF-1.4 sealed", "admin")
+        return stored, stored.sha256
+
+    monkeypatch.setattr(workflow, "SEALERS", [sealer])
+    workflow.approve(validated, user("admin"))
+    conv = Convention.objects.get(id=validated.pk)
+    (event,) = AuditEvent.objects(action="convention.approve", outcome="ok")
+    assert event.details == {
+        "snapshot_sha256": conv.snapshot_sha256,
+        "sealed_pdf_sha256": conv.sealed_pdf_sha256,
+    }
+    assert len(conv.sealed_pdf_sha256) == 64
+    assert (event.status_before, event.status_after) == ("signed", "approved")
+
+
+def test_refused_approvals_and_reopenings_are_audited(validated, user):
+    with pytest.raises(InvalidState, match="qu'une fois signée"):
+        workflow.approve(validated, user("admin"))
+    drive(validated, Status.SIGNED, user)
+    with pytest.raises(InvalidState, match="ne peut plus être rouverte"):
+        workflow.reopen(validated, user("admin"), "  trop tard  ")
+    (approve,) = _refusals("convention.approve")
+    assert "qu'une fois signée" in approve.details["reason"]
+    assert approve.status_before == "validated" and approve.actor == "admin"
+    (reopen,) = _refusals("convention.reopen")
+    assert reopen.details["reason_given"] == "trop tard"
+    assert "ne peut plus être rouverte" in reopen.details["reason"]
+    workflow.approve(validated, user("admin"))
+    with pytest.raises(InvalidState, match="déjà approuvée"):
+        workflow.approve(validated, user("admin"))
+
+
+def test_reopening_records_the_removed_signatures(validated, user):
+    workflow.sign(validated, user("po-part1"))
+    workflow.reopen(validated, user("admin"), "Article 4 à corriger")
+    (event,) = AuditEvent.objects(action="convention.reopen", outcome="ok")
+    assert event.details == {
+        "reason": "Article 4 à corriger",
+        "removed_signatures": [
+            {
+                "po_name": "ASBL Enseignement spécialisé de la Meuse",
+                "name": "Philippe Renson",
+                "username": "po-part1",
+            }
+        ],
+    }
+    assert (event.status_before, event.status_after) == ("validated", "list_validated")
+    stored = Convention.objects.get(id=validated.pk)
+    assert stored.signatures == [] and stored.validated_at is None
+
+
+def test_reopening_a_draft_is_refused(partnership, user):
+    workflow.reopen(partnership, user("admin"), "liste")  # list validated → draft
+    assert Convention.objects.get(id=partnership.pk).status == Status.DRAFT
+    with pytest.raises(InvalidState, match=r"rien à rouvrir|Seule une liste validée"):
+        workflow.reopen(partnership, user("admin"))
+
+
+def test_a_cooperating_delegate_of_the_seat_po_signs_a_ressort(pole1, school, user):
+    coord, delegate = user("coord1"), user("po-ress1")
+    ressort = workflow.add_school(pole1, school(2111), "cooperating", coord)
+    assert ressort.kind == "ressort"
+    workflow.validate_school_list(ressort, coord)
+    fill_required(ressort, coord)
+    workflow.validate(ressort, coord)
+    workflow.sign(ressort, delegate)
+    conv = Convention.objects.get(id=ressort.pk)
+    assert conv.status == Status.SIGNED  # the ressort's one PO has signed
+    (signature,) = conv.signatures
+    assert signature.po.fase == 1001 and signature.username == "po-ress1"
+    assert signature.capacity == "Délégué PO école coopérante"
+    # A cooperation of another PO is not theirs to sign.
+    coop = workflow.add_school(pole1, school(2113), "cooperating", coord)
+    workflow.validate_school_list(coop, coord)
+    fill_required(coop, coord)
+    workflow.validate(coop, coord)
+    with pytest.raises(PermissionDenied):
+        workflow.sign(coop, delegate)
