@@ -533,6 +533,8 @@ def coverage_map(modules: list[str], jobs: int) -> dict[str, Any]:
                     "no:cacheprovider",
                     "-p",
                     "bench.mutation_plugin",
+                    "-m",
+                    "not browser",
                     *share,
                 ],
                 cwd=ROOT,
