@@ -288,6 +288,12 @@ def test_points_split_editor(client_for, demo):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "100" in html and "alert-danger" in html
     assert not reload(conv).article(art.key).data
+    for typed in ("1e308", "33,333", "abc", "NaN", "-5"):  # refused in French, no 500
+        huge = {**fields, "percent_0": typed, "percent_1": "0"}
+        response = client.post(url(conv, f"/articles/{art.key}"), data=huge)
+        assert response.status_code == 422, typed
+        assert "alert-danger" in response.get_data(as_text=True), typed
+    assert not reload(conv).article(art.key).data
     shares = {f"percent_{i}": "0" for i in range(n)}
     shares["percent_0"] = "60,5"
     shares["percent_1"] = "39,5"
@@ -329,9 +335,13 @@ def test_retrocession_editor_rows_without_javascript(client_for, demo):
     assert art.complete and art.data["total"] == 62.5
     html = client.get(url(conv, "?etape=2")).get_data(as_text=True)
     assert "Nombre total de points rétrocédés : 62.5" in html
-    bad = {**two_rows, "row_count": "1", "count_0_2": "-3", "action": "save"}
-    response = client.post(path, data=bad)
-    assert response.status_code == 422 and "nombre entier" in response.get_data(as_text=True)
+    # What users type by mistake is a French refusal, never a server error; nothing is saved.
+    for typed in ("-3", "²", "١٢", "1,5", "1e3", "abc"):
+        bad = {**two_rows, "row_count": "1", "count_0_2": typed, "action": "save"}
+        response = client.post(path, data=bad)
+        assert response.status_code == 422, typed
+        assert "nombre entier" in response.get_data(as_text=True), typed
+    assert reload(conv).article(art.key).data["total"] == 62.5
 
 
 def test_validate_happy_path_and_lock(client_for, coop):

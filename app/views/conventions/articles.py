@@ -56,7 +56,8 @@ def _parse_percent(raw: str) -> float | int | None:
     if not text:
         return None
     value = float(text)  # ValueError handled by the caller
-    if value != value or value in (float("inf"), float("-inf")):
+    # NaN, infinities and huge numbers ("1e308") are no percentage: refused, never formatted.
+    if value != value or abs(value) > 1000:
         raise ValueError(text)
     return int(value) if value.is_integer() else value
 
