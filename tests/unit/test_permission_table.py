@@ -33,21 +33,26 @@ COLUMNS = {
     "ms": A.MANAGE_MESSAGES,
     "au": A.VIEW_AUDIT,
     "bo": A.ENTER_BACKOFFICE,
+    "fv": A.VIEW_FINANCING,
+    "ec": A.ENTER_COUNTS,
+    "cc": A.CLOSE_COUNTS,
+    "sm": A.SIMULATE_TEAM,
+    "mf": A.MANAGE_FINANCING,
 }
 TABLE = """
-role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo
-coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .
-seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .
-seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .
-partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .
-partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .
-specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .
-specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .
-cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .
-cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .
-administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x
-data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x
-support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x
+role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo fv ec cc sm mf
+coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .
+seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .
+seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  x  .
+partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x  x  x  x  .  x
+data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x  .  .  .  .  .
+support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x  .  .  .  .  .
 """
 
 
