@@ -29,10 +29,22 @@ $(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
 		sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	else echo "chromium absent : les tests navigateur seront ignorés"; fi
 
+# The checkers of the conformance tests (axe-core, vnu-jar), pinned in package.json; vnu runs
+# on Debian's Java. No CDN: whatever a page or a test uses is installed and served from here.
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null || ! command -v java >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm default-jre-headless; \
+		else echo "npm ou java absent : apt-get install npm default-jre-headless"; fi; \
+	fi
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 run: $(VENV)/.deps
 	$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev-deps /usr/bin/chromium
+test: $(VENV)/.dev-deps /usr/bin/chromium node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -17,7 +17,8 @@ MAX_PAGES = 120
 SKIP = ("/logout", "/static/", "/admin/static/", "mailto:", "javascript:")
 
 
-def crawl(client, start: str = "/") -> dict[str, int]:
+def crawl(client, start: str = "/", pages: dict[str, str] | None = None) -> dict[str, int]:
+    """Status of every page reached by links from ``start``; ``pages`` collects their HTML."""
     seen: dict[str, int] = {}
     queue = deque([start])
     while queue and len(seen) < MAX_PAGES:
@@ -28,7 +29,10 @@ def crawl(client, start: str = "/") -> dict[str, int]:
         seen[url] = response.status_code
         if response.status_code != 200 or "text/html" not in response.content_type:
             continue
-        for href in LINK_RE.findall(response.get_data(as_text=True)):
+        html = response.get_data(as_text=True)
+        if pages is not None:
+            pages.setdefault(url, html)
+        for href in LINK_RE.findall(html):
             href = urldefrag(unescape(href))[0]
             if not href or href.startswith(SKIP):
                 continue
