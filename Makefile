@@ -66,6 +66,7 @@ seed-full: $(VENV)/.deps
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.pdf
+	$(BIN)/python -m bench.directory --store embedded
 
 # Mutation testing of app/rules and the verbs (bench/mutate.py): slow, not part of `make test`.
 # MUTATION_MODULES="app/rules/points.py ..." restricts it; the report is bench/mutation_report.txt.

@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(audit_group)
+    app.cli.add_command(import_schools_command)
 
 
 @click.command("seed")
@@ -124,3 +125,49 @@ def audit_verify() -> None:
         err=True,
     )
     raise SystemExit(1)
+
+
+@click.command("import-schools")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--apply", "apply_", is_flag=True, help="Applique l'import (sinon : aperçu).")
+def import_schools_command(path: str, apply_: bool) -> None:
+    """Aperçu (par défaut) ou import d'un fichier de l'annuaire des écoles (CSV ou XLSX)."""
+    from pathlib import Path
+
+    from app.rules.directory import DirectoryFileError
+    from app.rules.errors import RuleViolation
+    from app.services import directory
+
+    data = Path(path).read_bytes()
+    name = Path(path).name
+    try:
+        report = directory.compare_file(name, data)
+    except DirectoryFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for outcome in report.new:
+        click.echo(f"nouvelle : {outcome.line.fase} {outcome.line.name}")
+    for outcome in report.changed:
+        fields = "; ".join(f"{c.label} : {c.old_shown} → {c.new_shown}" for c in outcome.changes)
+        click.echo(f"modifiée : {outcome.line.fase} {outcome.line.name} ({fields})")
+    for outcome in report.conflicts:
+        fields = "; ".join(f"{c.label} : {c.old_shown} → {c.new_shown}" for c in outcome.changes)
+        click.echo(
+            f"conflit (non appliqué) : {outcome.line.fase} {outcome.line.name} ({fields}) — "
+            f"{outcome.reason}"
+        )
+    for error in report.errors:
+        click.echo(f"erreur : {error}")
+    if apply_ and report.applicable:
+        try:
+            report = directory.apply_file(name, data, directory.CLI_ACTOR)
+        except RuleViolation as exc:
+            click.echo(str(exc))
+        else:
+            click.echo("Import appliqué.")
+    elif apply_:
+        click.echo("Rien n'a été importé : le fichier contient des lignes en erreur.")
+    else:
+        click.echo("Aperçu seulement : relancez avec --apply pour importer.")
+    click.echo(report.summary())
+    if report.errors:
+        raise SystemExit(1)

@@ -17,6 +17,7 @@ from app.models.financing import (
     TeamFunction,
     TeamScenario,
 )
+from app.models.directory_import import DirectoryImport
 from app.models.message import Message
 from app.models.organisation import OrganisingAuthority
 from app.models.outbox import OutboxMessage
@@ -38,6 +39,7 @@ __all__ = [
     "Coordinator",
     "Derogation",
     "FinancingParameters",
+    "DirectoryImport",
     "Grant",
     "Message",
     "OrganisingAuthority",

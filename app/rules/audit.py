@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "convention.reopen": "Réouverture de la convention",
     "school.change_po": "Changement de pouvoir organisateur d'une école",
     "school.change_zone": "Changement de zone d'une école",
+    "directory.import": "Import de l'annuaire des écoles",
     "login": "Connexion",
     "login_failed": "Échec de connexion",
     "logout": "Déconnexion",

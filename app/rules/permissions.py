@@ -51,6 +51,7 @@ class Action(StrEnum):
     CLOSE_COUNTS = "financing.close_counts"
     SIMULATE_TEAM = "financing.simulate"
     MANAGE_FINANCING = "financing.manage"
+    IMPORT_DIRECTORY = "directory.import"
 
 
 A = Action
@@ -102,6 +103,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.ENTER_COUNTS,
             A.CLOSE_COUNTS,
             A.MANAGE_FINANCING,
+            A.IMPORT_DIRECTORY,
         }
     ),
     Role.DATA_MANAGER: frozenset(
@@ -112,6 +114,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.EDIT_SCHOOL_LIST,
             A.MANAGE_STRUCTURE,
             A.MANAGE_REFERENCE,
+            A.IMPORT_DIRECTORY,
         }
     ),
     Role.SUPPORT: frozenset({A.ENTER_BACKOFFICE, A.MANAGE_USERS, A.REVIEW_ACCESS}),

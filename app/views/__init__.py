@@ -23,6 +23,7 @@ BLUEPRINT_MODULES = [
     "app.views.help",
     "app.views.datamgmt",
     "app.views.financing",
+    "app.views.directory",
 ]
 
 NavEntry = tuple[str, str, Callable[[Any], bool]]

@@ -17,6 +17,7 @@ from app.models import (
     TeamFunction,
     User,
 )
+from app.rules.permissions import Action
 from app.views.admin.access import AccessRequestView, OutboxView
 from app.views.admin.base import BackOfficeIndexView
 from app.views.admin.conventions import ConventionView
@@ -89,6 +90,13 @@ def init_admin(app: Flask) -> Admin:
         )
     )
     admin.add_link(StructureLink(name="Structure des pôles", endpoint="datamgmt.index"))
+    admin.add_link(
+        StructureLink(
+            name="Import de l'annuaire",
+            endpoint="directory.upload",
+            action=Action.IMPORT_DIRECTORY,
+        )
+    )
     admin.add_link(MenuLink(name="Retour à e-Pôles", endpoint="main.home"))
     app.extensions["epoles_admin"] = admin
     return admin

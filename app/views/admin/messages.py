@@ -110,9 +110,12 @@ class MessageView(SecureModelView):
 
 
 class StructureLink(MenuLink):
-    """Back-office menu link to the pole structure pages (data managers, Administration)."""
+    """Back-office menu link to a page outside Flask-Admin, shown to who may use it
+    (the pole structure pages by default: data managers, Administration)."""
+
+    def __init__(self, *args: Any, action: Action = Action.MANAGE_STRUCTURE, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.action = action
 
     def is_accessible(self) -> bool:
-        return current_user.is_authenticated and permissions.can(
-            current_user, Action.MANAGE_STRUCTURE
-        )
+        return current_user.is_authenticated and permissions.can(current_user, self.action)
