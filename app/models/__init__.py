@@ -11,13 +11,13 @@ from app.models.convention import (
     Derogation,
     Signature,
 )
+from app.models.directory_import import DirectoryImport
 from app.models.financing import (
     FinancingParameters,
     PupilCountSheet,
     TeamFunction,
     TeamScenario,
 )
-from app.models.directory_import import DirectoryImport
 from app.models.message import Message
 from app.models.organisation import OrganisingAuthority
 from app.models.outbox import OutboxMessage
@@ -38,8 +38,8 @@ __all__ = [
     "ConventionSchool",
     "Coordinator",
     "Derogation",
-    "FinancingParameters",
     "DirectoryImport",
+    "FinancingParameters",
     "Grant",
     "Message",
     "OrganisingAuthority",

@@ -19,11 +19,12 @@ from app.models.directory_import import MAX_DIRECTORY_BYTES, DirectoryImport
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
-from app.rules import audit, permissions
 from app.rules import directory as rules
+from app.rules import permissions
 from app.rules.errors import PermissionDenied, RuleViolation
 from app.rules.permissions import Action
 from app.rules.states import LIST_LOCKED_STATUSES, Status
+from app.services import audit
 
 LIST_LOCKED_REASON = "l'école figure dans une liste validée ({where}) : rouvrez d'abord la liste."
 SEAT_REASON = "l'école est l'école siège du pôle n° {number}."
