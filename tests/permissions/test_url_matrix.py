@@ -160,6 +160,7 @@ EXPECTED: dict[str, Spec] = {
     "signing.to_acknowledge": only(DIRECTORS),
     "datamgmt.index": only(BACK_REF),
     "datamgmt.pole": only(BACK_REF),
+    "directory.upload": only(BACK_REF),
     # Financing (issue 13): the seat side of the pole and the Administration.
     "financing.pole": only(FINANCING),
     "financing.counts": only(FINANCING),
@@ -180,7 +181,7 @@ EXPECTED: dict[str, Spec] = {
 }
 _FIN_HOME = {ADMIN, *SEAT_SIDE, "coord2"}
 EXPECTED["financing.index"] = only(_FIN_HOME, yes="redirect")
-POST_ONLY_PREFIXES = ("conventions.", "signing.", "datamgmt.")
+POST_ONLY_PREFIXES = ("conventions.", "signing.", "datamgmt.", "directory.")
 for _rule in RULES:
     if _rule.endpoint.split(".")[0] in ADMIN_VIEWS:
         view, name = _rule.endpoint.split(".", 1)
