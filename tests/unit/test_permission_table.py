@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the permission table is one line per role)
 """The permission table cell by cell, and ``can`` on plain values (no app, no database).
 
 ``TABLE`` is DOMAIN.md §4 and the circular written out: one row per role, one column per
@@ -38,21 +39,22 @@ COLUMNS = {
     "cc": A.CLOSE_COUNTS,
     "sm": A.SIMULATE_TEAM,
     "mf": A.MANAGE_FINANCING,
+    "im": A.IMPORT_DIRECTORY,
 }
 TABLE = """
-role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo fv ec cc sm mf
-coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .
-seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .
-seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  x  .
-partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x  x  x  x  .  x
-data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x  .  .  .  .  .
-support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x  .  .  .  .  .
+role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo fv ec cc sm mf im
+coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .
+seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .
+seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  x  .  .
+partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x  x  x  x  .  x  x
+data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x  .  .  .  .  .  x
+support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x  .  .  .  .  .  .
 """
 
 
