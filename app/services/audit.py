@@ -4,6 +4,8 @@ Appending is safe on a real MongoDB: ``seq`` is unique, and a writer that loses 
 a position retries with the next one.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from mongoengine import NotUniqueError
@@ -18,6 +20,7 @@ from app.rules.audit import (
     plain,
     truncate_ms,
 )
+from app.rules.errors import RuleViolation
 from app.rules.refs import as_id
 
 __all__ = ["history", "record", "verify_chain"]
@@ -86,3 +89,27 @@ def verify_chain(batch_size: int = 1000) -> ChainReport:
 def history(convention_id: Any) -> list[AuditEvent]:
     """The events of one convention, oldest first."""
     return list(AuditEvent.objects(convention=as_id(convention_id)).order_by("seq"))
+
+
+@contextmanager
+def audited(
+    action: str,
+    actor: Any,
+    convention: Any = None,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Iterator[None]:
+    """Record a refused attempt (then let the RuleViolation go on)."""
+    try:
+        yield
+    except RuleViolation as exc:
+        record(
+            action,
+            actor,
+            convention=convention,
+            outcome="refused",
+            target=target,
+            status_before=getattr(convention, "status", None),
+            details={**(details or {}), "reason": str(exc)},
+        )
+        raise

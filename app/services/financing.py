@@ -262,7 +262,7 @@ def save_counts(
     the first entry), so that two people typing at once cannot overwrite each other silently.
     """
     target = f"pole:{pole.number}:{school_year}"
-    try:
+    with audit.audited("financing.save_counts", actor, target=target):
         _require(
             actor,
             Action.ENTER_COUNTS,
@@ -318,15 +318,6 @@ def save_counts(
                     raise CountClosed(CLOSED_MESSAGE)
                 raise InvalidState(CHANGED)
             sheet.reload()
-    except RuleViolation as exc:
-        audit.record(
-            "financing.save_counts",
-            actor,
-            outcome="refused",
-            target=target,
-            details={"reason": str(exc)},
-        )
-        raise
     audit.record(
         "financing.save_counts",
         actor,
@@ -339,7 +330,7 @@ def save_counts(
 def _set_status(pole: Pole, school_year: str, actor: Any, closing: bool) -> PupilCountSheet:
     action = "financing.close_counts" if closing else "financing.reopen_counts"
     target = f"pole:{pole.number}:{school_year}"
-    try:
+    with audit.audited(action, actor, target=target):
         _require(
             actor,
             Action.CLOSE_COUNTS,
@@ -367,9 +358,6 @@ def _set_status(pole: Pole, school_year: str, actor: Any, closing: bool) -> Pupi
             raise InvalidState(
                 "Le comptage est déjà clôturé." if closing else "Le comptage n'est pas clôturé."
             )
-    except RuleViolation as exc:
-        audit.record(action, actor, outcome="refused", target=target, details={"reason": str(exc)})
-        raise
     sheet.reload()
     audit.record(action, actor, target=target, status_before=before, status_after=after)
     return sheet
@@ -404,7 +392,7 @@ def save_parameters(
     from app.models.financing import EnvelopeTerm
 
     target = f"financing:{school_year}"
-    try:
+    with audit.audited("financing.save_parameters", actor, target=target):
         _require(
             actor,
             Action.MANAGE_FINANCING,
@@ -466,15 +454,6 @@ def save_parameters(
             if not done:
                 raise InvalidState(CHANGED)
             doc.reload()
-    except RuleViolation as exc:
-        audit.record(
-            "financing.save_parameters",
-            actor,
-            outcome="refused",
-            target=target,
-            details={"reason": str(exc)},
-        )
-        raise
     audit.record(
         "financing.save_parameters",
         actor,
@@ -549,7 +528,7 @@ def save_scenario(
     """Save a named team scenario (new, or a change of ``scenario`` at the version loaded).
     A scenario is a simulation: it never changes a convention."""
     target = f"pole:{pole.number}:scenario"
-    try:
+    with audit.audited("financing.save_scenario", actor, target=target):
         _require(
             actor, Action.SIMULATE_TEAM, pole, "Vous ne pouvez pas simuler l'équipe de ce pôle."
         )
@@ -605,15 +584,6 @@ def save_scenario(
             if not done:
                 raise InvalidState(CHANGED)
             scenario.reload()
-    except RuleViolation as exc:
-        audit.record(
-            "financing.save_scenario",
-            actor,
-            outcome="refused",
-            target=target,
-            details={"reason": str(exc)},
-        )
-        raise
     audit.record(
         "financing.save_scenario",
         actor,

@@ -1,7 +1,5 @@
 """Plumbing shared by the workflow steps: conditional writes, refusals, audit."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from app.models.base import utcnow
@@ -16,6 +14,9 @@ from app.rules.states import LOCKED_STATUSES, STATUS_LABELS, Status
 from app.services import audit
 from app.services.articles import prefilled, split_fases
 
+# The verbs write ``with audited(...)``: one home, app.services.audit.
+audited = audit.audited
+
 UNLOCKED = (Status.DRAFT.value, Status.LIST_VALIDATED.value)
 LIST_VALIDATED_MESSAGE = (
     "La liste des écoles de cette convention est validée : plus aucune école ne peut y être "
@@ -25,30 +26,6 @@ CHANGED_MESSAGE = "La convention a été modifiée entre-temps ; rechargez la pa
 
 
 # --- plumbing ---------------------------------------------------------------------------
-
-
-@contextmanager
-def audited(
-    action: str,
-    actor: Any,
-    convention: Any = None,
-    target: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> Iterator[None]:
-    """Record a refused attempt (then let the RuleViolation go on)."""
-    try:
-        yield
-    except RuleViolation as exc:
-        audit.record(
-            action,
-            actor,
-            convention=convention,
-            outcome="refused",
-            target=target,
-            status_before=getattr(convention, "status", None),
-            details={**(details or {}), "reason": str(exc)},
-        )
-        raise
 
 
 def require(actor: Any, action: Action, obj: Any, message: str) -> None:
