@@ -29,6 +29,7 @@ from app.auth import demo_loaded, safe_next
 from app.extensions import limiter
 from app.models import User
 from app.models.base import utcnow
+from app.models.user import new_session_token
 from app.services import audit
 
 bp = Blueprint("auth", __name__)
@@ -172,9 +173,11 @@ def logout():
             return redirect(url_for("auth.login"))
         return render_template("auth/logout.html")
     if current_user.is_authenticated:
-        audit.record(
-            "logout", current_user._get_current_object(), target=f"user:{current_user.username}"
-        )
+        user = current_user._get_current_object()
+        # A copied session or remember-me cookie must not outlive the logout: the token it
+        # carries is rotated, as revocation does (this ends the user's other sessions too).
+        User.objects(pk=user.pk).update_one(set__session_token=new_session_token())
+        audit.record("logout", user, target=f"user:{user.username}")
     logout_user()
     session.clear()
     flash("Vous êtes déconnecté.", "info")
