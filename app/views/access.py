@@ -219,9 +219,15 @@ def detail(reference: str):
     proposed = [
         {"text": access.describe_grant(g), "held": any(g.same_as(h) for h in held)} for g in grants
     ]
+    check = (
+        access.identity_check(req, account)
+        if account is not None and req.kind == KIND_ACCESS and req.status == STATUS_PENDING
+        else None
+    )
     return render_template(
         "access/detail.html",
         req=req,
+        identity=check,
         proposed=proposed,
         account=account,
         applied=[access.describe_grant(g) for g in req.applied_grants],
@@ -239,6 +245,7 @@ def approve(reference: str):
             req,
             current_user._get_current_object(),
             base_url=current_app.config["EPOLES_BASE_URL"],
+            confirm_identity=request.form.get("confirm_identity") == "yes",
         )
     except RuleViolation as exc:
         flash(str(exc), "danger")

@@ -16,7 +16,13 @@ The package re-exports its public names, so callers keep writing ``access.submit
 """
 
 from app.rules.permissions import may_manage_account
-from app.services.access.decisions import MAX_REASON, approve_request, reject_request
+from app.services.access.decisions import (
+    MAX_REASON,
+    IdentityNotConfirmed,
+    approve_request,
+    identity_check,
+    reject_request,
+)
 from app.services.access.grants import (
     PLACE_ROLES,
     describe_grant,
@@ -56,6 +62,7 @@ __all__ = [
     "TOKEN_LIFETIME",
     "USERNAME_RE",
     "FieldErrors",
+    "IdentityNotConfirmed",
     "PasswordRejected",
     "approve_request",
     "check_pdf",
@@ -63,6 +70,7 @@ __all__ = [
     "grant_key",
     "grant_profiles",
     "grants_for_request",
+    "identity_check",
     "issue_password_token",
     "may_manage_account",
     "next_reference",

@@ -17,6 +17,7 @@ from app.models.access_request import (
 from app.models.base import utcnow
 from app.models.user import Grant, User
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
+from app.rules.identity import NO_EMAIL_ON_FILE, IdentityCheck, confirmation_message
 from app.rules.permissions import Action, can, holds_backoffice_role
 from app.services import audit
 from app.services.access.grants import describe_grant, grant_profiles, grants_for_request
@@ -25,6 +26,10 @@ from app.services.access.revocation import revoke_user
 from app.services.access.tokens import PASSWORD_PATH, issue_password_token
 
 MAX_REASON = 2000
+
+
+class IdentityNotConfirmed(RuleViolation):
+    """The request names an existing account in a way support must confirm explicitly."""
 
 
 def _require(actor: Any, action: Action, what: str, target: str) -> None:
@@ -45,9 +50,24 @@ def _claim(request: AccessRequest, status: str, actor: Any, reason: str | None) 
         raise InvalidState(f"La demande {request.reference} a déjà été traitée.")
 
 
-def approve_request(request: AccessRequest, actor: Any, *, base_url: str = "") -> AccessRequest:
+def identity_check(request: AccessRequest, account: User) -> IdentityCheck:
+    """What accepting ``request`` would do to the existing ``account`` (shown to support)."""
+    return IdentityCheck(
+        email_on_file=account.email or "",
+        email_requested=request.person.email or "",
+        reactivates=not account.active,
+    )
+
+
+def approve_request(
+    request: AccessRequest, actor: Any, *, base_url: str = "", confirm_identity: bool = False
+) -> AccessRequest:
     """Accept a request: give the grants (creating the account if needed, with a one-time
-    link to set its password) or, for a revocation, take them away at once."""
+    link to set its password) or, for a revocation, take them away at once.
+
+    For an existing account the link and the mail go to the e-mail on file only; a request
+    whose e-mail differs, or that would reactivate a deactivated account, needs
+    ``confirm_identity`` (support saw both side by side and checked who is asking)."""
     target = f"request:{request.reference}"
     _require(actor, Action.REVIEW_ACCESS, "access_request_approved", target)
     request.reload()
@@ -69,6 +89,18 @@ def approve_request(request: AccessRequest, actor: Any, *, base_url: str = "") -
         )
     if request.kind == KIND_REVOCATION:
         return _approve_revocation(request, account, grants, actor)
+    check = identity_check(request, account) if account is not None else None
+    if check is not None and check.needs_confirmation and not confirm_identity:
+        audit.record(
+            "access_request_approved",
+            actor,
+            outcome="refused",
+            target=target,
+            details={"why": "identity not confirmed", "username": account.username},
+        )
+        raise IdentityNotConfirmed(confirmation_message(check))
+    if account is not None and not account.email:
+        raise RuleViolation(NO_EMAIL_ON_FILE.format(username=account.username))
     if not grants:
         raise RuleViolation(
             "Aucun profil ne découle de cette demande (l'école ne fait plus partie d'un pôle "
@@ -87,11 +119,23 @@ def approve_request(request: AccessRequest, actor: Any, *, base_url: str = "") -
         phone=person.phone,
     )
     account, new, created = granted.account, granted.new, granted.created
-    needs_password = granted.needs_password
+    needs_password, reactivated = granted.needs_password, granted.reactivated
     AccessRequest.objects(pk=request.pk).update_one(
         set__applied_grants=new, set__account=account, set__account_created=created
     )
     described = [describe_grant(g) for g in new]
+    if reactivated:
+        audit.record(
+            "account_reactivated",
+            actor,
+            target=f"user:{account.username}",
+            details={
+                "request": request.reference,
+                "email_on_file": account.email,
+                "email_requested": request.person.email,
+                "confirmed": bool(confirm_identity),
+            },
+        )
     audit.record(
         "access_granted",
         actor,
@@ -121,8 +165,9 @@ def approve_request(request: AccessRequest, actor: Any, *, base_url: str = "") -
             + "".join(f"  – {d}\n" for d in described)
             + "\nIls sont disponibles dès votre prochaine connexion.\n\nL'équipe e-Pôles"
         )
+    # A new account's e-mail is the request's; an existing one's is the one on file.
     queue_mail(
-        request.person.email or account.email or "",
+        account.email or "",
         f"e-Pôles – votre demande d'accès {request.reference} est acceptée",
         body,
         topic=f"request:{request.reference}",
@@ -170,9 +215,12 @@ def reject_request(request: AccessRequest, reason: str, actor: Any) -> AccessReq
         target=target,
         details={"reason": reason, "username": request.person.username},
     )
-    if request.kind == KIND_ACCESS and request.person.email:
+    account = User.objects(username=request.person.username).only("email").first()
+    # The decision about an existing account goes to the e-mail on file, never elsewhere.
+    to = (account.email if account is not None else request.person.email) or ""
+    if request.kind == KIND_ACCESS and to:
         queue_mail(
-            request.person.email,
+            to,
             f"e-Pôles – votre demande d'accès {request.reference} est refusée",
             f"Bonjour {request.person.full_name},\n\n"
             f"Votre demande d'accès à l'application e-Pôles ({request.reference}) a été "

@@ -135,12 +135,13 @@ def is_backoffice_account(user: User) -> bool:
 @dataclass
 class Granted:
     """What ``grant_profiles`` did: the account, the grants it did not hold yet, whether the
-    account was created, and whether its owner must (again) choose a password."""
+    account was created or reactivated, and whether its owner must (again) choose a password."""
 
     account: User
     new: list[Grant]
     created: bool
     needs_password: bool
+    reactivated: bool = False
 
 
 def grant_profiles(
@@ -178,7 +179,8 @@ def grant_profiles(
     updates: dict[str, Any] = {}
     if new:
         updates["push_all__grants"] = new
-    if not account.active:
+    reactivated = not account.active
+    if reactivated:
         # A former account comes back: a fresh password, chosen by its owner.
         updates.update(
             set__active=True, unset__password_hash=True, set__session_token=new_session_token()
@@ -189,4 +191,4 @@ def grant_profiles(
     if updates:
         User.objects(pk=account.pk).update_one(**updates)
     account.reload()
-    return Granted(account, new, created, needs_password)
+    return Granted(account, new, created, needs_password, reactivated)
