@@ -24,3 +24,20 @@ def french_check(check: Callable[[object], str | None]) -> Callable[[object], No
             raise ValidationError(message)
 
     return validate
+
+
+DELETED_LABEL = "(supprimé)"
+
+
+def referenced(obj: object, field: str) -> object | None:
+    """The document ``obj.field`` refers to, or None when it is unset or was deleted (a
+    dangling reference must show « (supprimé) », never fail the page)."""
+    from mongoengine.errors import DoesNotExist
+
+    if ref_id(obj, field) is None:
+        return None
+    try:
+        value = getattr(obj, field)
+    except DoesNotExist:
+        return None
+    return value if hasattr(value, "pk") else None

@@ -1,13 +1,17 @@
 """Organising authorities (pouvoirs organisateurs, PO)."""
 
-from mongoengine import Document, IntField, StringField, ValidationError
+from mongoengine import IntField, StringField, ValidationError
 
 from app.models.base import french_check
+from app.models.reference_net import GuardedReference
 from app.rules.reference import fase_error
+from app.rules.reference_lock import PO_LOCKED_FIELDS
 
 
-class OrganisingAuthority(Document):
+class OrganisingAuthority(GuardedReference):
     """A legal body running one or more schools; its delegate signs conventions."""
+
+    locked_fields = PO_LOCKED_FIELDS
 
     fase = IntField(required=True, unique=True, validation=french_check(fase_error))
     name = StringField(required=True, max_length=200)

@@ -1,7 +1,6 @@
 """Schools (écoles / établissements)."""
 
 from mongoengine import (
-    Document,
     IntField,
     ListField,
     ReferenceField,
@@ -11,6 +10,7 @@ from mongoengine import (
 
 from app.models.base import french_check
 from app.models.organisation import OrganisingAuthority
+from app.models.reference_net import GuardedReference
 from app.rules.reference import (
     EDUCATION_LABELS,
     ORDINARY,
@@ -20,9 +20,12 @@ from app.rules.reference import (
     zone_error,
     zone_label,
 )
+from app.rules.reference_lock import SCHOOL_LOCKED_FIELDS
 
 
-class School(Document):
+class School(GuardedReference):
+    locked_fields = SCHOOL_LOCKED_FIELDS
+
     fase = IntField(required=True, unique=True, validation=french_check(fase_error))
     name = StringField(required=True, max_length=200)
     street = StringField(max_length=200)

@@ -20,7 +20,7 @@ from app.rules.permissions import Action
 from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, SPECIALIZED, ZONES
 from app.rules.refs import ref_id
 from app.rules.states import SCHOOL_ROLE_LABELS, SchoolRole, Status
-from app.services import audit, workflow
+from app.services import audit, reference, workflow
 from app.views.admin.base import error_message
 from app.views.context import parse_object_id
 
@@ -251,6 +251,42 @@ def _validate_school_without_po(school: School) -> None:
         school.po = real
 
 
+def _correct(school: School, zone: int | None, po_fase: int | None) -> list[str]:
+    """Zone and PO together, all or nothing: both are decided before either is written."""
+    new_po = None
+    if po_fase is not None:
+        new_po = OrganisingAuthority.objects(fase=po_fase).first()
+        if new_po is None:
+            raise RuleViolation(
+                f"Aucun pouvoir organisateur ne porte le numéro FASE {po_fase} : créez-le "
+                "d'abord dans le back-office (Pouvoirs organisateurs)."
+            )
+    changes = {}
+    if zone is not None and zone != school.zone:
+        changes["zone"] = zone
+    if new_po is not None and new_po.pk != ref_id(school, "po"):
+        changes["po"] = new_po
+    if not changes:
+        raise RuleViolation("Ces données sont déjà celles de l'école : rien n'a été modifié.")
+    reference.refuse_school_write(school.pk, set(changes))
+    notices: list[str] = []
+    old_zone = school.zone
+    if "zone" in changes:
+        notices += workflow.change_school_zone(school, zone, actor()) or []
+    if "po" in changes:
+        try:
+            notices += workflow.change_school_po(school, new_po, actor()) or []
+        except RuleViolation:
+            if "zone" in changes:  # undo the first half: nothing is half-applied
+                workflow.change_school_zone(school, old_zone, actor())
+            raise
+    if "zone" in changes:
+        flash(f"La zone de {school.name} est corrigée : {zone} – {ZONES.get(zone, '')}.", "success")
+    if "po" in changes:
+        flash(f"{school.name} relève désormais de {new_po.name}.", "success")
+    return notices
+
+
 @bp.route("/poles/<int:number>/corriger", methods=["POST"])
 @login_required
 def correct_school(number: int):
@@ -268,23 +304,7 @@ def correct_school(number: int):
         )
         return _render(pole, status=400)
     try:
-        notices: list[str] = []
-        if zone is not None and zone != school.zone:
-            notices += workflow.change_school_zone(school, zone, actor()) or []
-            flash(
-                f"La zone de {school.name} est corrigée : {zone} – {ZONES.get(zone, '')}.",
-                "success",
-            )
-        if po_fase is not None:
-            new_po = OrganisingAuthority.objects(fase=po_fase).first()
-            if new_po is None:
-                raise RuleViolation(
-                    f"Aucun pouvoir organisateur ne porte le numéro FASE {po_fase} : créez-le "
-                    "d'abord dans le back-office (Pouvoirs organisateurs)."
-                )
-            if new_po.pk != ref_id(school, "po"):
-                notices += workflow.change_school_po(school, new_po, actor()) or []
-                flash(f"{school.name} relève désormais de {new_po.name}.", "success")
+        notices = _correct(school, zone, po_fase)
     except RuleViolation as exc:
         flash(str(exc), "danger")
     else:

@@ -25,7 +25,7 @@ def test_po_change_reroutes_the_school(pole1, school, po, user):
 def test_po_change_refused_on_a_validated_list(pole1, school, po, user):
     conv = workflow.add_school(pole1, school(2113), "cooperating", user("coord1"))
     workflow.validate_school_list(conv, user("coord1"))
-    with pytest.raises(InvalidState, match="rouvrez d'abord"):
+    with pytest.raises(InvalidState, match="Seule l'Administration peut rouvrir"):
         workflow.change_school_po(school(2113), po(1004), user("gestionnaire"))
     assert School.objects.get(fase=2113).po.pk == po(1003).pk
 
@@ -48,6 +48,6 @@ def test_zone_change_refused_in_a_locked_convention(partnership, school, user):
     from tests.rules.conftest import drive
 
     drive(partnership, "validated", user)
-    with pytest.raises(InvalidState, match="rouvrez d'abord"):
+    with pytest.raises(InvalidState, match="Seule l'Administration peut rouvrir"):
         workflow.change_school_zone(school(2103), 5, user("gestionnaire"))
     assert School.objects.get(fase=2103).zone == 4

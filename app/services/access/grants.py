@@ -10,7 +10,7 @@ from typing import Any
 from mongoengine import Q
 
 from app.models.access_request import KIND_ACCESS, AccessRequest
-from app.models.base import utcnow
+from app.models.base import DELETED_LABEL, referenced, utcnow
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
@@ -116,13 +116,19 @@ def grant_key(grant: Grant) -> str:
 def describe_grant(grant: Grant) -> str:
     """« Direction école partenaire – pôle 1, école FASE 2103 » (for people and the audit)."""
     scope = []
-    pole = grant.pole
-    if pole is not None:
-        scope.append(f"pôle {pole.number}")
-    if grant.school is not None:
-        scope.append(f"école FASE {grant.school.fase}")
-    if grant.po is not None:
-        scope.append(f"PO FASE {grant.po.fase}")
+    for field, label, attr in (
+        ("pole", "pôle", "number"),
+        ("school", "école FASE", "fase"),
+        ("po", "PO FASE", "fase"),
+    ):
+        if ref_id(grant, field) is None:
+            continue
+        doc = referenced(grant, field)
+        scope.append(
+            f"{label} {getattr(doc, attr)}"
+            if doc is not None
+            else f"{label.split()[0]} {DELETED_LABEL}"
+        )
     label = ROLE_LABELS.get(grant.role, grant.role)
     return f"{label} – {', '.join(scope)}" if scope else label
 

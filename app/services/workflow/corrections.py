@@ -7,17 +7,16 @@ from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.rules.derogations import needs_derogation
-from app.rules.errors import InvalidState, RuleViolation
+from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
-from app.rules.states import LOCKED_STATUSES, SchoolRole, Status
-from app.services import audit
+from app.rules.states import SchoolRole
+from app.services import audit, reference
 from app.services.workflow._common import (
     UNLOCKED,
     audited,
     refresh_prefilled,
     require,
-    school_label,
     seat_school_of,
     write,
 )
@@ -28,16 +27,6 @@ from app.services.workflow.schools import place_school, take_school_off
 
 def _conventions_of(school_id: Any) -> list[Convention]:
     return list(Convention.objects(schools__school=school_id).exclude("snapshot"))
-
-
-def _refuse_if_frozen(school: School, convs: list[Convention], frozen: frozenset[str]) -> None:
-    stuck = [c for c in convs if c.status in frozen]
-    if stuck:
-        names = ", ".join(f"{c.title} du pôle n° {c.pole_number}" for c in stuck)
-        raise InvalidState(
-            f"L'école {school_label(school)} figure dans une convention dont la liste est "
-            f"validée ou qui est validée ({names}) : rouvrez d'abord cette convention."
-        )
 
 
 def change_school_po(school: School, new_po: OrganisingAuthority, actor: Any) -> list[str]:
@@ -56,13 +45,7 @@ def change_school_po(school: School, new_po: OrganisingAuthority, actor: Any) ->
         if old_po == new_po.pk:
             raise RuleViolation("L'école relève déjà de ce pouvoir organisateur.")
         convs = _conventions_of(school.pk)
-        _refuse_if_frozen(school, convs, frozenset(LOCKED_STATUSES | {Status.LIST_VALIDATED}))
-        if Pole.objects(seat_school=school.pk).count():
-            raise RuleViolation(
-                "L'école est l'école siège d'un pôle : changer son pouvoir organisateur "
-                "change toutes les conventions du pôle ; l'Administration doit le faire "
-                "convention par convention."
-            )
+        reference.refuse_school_write(school.pk, {"po"})
         placements = [(c, c.school_entry(school.pk).role) for c in convs]
         notices: list[str] = []
         for conv, _role in placements:
@@ -110,12 +93,7 @@ def change_school_zone(school: School, zone: int, actor: Any) -> list[str]:
         if old_zone == zone:
             raise RuleViolation("L'école est déjà dans cette zone d'enseignement.")
         convs = _conventions_of(school.pk)
-        _refuse_if_frozen(school, convs, LOCKED_STATUSES)
-        if Pole.objects(seat_school=school.pk).count():
-            raise RuleViolation(
-                "L'école est l'école siège d'un pôle : corrigez la zone du pôle avec elle, "
-                "dans la fiche du pôle."
-            )
+        reference.refuse_school_write(school.pk, {"zone"})
         School.objects(id=school.pk).update_one(set__zone=zone)
         school.reload()
         for conv in convs:

@@ -6,6 +6,7 @@ from flask_admin.menu import MenuLink
 from flask_login import current_user
 from wtforms import DateTimeLocalField, SelectField
 
+from app.models.base import DELETED_LABEL, ref_id, referenced
 from app.models.message import AUDIENCE_LABELS, Message
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
@@ -17,8 +18,10 @@ from app.views.admin.base import SecureModelView
 
 def _ref(field: str) -> Any:
     def formatter(view: Any, context: Any, model: Any, name: str) -> str:
-        ref = model._data.get(field)
-        return str(getattr(ref, "name", "")) if hasattr(ref, "pk") else "—"
+        if ref_id(model, field) is None:
+            return "—"
+        ref = referenced(model, field)
+        return str(getattr(ref, "name", "")) if ref is not None else DELETED_LABEL
 
     return formatter
 

@@ -9,6 +9,7 @@ from app.models import User
 from app.rules import permissions
 from app.rules.permissions import Action
 from app.services import audit
+from app.services.access import describe_grant
 from app.views.admin.base import SecureModelView
 
 
@@ -17,12 +18,7 @@ def _grants(view: Any, context: Any, model: Any, name: str) -> Any:
         return "—"
     lines = []
     for g in model.grants:
-        scope = []
-        for field, label in (("pole", "pôle"), ("school", "école"), ("po", "PO")):
-            ref = g._data.get(field)
-            if ref is not None:
-                scope.append(f"{label} {getattr(ref, 'number', None) or getattr(ref, 'fase', '')}")
-        lines.append(escape(g.role_label + (f" ({', '.join(scope)})" if scope else "")))
+        lines.append(escape(describe_grant(g)))
     return Markup("<br>").join(lines)
 
 
