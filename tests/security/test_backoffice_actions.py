@@ -22,6 +22,8 @@ from app.models import (
     School,
     User,
 )
+from app.models.financing import TeamFunction
+from app.rules.financing import GROUPS
 from app.services import access
 from app.views.admin.base import SecureModelView
 from tests.access.helpers import director_form
@@ -73,6 +75,11 @@ def targets() -> dict[str, dict[str, Any]]:
         "access_requests_admin": {"row": access.submit_request(director_form())},
         "outbox_admin": {"row": outbox},
         "messages_admin": {"row": message},
+        "functions_admin": {
+            "row": TeamFunction(
+                code="jetable", label="Jetable", group=next(iter(GROUPS)), points=1
+            ).save()
+        },
     }
 
 
@@ -109,6 +116,7 @@ def test_every_model_view_is_covered(app):
             "access_requests_admin",
             "outbox_admin",
             "messages_admin",
+            "functions_admin",
         ]
     )
 
@@ -123,8 +131,8 @@ def test_every_action_loads_rows_through_the_scoped_query(app):
             )
 
 
-def _actions(app: Flask) -> list[tuple[str, str]]:
-    return [(v.endpoint, name) for v in admin_views(app) for name in v._actions_data]
+def _actions(app: Flask) -> list[tuple[str, str, str]]:
+    return [(v.endpoint, v.url, name) for v in admin_views(app) for name in v._actions_data]
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
@@ -133,13 +141,13 @@ def test_bulk_action_touches_only_rows_in_scope(demo, app, client, role):
     if role:
         assert login(client, role).status_code == 302
     token = csrf_token(client, "/login")
-    for endpoint, action in _actions(app):
+    for endpoint, url, action in _actions(app):
         assert action == "delete", "a new bulk action needs its expected outcomes here"
         for target, row in rows[endpoint].items():
             model = type(row)
             before = db_fingerprint()
             response = client.post(
-                f"/admin/{endpoint}/action/",
+                f"{url}/action/",
                 data={"csrf_token": token, "action": action, "rowid": str(row.pk)},
             )
             assert response.status_code in (302, 403), (endpoint, target, role)
