@@ -38,8 +38,10 @@ def seed_command(scale: str, reset: bool) -> None:
         )
     if scale == "full":
         from seed.generator import load_full
+        from seed.school_years import load_school_years
 
         counts = load_full()
+        counts["school_years"] = load_school_years()
         counts["article_templates"] = loader.load_templates()
         counts["financing"] = loader.load_financing_reference()
     else:

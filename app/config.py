@@ -54,8 +54,6 @@ def from_environment() -> dict[str, Any]:
         "SECRET_KEY": _secret_key(data_dir, production=not local_demo),
         "EPOLES_DEMO_PASSWORD": os.environ.get("EPOLES_DEMO_PASSWORD", "Demo-2026"),
         "EPOLES_PASSWORD_MIN_LENGTH": _int("EPOLES_PASSWORD_MIN_LENGTH", 10),
-        "EPOLES_SCHOOL_YEAR": os.environ.get("EPOLES_SCHOOL_YEAR", "2026-2027"),
-        "EPOLES_DEADLINE": os.environ.get("EPOLES_DEADLINE", "2026-10-15"),
         # The date taken as today (demo and tests only; ignored on MongoDB): app.clock.
         "EPOLES_TODAY": os.environ.get("EPOLES_TODAY", ""),
         "EPOLES_PDF_P12": os.environ.get("EPOLES_PDF_P12", ""),

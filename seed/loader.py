@@ -125,6 +125,9 @@ def load_demo(password: str) -> dict[str, int]:
     """The demo set of CONTRACT.md: three poles, the article templates, one account per role."""
     data = read("demo.json")
     counts = load_reference(data)
+    from seed.school_years import load_school_years
+
+    counts["school_years"] = load_school_years()
     counts["article_templates"] = load_templates()
     counts["users"] = load_users(data["users"], password)
     from seed.stages import build_demo_stages  # the workflow needs the users above

@@ -28,6 +28,8 @@ def make_app(tmp_path, **overrides) -> Flask:
         "EPOLES_DATA_DIR": str(tmp_path / "data"),
         "EPOLES_DEMO_PASSWORD": DEMO_PASSWORD,
         "SERVER_NAME": None,
+        # Deadlines and reminders read app.clock: tests never run on the real date.
+        "EPOLES_TODAY": "2026-12-01",
     }
     config.update(overrides)
     return create_app(config)

@@ -23,6 +23,7 @@ from app.models.organisation import OrganisingAuthority
 from app.models.outbox import OutboxMessage
 from app.models.pole import Coordinator, Pole
 from app.models.school import School
+from app.models.school_year import SchoolYear, YearClosure
 from app.models.setting import AppSetting
 from app.models.stored_file import StoredFile
 from app.models.user import Grant, User
@@ -48,9 +49,11 @@ __all__ = [
     "Pole",
     "PupilCountSheet",
     "School",
+    "SchoolYear",
     "Signature",
     "StoredFile",
     "TeamFunction",
     "TeamScenario",
     "User",
+    "YearClosure",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from mongoengine import (
     BooleanField,
+    DateField,
     DateTimeField,
     DictField,
     Document,
@@ -245,6 +246,14 @@ class Convention(Document):
     seat_po = ReferenceField(OrganisingAuthority, required=True)
     counterpart_po = ReferenceField(OrganisingAuthority)
     school_year = StringField()
+    # Deadlines (app.rules.deadlines): the due date, kept here so lists filter and sort on it;
+    # a specific partnership's planned date the pupils are taken in charge.
+    due_on = DateField()
+    take_in_charge_on = DateField()
+    # An amendment (avenant) is a convention of its parent's kind with ``parent`` set: it
+    # holds only the points article and a motivation, for ``school_year`` (the year it takes
+    # effect in), and goes through the same circuit (lock, signatures, approval, seal).
+    parent = ReferenceField("Convention")
     schools = EmbeddedDocumentListField(ConventionSchool)
     articles = EmbeddedDocumentListField(Article)
     signatures = EmbeddedDocumentListField(Signature)
@@ -274,6 +283,9 @@ class Convention(Document):
             "seat_po",
             "snapshot_sha256",
             "sealed_pdf_sha256",
+            ("due_on", "status"),
+            ("school_year", "pole_number"),
+            "parent",
         ],
     }
 
@@ -310,6 +322,10 @@ class Convention(Document):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_amendment(self) -> bool:
+        return self._data.get("parent") is not None
 
     @property
     def is_locked(self) -> bool:
@@ -349,6 +365,12 @@ class Convention(Document):
 
     @property
     def title(self) -> str:
+        if self.is_amendment:
+            return f"Avenant {self.school_year} – {self.base_title}"
+        return self.base_title
+
+    @property
+    def base_title(self) -> str:
         if self.kind == Kind.COOPERATION and self.schools:
             return f"{self.kind_label} – {self.schools[0].po_name}"
         if self.kind == Kind.SPECIFIC_PARTNERSHIP and self.schools:

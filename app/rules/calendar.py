@@ -9,6 +9,7 @@ across the summer moves to the next school year's first day.
 a year the government has not published yet; the Administration confirms or corrects it.
 """
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -238,10 +239,8 @@ def parse_closures(text: str) -> list[Closure]:
             start = date.fromisoformat(words[0])
             end, rest = start, words[1:]
             if rest:
-                try:
+                with contextlib.suppress(ValueError):
                     end, rest = date.fromisoformat(rest[0]), rest[1:]
-                except ValueError:
-                    pass
         except ValueError:
             raise RuleViolation(
                 f"Ligne {number} du calendrier : commencez par une date AAAA-MM-JJ "

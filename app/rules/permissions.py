@@ -52,6 +52,7 @@ class Action(StrEnum):
     SIMULATE_TEAM = "financing.simulate"
     MANAGE_FINANCING = "financing.manage"
     IMPORT_DIRECTORY = "directory.import"
+    MANAGE_CALENDAR = "calendar.manage"  # school years, their calendars and deadlines
 
 
 A = Action
@@ -104,6 +105,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.CLOSE_COUNTS,
             A.MANAGE_FINANCING,
             A.IMPORT_DIRECTORY,
+            A.MANAGE_CALENDAR,
         }
     ),
     Role.DATA_MANAGER: frozenset(

@@ -25,7 +25,7 @@ from app.rules.reference import ORDINARY, SPECIALIZED, SPECIFIC_PARTNER_TYPES
 from app.rules.refs import as_id, ref_id
 from app.rules.routing import POLE_LIST
 from app.rules.states import KIND_LABELS, SCHOOL_ROLE_LABELS, Kind, SchoolRole
-from app.services import workflow
+from app.services import school_years, workflow
 from app.views.context import current_pole_for, pole_or_404, visible_poles
 
 bp = Blueprint("structure", __name__)
@@ -94,8 +94,12 @@ def pole(number: int):
     seat = School.objects(id=ref_id(pole, "seat_school")).first()
     seat_po = OrganisingAuthority.objects(id=ref_id(seat, "po")).first() if seat else None
     documents = _visible_documents(pole)
+    cals = school_years.Calendars.load()
     return render_template(
         "structure/pole.html",
+        deadlines={
+            str(c.pk): school_years.deadline_of(c, cals) for cs in documents.values() for c in cs
+        },
         pole=pole,
         seat=seat,
         seat_po=seat_po,

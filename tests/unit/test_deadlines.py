@@ -21,7 +21,9 @@ def test_not_communicated_states():
 def test_communicated_once_all_signed():
     on_time = deadlines.state_of(DUE, date(2026, 1, 1), communicated_on=DUE)
     assert on_time.state == DeadlineState.ON_TIME and on_time.communicated
-    late = deadlines.state_of(DUE, date(2026, 1, 1), communicated_on=date(2025, 11, 14), years=YEARS)
+    late = deadlines.state_of(
+        DUE, date(2026, 1, 1), communicated_on=date(2025, 11, 14), years=YEARS
+    )
     assert late.state == DeadlineState.LATE
     # 16–17 Oct, then 3–14 Nov less 11 Nov: 2 + 9 school working days.
     assert late.late_by == 11

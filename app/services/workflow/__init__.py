@@ -31,6 +31,7 @@ from app.services.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAG
 from app.services.workflow.approval import SEALERS, Sealer, approve, reopen
 from app.services.workflow.corrections import change_school_po, change_school_zone
 from app.services.workflow.documents import current_school_year, delete_convention
+from app.services.workflow.planning import set_take_in_charge
 from app.services.workflow.queries import (
     Offers,
     awaited_acknowledgment,
@@ -78,6 +79,7 @@ __all__ = [
     "reopen",
     "reopen_school_list",
     "save_article",
+    "set_take_in_charge",
     "sign",
     "validate",
     "validate_school_list",

@@ -1,6 +1,5 @@
 """Creating and deleting the convention documents a pole's schools are routed to."""
 
-from datetime import date
 from typing import Any
 
 from mongoengine import NotUniqueError
@@ -10,25 +9,19 @@ from app.models.convention import LOCKED_MESSAGE, Convention, ConventionSchool, 
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
-from app.models.setting import AppSetting
 from app.rules.errors import ConventionLocked
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.routing import Target
 from app.rules.states import EDITABLE_NATURES, Status
-from app.services import audit
+from app.services import audit, school_years
 from app.services.articles import build_articles
 from app.services.workflow._common import UNLOCKED, audited, require, username_of
 
 
-def current_school_year(today: date | None = None) -> str:
-    """The school year new conventions belong to (setting ``school_year``, else the calendar)."""
-    configured = AppSetting.get("school_year")
-    if configured:
-        return str(configured)
-    today = today or utcnow().date()
-    start = today.year if today.month >= 9 else today.year - 1
-    return f"{start}-{start + 1}"
+def current_school_year() -> str:
+    """The school year new conventions belong to: the current campaign (school years)."""
+    return school_years.current_label()
 
 
 def new_entry(school: School, role: str, actor: Any) -> ConventionSchool:
@@ -111,6 +104,7 @@ def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> C
         school_year=current_school_year(),
         articles=build_articles(target.kind),
     )
+    conv.due_on = school_years.due_date_of(conv)
     try:
         with workflow_write():
             conv.save(force_insert=True)

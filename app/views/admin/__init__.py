@@ -14,6 +14,7 @@ from app.models import (
     OutboxMessage,
     Pole,
     School,
+    SchoolYear,
     TeamFunction,
     User,
 )
@@ -29,6 +30,7 @@ from app.views.admin.reference import (
     PoleView,
     SchoolView,
 )
+from app.views.admin.school_years import SchoolYearView
 from app.views.admin.users import UserView
 
 
@@ -53,6 +55,11 @@ def init_admin(app: Flask) -> Admin:
         )
     )
     admin.add_view(ConventionView(Convention, name="Conventions", endpoint="conventions_admin"))
+    admin.add_view(
+        SchoolYearView(
+            SchoolYear, name="Années scolaires", endpoint="school_years_admin", url="/admin/annees"
+        )
+    )
     admin.add_view(
         ArticleTemplateView(ArticleTemplate, name="Modèles d'articles", endpoint="templates_admin")
     )

@@ -2,14 +2,17 @@
 
 from typing import Any
 
-from flask import has_request_context, url_for
+from flask import g, has_request_context, url_for
+from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from markupsafe import Markup, escape
 
+from app import formatting
 from app.models import Convention
+from app.rules.deadlines import STATE_LABELS, DeadlineState
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.states import KIND_LABELS, STATUS_LABELS
-from app.services import workflow
+from app.services import school_years, workflow
 from app.views.admin.base import SecureModelView
 
 
@@ -18,15 +21,55 @@ def _title(view: Any, context: Any, model: Any, name: str) -> Any:
     return Markup(f'<a href="{escape(href)}">{escape(model.title)}</a>')
 
 
+def _deadline(view: Any, context: Any, model: Any, name: str) -> Any:
+    state = school_years.deadline_of(model, view.calendars())
+    if state.due is None:
+        return ""
+    late = f" ({state.late_by} j. ouvrables)" if state.late_by else ""
+    return Markup(
+        f'{escape(formatting.date_text(state.due))} <span class="badge badge-{state.badge}">'
+        f"{escape(state.label)}{escape(late)}</span>"
+    )
+
+
+class DeadlineFilter(BaseMongoEngineFilter):
+    """« Échéance » : en retard / bientôt / sans échéance, on today's date (app.clock)."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        if value not in STATE_OPTIONS:
+            return query
+        return query.filter(**school_years.state_filter(value))
+
+    def operation(self) -> str:
+        return "est"
+
+
+STATE_OPTIONS = {
+    DeadlineState.LATE: STATE_LABELS[DeadlineState.LATE],
+    DeadlineState.DUE_SOON: STATE_LABELS[DeadlineState.DUE_SOON],
+    DeadlineState.NONE: STATE_LABELS[DeadlineState.NONE],
+}
+
+
 class ConventionView(SecureModelView):
     action = Action.VIEW_CONVENTION
     can_create = False
-    column_list = ["pole_number", "kind", "title", "status", "school_year", "updated_at"]
+    column_list = [
+        "pole_number",
+        "kind",
+        "title",
+        "status",
+        "school_year",
+        "due_on",
+        "updated_at",
+    ]
     column_details_list = [
         "pole_number",
         "kind",
         "status",
         "school_year",
+        "due_on",
+        "take_in_charge_on",
         "created_at",
         "updated_at",
         "validated_at",
@@ -34,13 +77,15 @@ class ConventionView(SecureModelView):
         "snapshot_sha256",
         "sealed_pdf_sha256",
     ]
-    column_export_list = ["pole_number", "kind", "status", "school_year", "updated_at"]
+    column_export_list = ["pole_number", "kind", "status", "school_year", "due_on", "updated_at"]
     column_labels = {
         "pole_number": "Pôle",
         "kind": "Type",
         "title": "Convention",
         "status": "Statut",
         "school_year": "Année scolaire",
+        "due_on": "Échéance",
+        "take_in_charge_on": "Prise en charge prévue le",
         "created_at": "Créée le",
         "updated_at": "Modifiée le",
         "validated_at": "Validée le",
@@ -48,13 +93,22 @@ class ConventionView(SecureModelView):
         "snapshot_sha256": "Empreinte du texte (SHA-256)",
         "sealed_pdf_sha256": "Empreinte du PDF scellé (SHA-256)",
     }
-    column_sortable_list = ["pole_number", "kind", "status", "updated_at"]
+    column_sortable_list = ["pole_number", "kind", "status", "due_on", "updated_at"]
     column_default_sort = [("pole_number", False), ("kind", False)]
-    column_filters = ["kind", "status", "pole_number", "school_year"]
+    column_filters = [
+        "kind",
+        "status",
+        "pole_number",
+        "school_year",
+        DeadlineFilter(
+            "due_on", "Échéance", options=[(k.value, v) for k, v in STATE_OPTIONS.items()]
+        ),
+    ]
     column_formatters = {
         "kind": lambda v, c, m, n: KIND_LABELS.get(m.kind, m.kind),
         "status": lambda v, c, m, n: STATUS_LABELS.get(m.status, m.status),
         "title": _title,
+        "due_on": _deadline,
     }
     form_columns = ["school_year"]
     form_args = {"school_year": {"label": "Année scolaire"}}
@@ -107,6 +161,17 @@ class ConventionView(SecureModelView):
             flash(str(exc), "error")
             return False
         return True
+
+    @staticmethod
+    def calendars() -> school_years.Calendars:
+        """The calendars, loaded once per request for the deadline column."""
+        if "epoles_calendars" not in g:
+            g.epoles_calendars = school_years.Calendars.load()
+        return g.epoles_calendars
+
+    def after_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        # The school year may have changed: so may the due date.
+        school_years.store_due_date(model.pk, school_years.due_date_of(model))
 
     def get_query(self) -> Any:
         # Lists never load the embedded articles and signatures (−30 to −45 % per page), and

@@ -18,7 +18,7 @@ from app.rules.states import (
     Status,
 )
 from app.services import audit as audit_trail
-from app.services import workflow
+from app.services import school_years, workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import optional_url
@@ -73,6 +73,10 @@ def show(convention_id: str):
         "list_locked": conv.status in LIST_LOCKED_STATUSES,
         "pdf_url": optional_url("pdf.convention", convention_id=str(conv.pk)),
         "history": _history(conv),
+        "deadline": school_years.deadline_of(conv),
+        "can_plan": conv.kind == Kind.SPECIFIC_PARTNERSHIP
+        and conv.status in (Status.DRAFT, Status.LIST_VALIDATED)
+        and permissions.can(current_user, permissions.Action.EDIT_ARTICLES, conv),
     }
     if step == 1:
         context.update(_step_one(conv, pole, offers))

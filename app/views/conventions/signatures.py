@@ -7,11 +7,13 @@ from flask import flash, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app import clock
 from app.auth import actor
 from app.services import workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import back, run
+from app.views.conventions.page import default_step
 
 
 def _step_three_action(
@@ -72,4 +74,30 @@ def reopen(convention_id: str):
         actor(),
         reason=reason,
         next_step=2,
+    )
+
+
+@bp.route("/<convention_id>/prise-en-charge", methods=["POST"])
+@login_required
+def take_in_charge(convention_id: str):
+    """A specific partnership's planned take-in-charge date (sets its due date)."""
+    conv = convention_or_404(convention_id, current_user)
+    raw = (request.form.get("take_in_charge_on") or "").strip()
+    day = None
+    if raw:
+        try:
+            day = clock.parse_day(raw)
+        except ValueError as exc:
+            flash(str(exc), "danger")
+            return back(conv, default_step(conv))
+    return run(
+        conv,
+        default_step(conv),
+        "La date de prise en charge est enregistrée ; l'échéance suit."
+        if day
+        else "La date de prise en charge est effacée.",
+        workflow.set_take_in_charge,
+        conv,
+        day,
+        actor(),
     )
