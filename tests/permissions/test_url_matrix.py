@@ -20,6 +20,7 @@ from app.models import (
     Message,
     OrganisingAuthority,
     Pole,
+    SchoolYear,
     TeamFunction,
     User,
 )
@@ -97,7 +98,9 @@ ADMIN_VIEWS = {
     "outbox_admin": admin_view(BACK_ACCESS),
     "messages_admin": admin_view({ADMIN}),
     "functions_admin": admin_view({ADMIN}),
+    "school_years_admin": admin_view({ADMIN}),
 }
+ADMIN_VIEWS["school_years_admin"]["ajax_lookup"] = only({ADMIN}, yes="missing", no="forbidden")
 # The functions catalogue has no reference picker.
 ADMIN_VIEWS["functions_admin"]["ajax_lookup"] = only({ADMIN}, yes="missing", no="forbidden")
 # Conventions are created by the workflow only; the Administration alone edits the year.
@@ -213,6 +216,7 @@ def _admin_ids(convs: dict[str, Any], reference: str) -> dict[str, Any]:
         "outbox_admin": None,
         "messages_admin": Message.objects.first().pk,
         "functions_admin": TeamFunction.objects.first().pk,
+        "school_years_admin": SchoolYear.objects.get(label="2026-2027").pk,
     }
 
 

@@ -50,6 +50,7 @@ class SchoolYearView(SecureModelView):
     }
     column_default_sort = "first_day"
     can_delete = False  # conventions belong to their year
+    can_export = True
     form_columns = [
         "label",
         "first_day",
