@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app import formatting
 from app.rules.errors import RuleViolation
 
 ONE_DAY = timedelta(days=1)
@@ -74,7 +75,7 @@ def _span(years: list[YearCalendar]) -> tuple[date, date]:
 
 def _missing(day: date) -> RuleViolation:
     return RuleViolation(
-        f"Le calendrier scolaire autour du {day.strftime('%d/%m/%Y')} n'est pas encodé : "
+        f"Le calendrier scolaire autour du {formatting.date_text(day)} n'est pas encodé : "
         "l'Administration doit d'abord encoder cette année scolaire."
     )
 
@@ -207,6 +208,13 @@ def propose_year(start_year: int) -> YearCalendar:
 
 def year_label(start_year: int) -> str:
     return f"{start_year}-{start_year + 1}"
+
+
+def label_for_day(day: date) -> str:
+    """The school year a day belongs to by the decree's rentrée rule (summer counts for the
+    year ahead once its rentrée has come): for when no calendar is encoded."""
+    start = day.year if day >= rentree(day.year) else day.year - 1
+    return year_label(start)
 
 
 def start_year_of(label: str) -> int:

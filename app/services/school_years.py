@@ -48,9 +48,7 @@ def current_label() -> str:
     year = current()
     if year is not None:
         return year.label
-    today = clock.today()
-    start = today.year if today.month >= 8 else today.year - 1
-    return calendar.year_label(start)
+    return calendar.label_for_day(clock.today())
 
 
 def soon_days(label: str | None) -> int:

@@ -113,3 +113,17 @@ def test_closures_text_round_trip():
         calendar.parse_closures("20/10/2025 congé")
     with pytest.raises(RuleViolation, match="fin précède"):
         calendar.parse_closures("2025-11-02 2025-10-20 x")
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (date(2026, 8, 23), "2025-2026"),
+        (date(2026, 8, 24), "2026-2027"),  # rentrée 2026: the 31st is a Monday, one week before
+        (date(2027, 1, 4), "2026-2027"),
+        (date(2031, 8, 24), "2030-2031"),
+        (date(2031, 8, 25), "2031-2032"),
+    ],
+)
+def test_label_for_day_follows_the_rentree(day, label):
+    assert calendar.label_for_day(day) == label

@@ -160,3 +160,23 @@ def test_school_year_admin_edit_refreshes_due_dates(demo, login_as):
 
 def test_school_years_admin_is_for_the_administration(demo, login_as):
     assert login_as("gestionnaire").get("/admin/annees/").status_code in (302, 403)
+
+
+def test_current_school_year_comes_from_the_data_then_the_settable_clock(app):
+    """The flagged campaign wins; with no school year encoded, ``clock.today()`` decides
+    (the rentrée is in late August), never the machine's date."""
+    assert SchoolYear.objects.count() == 0
+    with clock.fixed_today(date(2031, 8, 20)):
+        assert workflow.current_school_year() == "2030-2031"
+    with clock.fixed_today(date(2031, 8, 30)):
+        assert workflow.current_school_year() == "2031-2032"
+    SchoolYear(
+        label="2029-2030",
+        first_day=date(2029, 8, 27),
+        last_day=date(2030, 7, 5),
+        campaign_deadline=date(2029, 10, 15),
+        amendment_deadline=date(2030, 6, 1),
+        current=True,
+    ).save()
+    with clock.fixed_today(date(2031, 8, 30)):
+        assert workflow.current_school_year() == "2029-2030"

@@ -4,7 +4,6 @@ from typing import Any
 
 from mongoengine import NotUniqueError
 
-from app.models.base import utcnow
 from app.models.convention import LOCKED_MESSAGE, Convention, ConventionSchool, workflow_write
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from app import formatting
 from app.models.convention import Convention
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
@@ -43,7 +44,7 @@ def set_take_in_charge(convention: Convention, day: date | None, actor: Any) -> 
             due = school_years.due_date(Kind.SPECIFIC_PARTNERSHIP, None, day)
             if due is None:
                 raise RuleViolation(
-                    f"Le calendrier scolaire du {day.strftime('%d/%m/%Y')} n'est pas encodé : "
+                    f"Le calendrier scolaire du {formatting.date_text(day)} n'est pas encodé : "
                     "l'Administration doit d'abord encoder cette année scolaire."
                 )
         update: dict[str, Any] = (
