@@ -20,6 +20,7 @@ from app.models import (
     OutboxMessage,
     Pole,
     School,
+    SchoolYear,
     User,
 )
 from app.models.financing import TeamFunction
@@ -75,6 +76,8 @@ def targets() -> dict[str, dict[str, Any]]:
         "access_requests_admin": {"row": access.submit_request(director_form())},
         "outbox_admin": {"row": outbox},
         "messages_admin": {"row": message},
+        # No one deletes a school year (its conventions belong to it): never in ALLOWED.
+        "school_years_admin": {"row": SchoolYear.objects.get(label="2022-2023")},
         "functions_admin": {
             "row": TeamFunction(
                 code="jetable", label="Jetable", group=next(iter(GROUPS)), points=1
@@ -117,6 +120,7 @@ def test_every_model_view_is_covered(app):
             "outbox_admin",
             "messages_admin",
             "functions_admin",
+            "school_years_admin",
         ]
     )
 
