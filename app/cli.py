@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(audit_group)
     app.cli.add_command(import_schools_command)
+    app.cli.add_command(outbox_group)
 
 
 @click.command("seed")
@@ -173,3 +174,24 @@ def import_schools_command(path: str, apply_: bool) -> None:
     click.echo(report.summary())
     if report.errors:
         raise SystemExit(1)
+
+
+outbox_group = AppGroup("outbox", help="Boîte d'envoi des courriels.")
+
+
+@outbox_group.command("work")
+@click.option("--once", is_flag=True, help="Un seul passage, puis arrêt.")
+@click.option(
+    "--interval", type=float, default=5.0, show_default=True, help="Secondes entre deux passages."
+)
+def outbox_work(once: bool, interval: float) -> None:
+    """Envoie les courriels en attente (SMTP selon MAIL_*) et lance les rappels du jour."""
+    from app.services import outbox
+
+    config = dict(current_app.config)
+    if not config.get("MAIL_SERVER"):
+        click.echo("MAIL_SERVER non défini : les courriels sont consignés dans le journal.")
+    try:
+        outbox.work(config, once=once, interval=interval, echo=click.echo)
+    except KeyboardInterrupt:
+        click.echo("Arrêt du worker.")

@@ -1,60 +1,57 @@
-"""Delivering the outbox: SMTP when ``MAIL_SERVER`` is configured, otherwise the log.
+"""The SMTP transport: one message to one server, with the ``MAIL_*`` settings.
 
-The rules only write messages to the outbox (``app.services.access.queue_mail``); this module
-sends what is pending. Without SMTP (local demo), the full message goes to the log, which
-is then the only way to read it, e.g. the one-time link of a new account.
+The worker (``app.services.outbox``) decides what to send and records the outcome; this only
+speaks SMTP (STARTTLS and login when configured, a timeout so that a hanging server cannot
+hold a worker).
 """
 
-import logging
 import smtplib
 from collections.abc import Mapping
 from email.message import EmailMessage
 from typing import Any
 
-from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
 
-log = logging.getLogger("app.mail")
+# What a failed delivery may raise: the message is retried later.
+DELIVERY_ERRORS: tuple[type[BaseException], ...] = (OSError, smtplib.SMTPException)
 
-NO_SMTP = "Aucun serveur SMTP configuré : message consigné dans le journal de l'application."
+
+def describe(exc: BaseException) -> str:
+    """A readable one-line reason for a failed delivery (SMTP replies decoded)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        reasons = [
+            f"{rcpt} : {code} "
+            + (text.decode("utf-8", "replace") if isinstance(text, bytes) else text)
+            for rcpt, (code, text) in exc.recipients.items()
+        ]
+        return "Destinataire refusé par le serveur – " + "; ".join(reasons)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        return f"{type(exc).__name__} : {exc.smtp_code} {text}"
+    return f"{type(exc).__name__} : {exc}"
 
 
-def _send(message: OutboxMessage, config: Mapping[str, Any]) -> None:
+def build(message: OutboxMessage, sender: str) -> EmailMessage:
+    """The e-mail of an outbox message: plain text, with its HTML alternative if any."""
     mail = EmailMessage()
-    mail["From"] = config.get("MAIL_FROM") or "e-poles@cfwb.be"
+    mail["From"] = sender
     mail["To"] = message.to
     mail["Subject"] = message.subject
     mail.set_content(message.body)
+    if message.html:
+        mail.add_alternative(message.html, subtype="html")
+    return mail
+
+
+def send(message: OutboxMessage, config: Mapping[str, Any]) -> None:
+    """Hand ``message`` to the SMTP server of ``config``; raise on any refusal or timeout."""
     port = int(config.get("MAIL_PORT") or 25)
-    with smtplib.SMTP(config["MAIL_SERVER"], port, timeout=10) as smtp:
+    timeout = float(config.get("MAIL_TIMEOUT") or 10)
+    mail = build(message, config.get("MAIL_FROM") or "e-poles@cfwb.be")
+    with smtplib.SMTP(config["MAIL_SERVER"], port, timeout=timeout) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         smtp.send_message(mail)
-
-
-def deliver_pending(config: Mapping[str, Any], limit: int = 50) -> int:
-    """Send (or log) the messages not sent yet; return how many SMTP accepted."""
-    pending = OutboxMessage.objects(sent_at=None, error=None).order_by("created_at").limit(limit)
-    sent = 0
-    for message in pending:
-        if not config.get("MAIL_SERVER"):
-            log.info(
-                "Courriel (pas de serveur SMTP configuré) pour %s – %s\n%s",
-                message.to,
-                message.subject,
-                message.body,
-            )
-            OutboxMessage.objects(pk=message.pk).update_one(set__error=NO_SMTP)
-            continue
-        try:
-            _send(message, config)
-        except (OSError, smtplib.SMTPException) as exc:
-            OutboxMessage.objects(pk=message.pk).update_one(set__error=str(exc)[:500])
-            log.warning("Courriel pour %s non envoyé : %s", message.to, exc)
-            continue
-        OutboxMessage.objects(pk=message.pk).update_one(set__sent_at=utcnow())
-        log.info("Courriel envoyé à %s – %s", message.to, message.subject)
-        sent += 1
-    return sent

@@ -1,8 +1,15 @@
-"""The outbox: every e-mail the application writes, kept whether or not SMTP delivered it."""
+"""The outbox: every e-mail the application writes, kept whether or not SMTP delivered it.
 
-from mongoengine import DateTimeField, Document, StringField
+A message is written ``pending`` (or ``held`` for a user's daily digest) and a worker
+(``flask outbox work``) claims it atomically, sends it, and records the outcome: ``sent``,
+back to ``pending`` with a later ``next_attempt_at`` after a failure, ``failed`` once the
+attempts are used up, or ``logged`` when no SMTP server is configured.
+"""
+
+from mongoengine import DateTimeField, Document, IntField, StringField
 
 from app.models.base import utcnow
+from app.rules.delivery import CATEGORIES, STATUSES, Category, MessageStatus
 
 
 class OutboxMessage(Document):
@@ -11,13 +18,31 @@ class OutboxMessage(Document):
     to = StringField(required=True, max_length=200)
     subject = StringField(required=True, max_length=300)
     body = StringField(required=True)
+    html = StringField()  # the HTML alternative, when the message has one
     created_at = DateTimeField(default=utcnow)
     sent_at = DateTimeField()
     error = StringField(max_length=500)
-    # What the message is about, e.g. "request:EP-2026-000001" (for the support staff).
+    # What the message is about, e.g. "request:EP-2026-000001" or "convention:<id>".
     topic = StringField(max_length=100)
+    category = StringField(default=Category.SECURITY, choices=CATEGORIES)
+    username = StringField(max_length=64)  # the recipient's account, when it has one
+    status = StringField(default=MessageStatus.PENDING, choices=STATUSES)
+    attempts = IntField(default=0)
+    next_attempt_at = DateTimeField(default=utcnow)
+    claimed_by = StringField(max_length=100)
+    claimed_at = DateTimeField()
 
-    meta = {"collection": "outbox", "indexes": ["-created_at", "sent_at", "to"]}
+    meta = {
+        "collection": "outbox",
+        "indexes": [
+            "-created_at",
+            "sent_at",
+            "to",
+            ("status", "next_attempt_at", "created_at"),
+            ("status", "claimed_at"),
+            ("status", "username"),
+        ],
+    }
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"

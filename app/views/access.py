@@ -18,7 +18,6 @@ from flask import (
 from flask_login import current_user, login_required
 from mongoengine import Q
 
-from app import mail
 from app.auth import refuse
 from app.extensions import limiter
 from app.models import AccessRequest, StoredFile, User
@@ -250,7 +249,6 @@ def approve(reference: str):
     except RuleViolation as exc:
         flash(str(exc), "danger")
     else:
-        mail.deliver_pending(current_app.config)
         if req.kind == KIND_ACCESS:
             flash(
                 f"Demande {req.reference} acceptée : accès accordé à {req.person.username}.",
@@ -277,7 +275,6 @@ def reject(reference: str):
         request.form.get("reason", ""),
         current_user._get_current_object(),
         success=f"Demande {req.reference} refusée.",
-        then=lambda: mail.deliver_pending(current_app.config),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup, escape
 
+from app.rules.delivery import STATUS_LABELS, mask_one_time_links
 from app.rules.permissions import Action
 from app.views.admin.base import SecureModelView
 
@@ -16,8 +17,20 @@ class OutboxView(SecureModelView):
     can_edit = False
     can_delete = False
     can_export = False
-    column_list = ["created_at", "to", "subject", "topic", "sent_at", "error"]
-    column_details_list = ["created_at", "to", "subject", "body", "topic", "sent_at", "error"]
+    column_list = ["created_at", "to", "subject", "topic", "status", "attempts", "sent_at", "error"]
+    column_details_list = [
+        "created_at",
+        "to",
+        "subject",
+        "body",
+        "topic",
+        "category",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "error",
+    ]
     column_labels = {
         "created_at": "Écrit le",
         "to": "Destinataire",
@@ -26,11 +39,24 @@ class OutboxView(SecureModelView):
         "topic": "Concerne",
         "sent_at": "Envoyé le",
         "error": "Remarque",
+        "category": "Catégorie",
+        "status": "État",
+        "attempts": "Essais",
+        "next_attempt_at": "Prochain essai",
     }
     column_searchable_list = ["to", "subject", "topic"]
+    column_filters = ["status", "category", "topic"]
     column_default_sort = ("created_at", True)
+    # One-time links (password setting) are masked in every back-office view: whoever reads
+    # the outbox must not be able to take over the account.
+    column_formatters = {
+        "status": lambda v, c, m, n: STATUS_LABELS.get(m.status, m.status),
+    }
     column_formatters_detail = {
-        "body": lambda v, c, m, n: Markup("<pre class='mb-0'>{}</pre>").format(m.body)
+        "body": lambda v, c, m, n: Markup("<pre class='mb-0'>{}</pre>").format(
+            mask_one_time_links(m.body)
+        ),
+        "status": lambda v, c, m, n: STATUS_LABELS.get(m.status, m.status),
     }
 
 
