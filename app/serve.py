@@ -1,10 +1,17 @@
 """``make run``: seed the store with the demo data when it is empty, then serve.
 
 The embedded store (litemongo) allows one thread only, so waitress runs single-threaded and
-the store is reopened in its worker thread.
+the store is reopened in its worker thread. Mail never goes out inside a request: ``make
+run`` also starts the outbox worker (``flask outbox work``) as a child process, which opens
+the same SQLite files through its own connection (litemongo sees the other process's
+writes), so a slow or hanging SMTP server never holds up the single serving thread.
 """
 
 import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from flask import Flask
 from waitress import create_server
@@ -12,6 +19,8 @@ from waitress import create_server
 from app import create_app, db
 from app.auth import DEMO_ACCOUNTS_HINT
 from app.models import Pole, User
+
+ROOT = Path(__file__).resolve().parent.parent  # where wsgi.py is
 
 
 def prepare(app: Flask) -> None:
@@ -34,6 +43,25 @@ def make_server(app: Flask, host: str, port: int):  # type: ignore[no-untyped-de
     return create_server(app, host=host, port=port, threads=threads)
 
 
+def start_worker() -> subprocess.Popen[bytes]:
+    """The outbox worker in its own process, with this process's environment (store, mail
+    settings, ``EPOLES_TODAY``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work"],
+        env=dict(os.environ),
+        cwd=ROOT,
+    )
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """End the child worker started by ``start_worker`` (and only it)."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serveur e-Pôles")
     parser.add_argument("--host", default="127.0.0.1")
@@ -44,7 +72,15 @@ def main() -> None:
     prepare(app)
     print(DEMO_ACCOUNTS_HINT.format(password=app.config["EPOLES_DEMO_PASSWORD"]))
     print(f"e-Pôles : http://{args.host}:{args.port}  (base : {app.config['EPOLES_STORE']})")
-    make_server(app, args.host, args.port).run()
+    # An in-memory mongomock database is private to this process: a worker could not see it.
+    worker = None if app.config["MONGODB_URI"].startswith("mongomock://") else start_worker()
+    if worker is not None:
+        print("Boîte d'envoi : un second processus envoie les courriels (flask outbox work).")
+    try:
+        make_server(app, args.host, args.port).run()
+    finally:
+        if worker is not None:
+            stop_worker(worker)
 
 
 if __name__ == "__main__":
