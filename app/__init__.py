@@ -25,11 +25,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.logger.info("e-Pôles: base de données %s", store)
     app.config["EPOLES_STORE"] = store
 
-    from app import auth, cli, formatting, templating
+    from app import auth, cli, formatting, headers, templating
     from app.extensions import babel, csrf, limiter, login_manager, principal
     from app.views import register_views
     from app.views.admin import init_admin
 
+    headers.init_headers(app)
     csrf.init_app(app)
     babel.init_app(
         app,

@@ -70,12 +70,3 @@ def init_templating(app: Flask) -> None:
     def internal_error(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("Erreur interne sur %s", request.path)
         return render_error(500)
-
-    @app.after_request
-    def security_headers(response):  # type: ignore[no-untyped-def]
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if current_user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response

@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 
+from app.headers import csp_nonce
 from app.models import (
     AccessRequest,
     ArticleTemplate,
@@ -42,6 +43,8 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(
             swatch="cerulean", fluid=True, base_template="admin/epoles_base.html"
         ),
+        # The Content-Security-Policy's nonce on Flask-Admin's own script tags.
+        csp_nonce_generator=csp_nonce,
     )
     ref = "Données de référence"
     admin.add_view(PoleView(Pole, name="Pôles", category=ref, endpoint="poles_admin"))

@@ -53,7 +53,7 @@ class MessageView(SecureModelView):
         "created_at": "Créé le",
     }
     column_searchable_list = ["title", "body"]
-    column_filters = ["audience"]
+    column_filters = ["audience", "published_from"]
     column_default_sort = ("published_from", True)
     prefetch_refs = {"school": School, "po": OrganisingAuthority}
     column_formatters = {

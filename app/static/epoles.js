@@ -1,0 +1,53 @@
+/* e-Pôles behaviour, served as a file: the Content-Security-Policy runs no inline script
+   nor event-handler attribute. Each part acts only on the elements that ask for it. */
+(function () {
+  "use strict";
+
+  // Forms and buttons that ask for a confirmation first (data-confirm="message").
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Flask-Admin: a bulk action of the « Avec la sélection » menu (data-model-action="name").
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-model-action]") : null;
+    if (!el) return;
+    event.preventDefault();
+    if (window.modelActions) window.modelActions.execute(el.getAttribute("data-model-action"));
+  });
+
+  // Flask-Admin's "javascript:void(0)" links (menus, filters, the current page): following
+  // one would be an inline script, refused by the CSP. They act through their listeners only.
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("a[href^='javascript:']") : null;
+    if (el) event.preventDefault();
+  }, true);
+
+  // Article 8 (points split): the running total of the shares as they are typed.
+  function percentSum() {
+    var out = document.getElementById("percent-sum");
+    var inputs = document.querySelectorAll(".ep-percent");
+    if (!out || !inputs.length) return;
+    function update() {
+      var total = 0, ok = true;
+      inputs.forEach(function (el) {
+        var v = el.value.trim().replace(",", ".").replace("%", "");
+        if (v === "") return;
+        var n = Number(v);
+        if (isNaN(n)) { ok = false; } else { total += n; }
+      });
+      out.textContent = ok ? String(Math.round(total * 100) / 100).replace(".", ",") : "?";
+    }
+    inputs.forEach(function (el) { el.addEventListener("input", update); });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", percentSum);
+  } else {
+    percentSum();
+  }
+})();
