@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app import auth, cli, formatting, headers, templating
     from app.extensions import babel, csrf, limiter, login_manager, principal
-    from app.views import register_views
+    from app.views import register_views, text_guard
     from app.views.admin import init_admin
 
     headers.init_headers(app)
@@ -43,6 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_auth(app)
     templating.init_templating(app)
     register_views(app)
+    # After CSRF protection: a forged request is refused as such first.
+    text_guard.init_text_guard(app)
     init_admin(app)
     cli.register(app)
     from app.pdf import init_pdf

@@ -26,6 +26,7 @@ ERROR_TEXTS = {
         "Fichier trop volumineux",
         "Le fichier envoyé dépasse la taille maximale autorisée (10 Mo).",
     ),
+    422: ("Saisie refusée", "Le formulaire contient une valeur refusée : rien n'a été enregistré."),
     429: (
         "Trop de tentatives",
         "Trop de tentatives en peu de temps. Veuillez patienter quelques minutes.",

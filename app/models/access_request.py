@@ -10,10 +10,10 @@ from mongoengine import (
     EmbeddedDocumentListField,
     IntField,
     ReferenceField,
-    StringField,
 )
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
 from app.models.stored_file import StoredFile
@@ -55,17 +55,17 @@ class Party(EmbeddedDocument):
     """A PO or a school as the requester wrote it (①, ②)."""
 
     fase = IntField()
-    name = StringField(max_length=200)
-    address = StringField(max_length=300)
+    name = TextField(max_length=200)
+    address = TextField(max_length=300)
 
 
 class Signatory(EmbeddedDocument):
     """③ « Je soussigné(e) »."""
 
-    last_name = StringField(max_length=100)
-    first_name = StringField(max_length=100)
-    capacity = StringField(choices=list(CAPACITY_LABELS))
-    capacity_other = StringField(max_length=200)
+    last_name = TextField(max_length=100)
+    first_name = TextField(max_length=100)
+    capacity = TextField(choices=list(CAPACITY_LABELS))
+    capacity_other = TextField(max_length=200)
 
     @property
     def capacity_label(self) -> str:
@@ -77,12 +77,12 @@ class Signatory(EmbeddedDocument):
 class Person(EmbeddedDocument):
     """④ The person to give access to (or whose access ends)."""
 
-    last_name = StringField(max_length=100)
-    first_name = StringField(max_length=100)
-    function = StringField(max_length=200)
-    email = StringField(max_length=200)
-    phone = StringField(max_length=40)
-    username = StringField(max_length=64)
+    last_name = TextField(max_length=100)
+    first_name = TextField(max_length=100)
+    function = TextField(max_length=200)
+    email = TextField(max_length=200)
+    phone = TextField(max_length=40)
+    username = TextField(max_length=64)
 
     @property
     def full_name(self) -> str:
@@ -90,9 +90,9 @@ class Person(EmbeddedDocument):
 
 
 class AccessRequest(Document):
-    reference = StringField(required=True, unique=True, max_length=20)
-    kind = StringField(required=True, choices=list(KIND_LABELS))
-    profile = StringField(required=True, choices=list(REVOCATION_PROFILE_LABELS))
+    reference = TextField(required=True, unique=True, max_length=20)
+    kind = TextField(required=True, choices=list(KIND_LABELS))
+    profile = TextField(required=True, choices=list(REVOCATION_PROFILE_LABELS))
     po = EmbeddedDocumentField(Party, required=True)
     school = EmbeddedDocumentField(Party, required=True)
     signatory = EmbeddedDocumentField(Signatory, required=True)
@@ -101,12 +101,12 @@ class AccessRequest(Document):
     po_ref = ReferenceField(OrganisingAuthority)
     school_ref = ReferenceField(School)
     attachment = ReferenceField(StoredFile)
-    status = StringField(required=True, default=STATUS_PENDING, choices=list(STATUS_LABELS))
+    status = TextField(required=True, default=STATUS_PENDING, choices=list(STATUS_LABELS))
     created_at = DateTimeField(default=utcnow)
-    remote_addr = StringField(max_length=64)
+    remote_addr = TextField(max_length=64)
     decided_at = DateTimeField()
-    decided_by = StringField(max_length=64)
-    reason = StringField(max_length=2000)
+    decided_by = TextField(max_length=64)
+    reason = TextField(max_length=2000)
     # What the approval did: the grants given or taken away, the account concerned.
     applied_grants = EmbeddedDocumentListField(Grant)
     account = ReferenceField(User)
@@ -138,7 +138,7 @@ class AccessRequest(Document):
 class RequestCounter(Document):
     """Per-year sequence of request references, bumped with an atomic ``$inc``."""
 
-    name = StringField(required=True, unique=True, max_length=40)
+    name = TextField(required=True, unique=True, max_length=40)
     value = IntField(default=0)
 
     meta = {"collection": "counters"}
@@ -148,7 +148,7 @@ class PasswordToken(Document):
     """A one-time, expiring link to set a password. Only the SHA-256 of the token is kept."""
 
     user = ReferenceField(User, required=True)
-    token_hash = StringField(required=True, unique=True, max_length=64)
+    token_hash = TextField(required=True, unique=True, max_length=64)
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(required=True)
     used_at = DateTimeField()

@@ -1,7 +1,9 @@
 """Article templates: the model text of each kind of convention (data, not code)."""
 
-from mongoengine import BooleanField, Document, IntField, StringField, ValidationError
+from mongoengine import BooleanField, Document, IntField, ValidationError
 
+from app.models.fields import TextField
+from app.rules.articles import MAX_BODY
 from app.rules.states import KIND_LABELS, Kind, Nature
 
 NATURE_LABELS = {
@@ -23,16 +25,18 @@ FORM_LABELS = {
 
 
 class ArticleTemplate(Document):
-    kind = StringField(required=True, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
-    key = StringField(required=True, max_length=20)  # "identification", "preambule", "1"…
+    kind = TextField(required=True, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    key = TextField(required=True, max_length=20)  # "identification", "preambule", "1"…
     number = IntField()
     position = IntField(required=True)
-    title = StringField(required=True, max_length=300)
-    nature = StringField(required=True, choices=list(NATURE_LABELS.items()))
-    text = StringField(default="")  # the fixed text (F) or a hint for the pole (C, O)
+    title = TextField(required=True, max_length=300)
+    nature = TextField(required=True, choices=list(NATURE_LABELS.items()))
+    text = TextField(
+        default="", max_length=MAX_BODY
+    )  # the fixed text (F) or a hint for the pole (C, O)
     # Ressort: article required only when the ressort covers this side.
-    covers = StringField(default="", choices=list(COVERS_LABELS.items()))
-    form = StringField(default="", choices=list(FORM_LABELS.items()))
+    covers = TextField(default="", choices=list(COVERS_LABELS.items()))
+    form = TextField(default="", choices=list(FORM_LABELS.items()))
     active = BooleanField(default=True)
 
     meta = {

@@ -6,26 +6,26 @@ from mongoengine import (
     Document,
     IntField,
     ObjectIdField,
-    StringField,
 )
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 
 
 class AuditEvent(Document):
     seq = IntField(required=True, unique=True)  # position in the chain, gap-free
     at = DateTimeField(required=True, default=utcnow)
-    actor = StringField()  # username, or "système"
+    actor = TextField()  # username, or "système"
     actor_id = ObjectIdField()
-    action = StringField(required=True)
-    outcome = StringField(required=True, default="ok", choices=["ok", "refused"])
+    action = TextField(required=True)
+    outcome = TextField(required=True, default="ok", choices=["ok", "refused"])
     convention = ObjectIdField()
-    target = StringField()  # what else the event is about: "user:<name>", "request:<ref>"…
-    status_before = StringField()
-    status_after = StringField()
+    target = TextField()  # what else the event is about: "user:<name>", "request:<ref>"…
+    status_before = TextField()
+    status_after = TextField()
     details = DictField()
-    prev_hash = StringField(required=True)
-    hash = StringField(required=True)
+    prev_hash = TextField(required=True)
+    hash = TextField(required=True)
 
     meta = {
         "collection": "audit_events",

@@ -25,14 +25,15 @@ from mongoengine import (
     QuerySet,
     ReferenceField,
     SaveConditionError,
-    StringField,
 )
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.stored_file import StoredFile
+from app.rules.articles import MAX_BODY
 from app.rules.errors import ConventionLocked, InvalidState
 from app.rules.states import (
     APPROVED_STATUSES,
@@ -72,27 +73,27 @@ def in_workflow() -> bool:
 
 class Derogation(EmbeddedDocument):
     file = ReferenceField(StoredFile, required=True)
-    filename = StringField(required=True)
-    content_type = StringField(required=True)
+    filename = TextField(required=True)
+    content_type = TextField(required=True)
     size = IntField(required=True)
     uploaded_at = DateTimeField(default=utcnow)
-    uploaded_by = StringField()
+    uploaded_by = TextField()
 
 
 class ConventionSchool(EmbeddedDocument):
     """A school listed in a convention, with what the list page shows kept alongside."""
 
     school = ReferenceField(School, required=True)
-    role = StringField(required=True, choices=[r.value for r in SchoolRole])
+    role = TextField(required=True, choices=[r.value for r in SchoolRole])
     fase = IntField()
-    name = StringField()
+    name = TextField()
     po = ReferenceField(OrganisingAuthority)
     po_fase = IntField()
-    po_name = StringField()
+    po_name = TextField()
     zone = IntField()
     derogation = EmbeddedDocumentField(Derogation)
     added_at = DateTimeField(default=utcnow)
-    added_by = StringField()
+    added_by = TextField()
 
     @property
     def role_label(self) -> str:
@@ -104,18 +105,18 @@ class Article(EmbeddedDocument):
     # decides) still load.
     meta = {"strict": False}
 
-    key = StringField(required=True)  # "identification", "preambule", "1", "2", …
+    key = TextField(required=True)  # "identification", "preambule", "1", "2", …
     number = IntField()  # None for the identification and the preamble
     position = IntField(required=True)
-    title = StringField(required=True)
-    nature = StringField(required=True, choices=[n.value for n in Nature])
-    body = StringField(default="")
+    title = TextField(required=True)
+    nature = TextField(required=True, choices=[n.value for n in Nature])
+    body = TextField(default="", max_length=MAX_BODY)
     data = DictField()  # structured content: points split, retrocession table
     complete = BooleanField(default=False)
-    covers = StringField(default="")  # ressort: "partnership" / "cooperation" (from the template)
-    form = StringField(default="")  # structured content: "points_split", "retrocession"
+    covers = TextField(default="")  # ressort: "partnership" / "cooperation" (from the template)
+    form = TextField(default="")  # structured content: "points_split", "retrocession"
     updated_at = DateTimeField()
-    updated_by = StringField()
+    updated_by = TextField()
 
     @property
     def editable(self) -> bool:
@@ -133,21 +134,21 @@ class Article(EmbeddedDocument):
 
 class Signature(EmbeddedDocument):
     po = ReferenceField(OrganisingAuthority, required=True)
-    po_name = StringField()
+    po_name = TextField()
     user = ObjectIdField()
-    username = StringField()
-    name = StringField()
-    capacity = StringField()
+    username = TextField()
+    name = TextField()
+    capacity = TextField()
     signed_at = DateTimeField(default=utcnow)
 
 
 class Acknowledgment(EmbeddedDocument):
     school = ReferenceField(School, required=True)
-    school_name = StringField()
+    school_name = TextField()
     user = ObjectIdField()
-    username = StringField()
-    name = StringField()
-    capacity = StringField()
+    username = TextField()
+    name = TextField()
+    capacity = TextField()
     acknowledged_at = DateTimeField(default=utcnow)
 
 
@@ -231,8 +232,8 @@ def _touches_status(key: str, value: Any = None) -> bool:
 
 
 class Convention(Document):
-    kind = StringField(required=True, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
-    status = StringField(
+    kind = TextField(required=True, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    status = TextField(
         required=True,
         default=Status.DRAFT.value,
         choices=[(s.value, STATUS_LABELS[s]) for s in Status],
@@ -241,11 +242,11 @@ class Convention(Document):
     pole_number = IntField(required=True)  # denormalised sort key for list pages
     # One document per slot of a pole: "partnership", "ressort", "cooperation:<PO id>",
     # "specific:<school id>". Unique with the pole, so concurrent creations cannot double up.
-    slot = StringField(required=True)
+    slot = TextField(required=True)
     seat_school = ReferenceField(School, required=True)
     seat_po = ReferenceField(OrganisingAuthority, required=True)
     counterpart_po = ReferenceField(OrganisingAuthority)
-    school_year = StringField()
+    school_year = TextField()
     # Deadlines (app.rules.deadlines): the due date, kept here so lists filter and sort on it;
     # a specific partnership's planned date the pupils are taken in charge.
     due_on = DateField()
@@ -267,9 +268,9 @@ class Convention(Document):
     approved_at = DateTimeField()
     acknowledged_at = DateTimeField()
     snapshot = DictField()
-    snapshot_sha256 = StringField()
+    snapshot_sha256 = TextField()
     sealed_pdf = ReferenceField(StoredFile)
-    sealed_pdf_sha256 = StringField()
+    sealed_pdf_sha256 = TextField()
 
     meta = {
         "collection": "conventions",

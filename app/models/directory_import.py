@@ -1,8 +1,9 @@
 """An uploaded directory file between its preview and its confirmation."""
 
-from mongoengine import BinaryField, DateTimeField, DictField, Document, StringField
+from mongoengine import BinaryField, DateTimeField, DictField, Document
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 
 MAX_DIRECTORY_BYTES = 8 * 1024 * 1024
 
@@ -14,12 +15,12 @@ class DirectoryImport(Document):
     (or back to ``previewed`` when the file turned out to be in error).
     """
 
-    filename = StringField(required=True, max_length=255)
+    filename = TextField(required=True, max_length=255)
     data = BinaryField(required=True, max_bytes=MAX_DIRECTORY_BYTES)
-    sha256 = StringField(required=True, max_length=64)
-    status = StringField(required=True, default="previewed")
+    sha256 = TextField(required=True, max_length=64)
+    status = TextField(required=True, default="previewed")
     created_at = DateTimeField(default=utcnow)
-    created_by = StringField(max_length=100)
+    created_by = TextField(max_length=100)
     applied_at = DateTimeField()
     counts = DictField()
 

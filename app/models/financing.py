@@ -29,11 +29,11 @@ from mongoengine import (
     QuerySet,
     ReferenceField,
     SaveConditionError,
-    StringField,
     ValidationError,
 )
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 from app.models.pole import Pole
 from app.models.school import School
 from app.rules.errors import RuleViolation
@@ -71,17 +71,17 @@ def _decimal(**kwargs: Any) -> DecimalField:
 class EnvelopeTerm(EmbeddedDocument):
     """One term of the envelope: a label, the count it multiplies, a coefficient."""
 
-    label = StringField(required=True, max_length=200)
-    measure = StringField(required=True, choices=list(MEASURES))
+    label = TextField(required=True, max_length=200)
+    measure = TextField(required=True, choices=list(MEASURES))
     type = IntField(min_value=1, max_value=8)
-    level = StringField(choices=list(LEVELS))
+    level = TextField(choices=list(LEVELS))
     coefficient = _decimal(required=True, min_value=0)
 
 
 class FinancingParameters(Document):
     """The financing parameters of one school year (set by the Administration)."""
 
-    school_year = StringField(required=True, unique=True, regex=SCHOOL_YEAR_REGEX)
+    school_year = TextField(required=True, unique=True, regex=SCHOOL_YEAR_REGEX)
     terms = EmbeddedDocumentListField(EnvelopeTerm)
     salary_floor = _decimal(required=True, default="80", min_value=0, max_value=100)
     running_ceiling = _decimal(required=True, default="20", min_value=0, max_value=100)
@@ -91,7 +91,7 @@ class FinancingParameters(Document):
     demo = BooleanField(default=False)  # « valeurs de démonstration »
     version = IntField(default=1)
     updated_at = DateTimeField(default=utcnow)
-    updated_by = StringField()
+    updated_by = TextField()
 
     meta = {"collection": "financing_parameters", "indexes": ["school_year"]}
 
@@ -99,13 +99,13 @@ class FinancingParameters(Document):
 class TeamFunction(Document):
     """A function of the catalogue: what one full-time (5/5) job of it is worth in points."""
 
-    code = StringField(required=True, unique=True, max_length=40, regex=r"^[A-Za-z0-9_.-]+$")
-    label = StringField(required=True, max_length=120)
-    group = StringField(required=True, choices=[(k, v) for k, v in GROUPS.items()])
-    workloads = ListField(StringField(choices=list(WORKLOADS)), default=lambda: list(WORKLOADS))
+    code = TextField(required=True, unique=True, max_length=40, regex=r"^[A-Za-z0-9_.-]+$")
+    label = TextField(required=True, max_length=120)
+    group = TextField(required=True, choices=[(k, v) for k, v in GROUPS.items()])
+    workloads = ListField(TextField(choices=list(WORKLOADS)), default=lambda: list(WORKLOADS))
     points = _decimal(required=True, min_value=0)
-    valid_from = StringField(regex=SCHOOL_YEAR_REGEX)
-    valid_to = StringField(regex=SCHOOL_YEAR_REGEX)
+    valid_from = TextField(regex=SCHOOL_YEAR_REGEX)
+    valid_to = TextField(regex=SCHOOL_YEAR_REGEX)
     demo = BooleanField(default=False)
     updated_at = DateTimeField(default=utcnow)
 
@@ -134,7 +134,7 @@ class CountLine(EmbeddedDocument):
 
     school = ReferenceField(School, required=True)
     type = IntField(required=True, min_value=1, max_value=8)
-    level = StringField(required=True, choices=list(LEVELS))
+    level = TextField(required=True, choices=list(LEVELS))
     ipt = IntField(default=0, min_value=0)
     par = IntField(default=0, min_value=0)
 
@@ -164,14 +164,14 @@ class PupilCountSheet(Document):
 
     pole = ReferenceField(Pole, required=True)
     pole_number = IntField(required=True)
-    school_year = StringField(required=True, regex=SCHOOL_YEAR_REGEX)
-    status = StringField(required=True, default=OPEN, choices=[OPEN, CLOSED])
+    school_year = TextField(required=True, regex=SCHOOL_YEAR_REGEX)
+    status = TextField(required=True, default=OPEN, choices=[OPEN, CLOSED])
     lines = EmbeddedDocumentListField(CountLine)
     version = IntField(default=1)
     updated_at = DateTimeField(default=utcnow)
-    updated_by = StringField()
+    updated_by = TextField()
     closed_at = DateTimeField()
-    closed_by = StringField()
+    closed_by = TextField()
 
     meta = {
         "collection": "pupil_counts",
@@ -209,8 +209,8 @@ class PupilCountSheet(Document):
 
 
 class ScenarioLine(EmbeddedDocument):
-    code = StringField(required=True, max_length=40)
-    workload = StringField(required=True, choices=list(WORKLOADS))
+    code = TextField(required=True, max_length=40)
+    workload = TextField(required=True, choices=list(WORKLOADS))
     head_count = IntField(required=True, min_value=1, max_value=99)
 
 
@@ -220,14 +220,14 @@ class TeamScenario(Document):
 
     pole = ReferenceField(Pole, required=True)
     pole_number = IntField(required=True)
-    school_year = StringField(required=True, regex=SCHOOL_YEAR_REGEX)
-    name = StringField(required=True, max_length=120)
+    school_year = TextField(required=True, regex=SCHOOL_YEAR_REGEX)
+    name = TextField(required=True, max_length=120)
     lines = EmbeddedDocumentListField(ScenarioLine)
     version = IntField(default=1)
     created_at = DateTimeField(default=utcnow)
-    created_by = StringField()
+    created_by = TextField()
     updated_at = DateTimeField(default=utcnow)
-    updated_by = StringField()
+    updated_by = TextField()
 
     meta = {
         "collection": "team_scenarios",

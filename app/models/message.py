@@ -10,11 +10,11 @@ from mongoengine import (
     Document,
     Q,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
 from app.models.base import ref_id, utcnow
+from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
 from app.rules.roles import ROLE_LABELS, Role
@@ -33,16 +33,14 @@ PERSONAL_AUDIENCES = frozenset({AUDIENCE_SCHOOL, AUDIENCE_PO})
 
 
 class Message(Document):
-    title = StringField(required=True, max_length=200)
-    body = StringField(required=True, max_length=5000)
-    audience = StringField(
-        required=True, default=AUDIENCE_ALL, choices=list(AUDIENCE_LABELS.items())
-    )
+    title = TextField(required=True, max_length=200)
+    body = TextField(required=True, max_length=5000)
+    audience = TextField(required=True, default=AUDIENCE_ALL, choices=list(AUDIENCE_LABELS.items()))
     school = ReferenceField(School)
     po = ReferenceField(OrganisingAuthority)
     published_from = DateTimeField(required=True, default=utcnow)
     published_until = DateTimeField()
-    created_by = StringField(max_length=64)
+    created_by = TextField(max_length=64)
     created_at = DateTimeField(default=utcnow)
 
     meta = {

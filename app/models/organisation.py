@@ -1,8 +1,9 @@
 """Organising authorities (pouvoirs organisateurs, PO)."""
 
-from mongoengine import IntField, StringField, ValidationError
+from mongoengine import IntField, ValidationError
 
 from app.models.base import french_check
+from app.models.fields import TextField
 from app.models.reference_net import GuardedReference
 from app.rules.reference import fase_error
 from app.rules.reference_lock import PO_LOCKED_FIELDS
@@ -14,10 +15,10 @@ class OrganisingAuthority(GuardedReference):
     locked_fields = PO_LOCKED_FIELDS
 
     fase = IntField(required=True, unique=True, validation=french_check(fase_error))
-    name = StringField(required=True, max_length=200)
-    street = StringField(max_length=200)
-    postal_code = StringField(max_length=10)
-    city = StringField(max_length=100)
+    name = TextField(required=True, max_length=200)
+    street = TextField(max_length=200)
+    postal_code = TextField(max_length=10)
+    city = TextField(max_length=100)
 
     meta = {
         "collection": "organising_authorities",

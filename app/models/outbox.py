@@ -6,30 +6,31 @@ back to ``pending`` with a later ``next_attempt_at`` after a failure, ``failed``
 attempts are used up, or ``logged`` when no SMTP server is configured.
 """
 
-from mongoengine import DateTimeField, Document, IntField, StringField
+from mongoengine import DateTimeField, Document, IntField
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 from app.rules.delivery import CATEGORIES, STATUSES, Category, MessageStatus
 
 
 class OutboxMessage(Document):
     """One e-mail. ``sent_at`` is set once SMTP accepted it; ``error`` says why it was not."""
 
-    to = StringField(required=True, max_length=200)
-    subject = StringField(required=True, max_length=300)
-    body = StringField(required=True)
-    html = StringField()  # the HTML alternative, when the message has one
+    to = TextField(required=True, max_length=200)
+    subject = TextField(required=True, max_length=300)
+    body = TextField(required=True)
+    html = TextField()  # the HTML alternative, when the message has one
     created_at = DateTimeField(default=utcnow)
     sent_at = DateTimeField()
-    error = StringField(max_length=500)
+    error = TextField(max_length=500)
     # What the message is about, e.g. "request:EP-2026-000001" or "convention:<id>".
-    topic = StringField(max_length=100)
-    category = StringField(default=Category.SECURITY, choices=CATEGORIES)
-    username = StringField(max_length=64)  # the recipient's account, when it has one
-    status = StringField(default=MessageStatus.PENDING, choices=STATUSES)
+    topic = TextField(max_length=100)
+    category = TextField(default=Category.SECURITY, choices=CATEGORIES)
+    username = TextField(max_length=64)  # the recipient's account, when it has one
+    status = TextField(default=MessageStatus.PENDING, choices=STATUSES)
     attempts = IntField(default=0)
     next_attempt_at = DateTimeField(default=utcnow)
-    claimed_by = StringField(max_length=100)
+    claimed_by = TextField(max_length=100)
     claimed_at = DateTimeField()
 
     meta = {

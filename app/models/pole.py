@@ -8,11 +8,11 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
 from app.models.base import french_check
+from app.models.fields import TextField
 from app.models.school import School
 from app.rules.reference import SPECIALIZED, zone_error, zone_label
 
@@ -20,10 +20,10 @@ from app.rules.reference import SPECIALIZED, zone_error, zone_label
 class Coordinator(EmbeddedDocument):
     """A coordinator of the pole as listed on the seat-school page (not an account)."""
 
-    last_name = StringField(required=True, max_length=100)
-    first_name = StringField(max_length=100)
-    email = StringField(max_length=200)
-    phone = StringField(max_length=40)
+    last_name = TextField(required=True, max_length=100)
+    first_name = TextField(max_length=100)
+    email = TextField(max_length=200)
+    phone = TextField(max_length=40)
 
     def __str__(self) -> str:
         return f"{self.first_name or ''} {self.last_name}".strip()
@@ -31,7 +31,7 @@ class Coordinator(EmbeddedDocument):
 
 class Pole(Document):
     number = IntField(required=True, unique=True, min_value=1)
-    name = StringField(required=True, max_length=200)
+    name = TextField(required=True, max_length=200)
     seat_school = ReferenceField(School, required=True)
     zone = IntField(required=True, validation=french_check(zone_error))
     coordinators = EmbeddedDocumentListField(Coordinator)

@@ -4,11 +4,11 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
 from app.models.base import french_check
+from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.reference_net import GuardedReference
 from app.rules.reference import (
@@ -27,17 +27,17 @@ class School(GuardedReference):
     locked_fields = SCHOOL_LOCKED_FIELDS
 
     fase = IntField(required=True, unique=True, validation=french_check(fase_error))
-    name = StringField(required=True, max_length=200)
-    street = StringField(max_length=200)
-    postal_code = StringField(max_length=10)
-    city = StringField(max_length=100)
+    name = TextField(required=True, max_length=200)
+    street = TextField(max_length=200)
+    postal_code = TextField(max_length=10)
+    city = TextField(max_length=100)
     po = ReferenceField(OrganisingAuthority, required=True)
     zone = IntField(required=True, validation=french_check(zone_error))
-    education = StringField(required=True, choices=list(EDUCATION_LABELS.items()))
+    education = TextField(required=True, choices=list(EDUCATION_LABELS.items()))
     types = ListField(IntField())
-    director_name = StringField(max_length=200)
-    email = StringField(max_length=200)
-    phone = StringField(max_length=40)
+    director_name = TextField(max_length=200)
+    email = TextField(max_length=200)
+    phone = TextField(max_length=40)
 
     meta = {
         "collection": "schools",

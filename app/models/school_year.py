@@ -16,10 +16,10 @@ from mongoengine import (
     EmbeddedDocument,
     EmbeddedDocumentListField,
     IntField,
-    StringField,
 )
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 from app.rules.calendar import Closure, YearCalendar
 from app.rules.deadlines import DEFAULT_SOON_DAYS
 
@@ -27,7 +27,7 @@ from app.rules.deadlines import DEFAULT_SOON_DAYS
 class YearClosure(EmbeddedDocument):
     start = DateField(required=True)
     end = DateField(required=True)
-    label = StringField(default="")
+    label = TextField(default="")
 
 
 def as_date(value: object) -> date:
@@ -36,7 +36,7 @@ def as_date(value: object) -> date:
 
 
 class SchoolYear(Document):
-    label = StringField(required=True, unique=True, regex=r"^\d{4}-\d{4}$")
+    label = TextField(required=True, unique=True, regex=r"^\d{4}-\d{4}$")
     first_day = DateField(required=True)
     last_day = DateField(required=True)
     campaign_deadline = DateField(required=True)

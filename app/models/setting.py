@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from mongoengine import DateTimeField, Document, DynamicField, StringField
+from mongoengine import DateTimeField, Document, DynamicField
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 
 
 class AppSetting(Document):
-    key = StringField(required=True, unique=True, max_length=100)
+    key = TextField(required=True, unique=True, max_length=100)
     value = DynamicField()
     updated_at = DateTimeField(default=utcnow)
 

@@ -2,20 +2,21 @@
 
 import hashlib
 
-from mongoengine import BinaryField, DateTimeField, Document, IntField, StringField
+from mongoengine import BinaryField, DateTimeField, Document, IntField
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 from app.rules.uploads import MAX_FILE_BYTES
 
 
 class StoredFile(Document):
-    filename = StringField(required=True, max_length=255)
-    content_type = StringField(required=True, max_length=100)
+    filename = TextField(required=True, max_length=255)
+    content_type = TextField(required=True, max_length=100)
     size = IntField(required=True)
-    sha256 = StringField(required=True, max_length=64)
+    sha256 = TextField(required=True, max_length=64)
     data = BinaryField(required=True, max_bytes=MAX_FILE_BYTES + 1024 * 1024)
     created_at = DateTimeField(default=utcnow)
-    created_by = StringField(max_length=100)
+    created_by = TextField(max_length=100)
 
     meta = {"collection": "files", "indexes": ["sha256"]}
 

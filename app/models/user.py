@@ -9,12 +9,12 @@ from mongoengine import (
     EmbeddedDocument,
     EmbeddedDocumentListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models.base import ref_id, utcnow
+from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
@@ -29,12 +29,12 @@ _SCOPE_LABELS = {"pole": "le pôle", "school": "l'école", "po": "le pouvoir org
 class Grant(EmbeddedDocument):
     """One profile held by a user, with its scope."""
 
-    role = StringField(required=True, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = TextField(required=True, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     pole = ReferenceField(Pole)
     school = ReferenceField(School)
     po = ReferenceField(OrganisingAuthority)
     granted_at = DateTimeField(default=utcnow)
-    granted_by = StringField()
+    granted_by = TextField()
 
     @property
     def role_label(self) -> str:
@@ -61,16 +61,16 @@ def new_session_token() -> str:
 
 
 class User(Document):
-    username = StringField(required=True, unique=True, max_length=64)
-    first_name = StringField(max_length=100, default="")
-    last_name = StringField(max_length=100, default="")
-    email = StringField(max_length=200)
-    phone = StringField(max_length=40)
-    password_hash = StringField()
+    username = TextField(required=True, unique=True, max_length=64)
+    first_name = TextField(max_length=100, default="")
+    last_name = TextField(max_length=100, default="")
+    email = TextField(max_length=200)
+    phone = TextField(max_length=40)
+    password_hash = TextField()
     active = BooleanField(default=True)
     grants = EmbeddedDocumentListField(Grant)
     # Flask-Login's id: rotating it ends every session and remember-me cookie at once.
-    session_token = StringField(required=True, unique=True, default=new_session_token)
+    session_token = TextField(required=True, unique=True, default=new_session_token)
     help_enabled = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField()

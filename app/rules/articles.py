@@ -17,6 +17,7 @@ from app.rules.points import normalise_retrocession, normalise_split
 from app.rules.reference import zone_label
 from app.rules.refs import ref_id
 from app.rules.states import EDITABLE_NATURES, SCHOOL_ROLE_LABELS, Kind, Nature, SchoolRole
+from app.rules.text import text_problem
 
 MAX_BODY = 20_000
 POLE_KEY = "identification"
@@ -125,11 +126,9 @@ def check_input(
     if not isinstance(body, str):
         raise RuleViolation("Le texte de l'article est mal formé.")
     body = body.replace("\r\n", "\n").strip()
-    if len(body) > MAX_BODY:
-        raise RuleViolation(
-            f"Le texte de l'article est trop long ({len(body)} caractères ; "
-            f"{MAX_BODY:,} au plus).".replace(",", " ")
-        )
+    problem = text_problem(body, MAX_BODY, "Le texte de l'article")
+    if problem:
+        raise RuleViolation(problem)
     form = getattr(article, "form", "") or ""
     if not form:
         if data:

@@ -22,6 +22,7 @@ from app.rules.audit import (
 )
 from app.rules.errors import RuleViolation
 from app.rules.refs import as_id
+from app.rules.text import remove_controls
 
 __all__ = ["history", "record", "verify_chain"]
 
@@ -50,7 +51,8 @@ def record(
             action=action,
             outcome=outcome,
             convention=as_id(convention),
-            target=target,
+            # The trail records hostile input too: its invisible controls removed.
+            target=remove_controls(target) if target else target,
             status_before=status_before,
             status_after=status_after,
             details=plain(details or {}),

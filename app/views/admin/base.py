@@ -11,13 +11,18 @@ from flask_admin.actions import action as admin_action
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.mongoengine.filters import FilterConverter
+from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
+from flask_admin.contrib.mongoengine.view import SORTABLE_FIELDS
+from flask_admin.model import filters as admin_filters
 from flask_admin.model.typefmt import EXPORT_FORMATTERS
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from mongoengine import Document, NotUniqueError, Q, ValidationError
 
 from app import formatting
+from app.models.fields import TextField
 from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
@@ -142,11 +147,36 @@ FRENCH_TYPES = {
 """Back-office cells (lists, details, exports) say dates and numbers the French way."""
 
 
+class TextModelConverter(CustomModelConverter):
+    """Forms for our ``TextField`` (the hostile-text rule's field): Flask-Admin converts by
+    class name; a long text (over 300 characters) is edited in a text area."""
+
+    def __init__(self, view: Any) -> None:
+        super().__init__(view)
+        self.converters["TextField"] = self.conv_Text
+
+    def conv_Text(self, model: Any, field: Any, kwargs: dict[str, Any]) -> Any:
+        if field.max_length is not None and field.max_length > 300:
+            kwargs["textarea"] = True
+        return self.conv_String(model, field, kwargs)
+
+
+class TextFilterConverter(FilterConverter):
+    """Filters on a ``TextField`` are those of a string."""
+
+    @admin_filters.convert("TextField")
+    def conv_text(self, column: str, name: str) -> list[Any]:
+        return self.conv_string(column, name)
+
+
 class SecureModelView(ModelView):
     """Back-office list/CRUD view, open only to users whose profile allows ``action``."""
 
     action: Action = Action.MANAGE_REFERENCE
     form_base_class = AdminForm
+    model_form_converter = TextModelConverter
+    filter_converter = TextFilterConverter()
+    allowed_search_types = (*ModelView.allowed_search_types, TextField)
     page_size = 50
     can_view_details = True
     can_set_page_size = True
@@ -160,6 +190,14 @@ class SecureModelView(ModelView):
 
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and permissions.can(current_user, self.action)
+
+    def scaffold_sortable_columns(self) -> dict[str, Any]:  # type: ignore[override]
+        # Flask-Admin sorts the exact types it knows; a TextField sorts as a string.
+        columns = super().scaffold_sortable_columns()
+        for name, field in self._get_model_fields():
+            if type(field) is TextField and type(field) not in SORTABLE_FIELDS:
+                columns[name] = field
+        return columns
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
         return _deny()

@@ -169,7 +169,8 @@ def article(convention_id: str, key: str):
     if request.method == "GET":
         return _render_article(conv, art, art.body or "", data, form=form, shares=shares)
 
-    body = (request.form.get("body") or "")[:20_000]
+    # Never cut: an over-long body is refused by the rule, naming the limit.
+    body = request.form.get("body") or ""
     action = request.form.get("action", "save")
     errors: list[str] = []
     if form == "points_split":
