@@ -11,7 +11,7 @@ from typing import Any
 
 from app.rules.errors import RuleViolation
 from app.rules.states import SchoolRole
-from app.rules.uploads import clean_filename, detect_type, size_problem
+from app.rules.uploads import clean_filename, detect_type, pdf_problem, size_problem
 
 ROLES_NEEDING_DEROGATION = frozenset({SchoolRole.PARTNER, SchoolRole.COOPERATING})
 
@@ -46,4 +46,8 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
             "Le fichier de dérogation doit être un document PDF, JPEG ou PNG "
             "(son contenu n'est d'aucun de ces formats)."
         )
+    if content_type == "application/pdf":
+        problem = pdf_problem("Le fichier de dérogation", bytes(data))
+        if problem:
+            raise RuleViolation(problem)
     return CheckedFile(clean_filename(filename, content_type), content_type, len(data))

@@ -2,10 +2,9 @@
 
 from typing import Any
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+from seed.stages import minimal_pdf
+
+PDF = minimal_pdf("Formulaire signe")  # a real one-page PDF: uploads are parsed
 
 
 def director_form(**overrides: Any) -> dict[str, str]:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 
 from app.models import OrganisingAuthority, Pole, School, User
+from seed.stages import minimal_pdf
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def pole2(demo) -> Pole:
 
 # --- building conventions as the demo users would --------------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = minimal_pdf("Derogation")  # a real one-page PDF: uploads are parsed
 
 
 def fill_required(conv, actor):

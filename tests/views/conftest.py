@@ -12,14 +12,10 @@ from app.models import Convention, OrganisingAuthority, Pole, School, User
 from app.rules.reference import ORDINARY
 from app.rules.states import Kind, Status
 from app.services import workflow
+from seed.stages import minimal_pdf
 
 # A PDF small enough to read: what a scanned derogation starts and ends with.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF_BYTES = minimal_pdf("Derogation")  # a real one-page PDF: uploads are parsed
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 

@@ -30,7 +30,7 @@ from app.models.school import School
 from app.models.stored_file import StoredFile
 from app.rules.errors import RuleViolation
 from app.rules.refs import ref_id
-from app.rules.uploads import size_problem
+from app.rules.uploads import pdf_problem, size_problem
 from app.services import audit
 from app.services.access.grants import pole_places
 
@@ -131,7 +131,7 @@ def check_pdf(filename: str, data: bytes) -> str | None:
             "Le fichier joint doit être le formulaire signé au format PDF "
             "(son contenu n'est pas celui d'un document PDF)."
         )
-    return None
+    return pdf_problem("Le fichier joint", bytes(data))
 
 
 def _clean_filename(filename: str) -> str:
