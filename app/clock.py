@@ -8,7 +8,7 @@ that decides *late / due soon / remind now* comes from here.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,3 +48,26 @@ def fixed_today(day: date) -> Iterator[None]:
         yield
     finally:
         _fixed = before
+
+
+# -- the moment (naive UTC, as MongoDB stores it) for counters and throttling ---------------
+
+_fixed_now: datetime | None = None
+
+
+def now() -> datetime:
+    """Now in naive UTC, or the moment a test fixed with ``fixed_now``."""
+    if _fixed_now is not None:
+        return _fixed_now
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def fixed_now(moment: datetime) -> Iterator[None]:
+    """Run a block as if it were ``moment`` (naive UTC): tests move time forward."""
+    global _fixed_now
+    before, _fixed_now = _fixed_now, moment
+    try:
+        yield
+    finally:
+        _fixed_now = before

@@ -26,6 +26,7 @@ from app.models.school import School
 from app.models.school_year import SchoolYear, YearClosure
 from app.models.setting import AppSetting
 from app.models.stored_file import StoredFile
+from app.models.throttle import LoginCounter
 from app.models.user import Grant, User
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "DirectoryImport",
     "FinancingParameters",
     "Grant",
+    "LoginCounter",
     "Message",
     "OrganisingAuthority",
     "OutboxMessage",

@@ -1,8 +1,10 @@
 """Login and logout.
 
-Hardening: rate limits per IP and per username (failures only; a tripped username limit is
-a "lockout" in the audit trail), one generic message whatever was wrong, the same cost for
-unknown usernames, a fresh session at login (no fixation), and only local ``next`` targets.
+Hardening: failed passwords counted in the database per (account, address), per address and
+per account (``app.rules.throttle``: an attacker's failures never lock the owner out from
+elsewhere, and the owner's known browsers skip the per-account delay), one generic message
+whatever was wrong, the same cost for unknown usernames, a fresh session at login (no
+fixation), and only local ``next`` targets.
 """
 
 import secrets
@@ -17,20 +19,22 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import RequestLimit
+from flask.wrappers import Response
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 import app.models.user as user_module
+from app import clock
 from app.auth import demo_loaded, safe_next
-from app.extensions import limiter
 from app.models import User
 from app.models.base import utcnow
 from app.models.user import new_session_token
-from app.services import audit
+from app.rules import throttle as throttle_rules
+from app.services import audit, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -66,35 +70,55 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Rester connecté sur cet ordinateur")
 
 
-def _username_key() -> str:
-    name = request.form.get("username", "")
-    return "login-user:" + (name if isinstance(name, str) else "").strip().lower()[:64]
+DEVICE_COOKIE = "epoles_device"
+DEVICE_MAX_AGE = 180 * 24 * 3600
+DEVICE_ACCOUNTS = 5
 
 
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
-    # Only failed attempts count towards the per-username limit.
-    return response.status_code == 200 and request.method == "POST"
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="epoles-device")
 
 
-def _on_username_lockout(limit: RequestLimit) -> None:
-    """The per-username limit tripped: the account is locked for a while (audit "lockout")."""
+def device_accounts() -> list[str]:
+    """The accounts this browser has signed in with (a signed, dated cookie), newest first."""
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    if not raw or len(raw) > 2000:
+        return []
+    try:
+        accounts = _device_serializer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except BadData:
+        return []
+    return [a for a in accounts if isinstance(a, str)] if isinstance(accounts, list) else []
+
+
+def _remember_device(response: Response, username: str) -> Response:
+    accounts = [username] + [a for a in device_accounts() if a != username]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(accounts[:DEVICE_ACCOUNTS]),
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response
+
+
+def _refused(username: str, found: throttle_rules.Verdict, form: "LoginForm"):  # type: ignore[no-untyped-def]
+    """The attempt is not checked: say why, when to retry, and the policy (429)."""
     audit.record(
-        "lockout",
+        "lockout" if found.reason in ("pair", "account") else "login_throttled",
         None,
         outcome="refused",
-        target=f"user:{_username_key().removeprefix('login-user:')}",
-        details={"ip": request.remote_addr or "", "limit": str(limit.limit)},
+        target=f"user:{username}" if found.reason != "address" else f"ip:{_address()}",
+        details={"ip": _address(), "reason": found.reason},
     )
+    flash(throttle_rules.refusal_message(found, clock.now()), "danger")
+    return _login_page(form, policy=throttle_rules.policy_text()), 429
 
 
-def _on_ip_throttle(limit: RequestLimit) -> None:
-    audit.record(
-        "login_throttled",
-        None,
-        outcome="refused",
-        target=f"ip:{request.remote_addr or ''}",
-        details={"limit": str(limit.limit)},
-    )
+def _address() -> str:
+    return request.remote_addr or ""
 
 
 # Checking a password against a dummy hash costs what a real check costs: an unknown username
@@ -117,20 +141,6 @@ def _password_matches(user: User | None, password: str) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    "30 per minute",
-    methods=["POST"],
-    error_message="Trop de tentatives.",
-    on_breach=_on_ip_throttle,
-)
-@limiter.limit(
-    "5 per 5 minutes",
-    key_func=_username_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    error_message="Trop de tentatives.",
-    on_breach=_on_username_lockout,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("main.home")))
@@ -138,27 +148,38 @@ def login():
     # like {"$ne": null}.
     form = LoginForm(formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
-        username = form.username.data.strip().lower()
-        user = User.objects(username=username).first() if len(username) <= 64 else None
+        username = form.username.data.strip().lower()[:64]
+        trusted = username in device_accounts()
+        found = throttle.check(username, _address(), trusted_device=trusted)
+        if not found.allowed:
+            return _refused(username, found, form)
+        user = User.objects(username=username).first()
         if _password_matches(user, form.password.data) and user is not None and user.active:
+            throttle.record_success(username, _address())
             # A fresh session: nothing from before the login survives (no fixation).
             session.clear()
             login_user(user, remember=form.remember.data)
             User.objects(pk=user.pk).update_one(set__last_login_at=utcnow())
             audit.record("login", user, target=f"user:{user.username}")
-            return redirect(safe_next(url_for("main.home")))
+            return _remember_device(redirect(safe_next(url_for("main.home"))), user.username)
+        throttle.record_failure(username, _address())
         audit.record(
             "login_failed",
             None,
             outcome="refused",
-            target=f"user:{username[:64]}",
-            details={"ip": request.remote_addr or ""},
+            target=f"user:{username}",
+            details={"ip": _address()},
         )
         flash(GENERIC_FAILURE, "danger")
+    return _login_page(form)
+
+
+def _login_page(form: "LoginForm", policy: str | None = None) -> str:
     accounts = DEMO_ACCOUNTS if demo_loaded() else []
     return render_template(
         "auth/login.html",
         form=form,
+        policy=policy,
         demo_accounts=accounts,
         demo_password=current_app.config["EPOLES_DEMO_PASSWORD"] if accounts else None,
     )

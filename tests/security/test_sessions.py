@@ -1,6 +1,11 @@
 """Sessions and login: revoked users are out at once (session and remember-me cookies),
 no session fixation, strong session protection, cookie flags, throttled guessing."""
 
+from datetime import datetime
+
+import pytest
+
+from app import clock
 from app.config import from_environment
 from app.models import AuditEvent, User
 from app.services import access
@@ -102,26 +107,33 @@ def test_secure_cookies_outside_local_demo(monkeypatch):
     assert not local["SESSION_COOKIE_SECURE"]
 
 
-def test_failed_logins_are_throttled_per_username(demo, app, client):
+@pytest.fixture
+def one_window():
+    """The throttle counts in 15-minute windows: keep a test inside one."""
+    with clock.fixed_now(datetime(2026, 11, 3, 9, 0, 0)):
+        yield
+
+
+def test_failed_logins_are_throttled_per_username(demo, app, client, one_window):
     for _attempt in range(5):
         assert login(client, "coord1", "mauvais").status_code == 200
     sixth = login(client, "coord1", DEMO_PASSWORD)  # even the right password now waits
     html = sixth.get_data(as_text=True)
     assert sixth.status_code == 429
-    assert "Trop de tentatives" in html and 'lang="fr"' in html
+    assert "Trop de mots de passe erronés" in html and 'lang="fr"' in html
     assert AuditEvent.objects(action="lockout", target="user:coord1").count() >= 1
     assert AuditEvent.objects(action="login_failed", target="user:coord1").count() == 5
     # Another account from the same address is not locked.
     assert login(app.test_client(), "coord2").status_code == 302
 
 
-def test_successful_logins_do_not_count(demo, app):
+def test_successful_logins_do_not_count(demo, app, one_window):
     for _attempt in range(7):
         client = app.test_client()
         assert login(client, "coord1").status_code == 302
 
 
-def test_login_is_throttled_per_address(demo, app):
+def test_login_is_throttled_per_address(demo, app, one_window):
     client = app.test_client()
     token = csrf_token(client, "/login")
     codes = [
