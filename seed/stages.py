@@ -10,21 +10,30 @@ then pole 1 is driven through the stages by calling the workflow as the demo use
   po-part1;
 - the specific partnership (2201): signed by po-siege1 and po-spec1, awaiting approval;
 - the cooperation of PO 1003 (po-coop1's): list validated, some articles complete;
-- the cooperation of PO 1004 (2115, outside the seat's zone, with a derogation): draft.
+- the cooperation of PO 1004 (2115, outside the seat's zone, with a derogation): draft;
+- the ressort's amendment for the next school year still open: draft;
+- a second specific partnership (2203): draft, pupils taken in charge soon after the day the
+  demo is loaded, so it is « bientôt »; the campaign's conventions not signed by all are
+  « en retard » once its deadline (15 October) has passed.
 
 A pole that already has conventions is left alone, so running the seed again changes nothing.
 """
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from app import clock
 from app.models import Convention, OrganisingAuthority, Pole, School, User
+from app.rules import calendar, deadlines
+from app.rules.errors import RuleViolation
 from app.rules.permissions import Action, can
 from app.rules.states import Kind, SchoolRole
-from app.services import workflow
+from app.services import school_years, workflow
 
 DATA_DIR = Path(__file__).resolve().parent
+SECOND_SPECIFIC = 2203  # type 5, PO 1009: the second specific partner school of pole 1
 
 
 def demo_articles() -> dict[str, dict[str, Any]]:
@@ -153,3 +162,36 @@ def _drive_pole1(pole: Pole, users: dict[str, User]) -> None:
         coord,
     )
     workflow.copy_last_cooperation_article(other, 4, coord)
+
+    # The ressort's amendment for the next school year still open, in draft (issue 11).
+    years = workflow.open_years(ressort)
+    if years:
+        workflow.start_amendment(ressort, years[0].label, coord)
+
+    # A second specific partnership, in draft, due soon: pupils taken in charge shortly
+    # after the day the demo is loaded.
+    second = workflow.add_school(
+        pole, School.objects.get(fase=SECOND_SPECIFIC), "specific_partner", coord
+    )
+    day = due_soon_take_in_charge()
+    if day is not None:
+        workflow.set_take_in_charge(second, day, coord)
+
+
+def due_soon_take_in_charge() -> date | None:
+    """A take-in-charge date whose due date (10 school working days before) falls within
+    the « bientôt » window of today (the settable clock), or None without a calendar."""
+    cals = school_years.Calendars.load()
+    today = clock.today()
+    soon = cals.soon.get(school_years.current_label(), deadlines.DEFAULT_SOON_DAYS)
+    for offset in range(1, 120):
+        day = today + timedelta(days=offset)
+        if not calendar.is_school_day(cals.years, day):
+            continue
+        try:
+            due = deadlines.specific_due_date(cals.years, day)
+        except RuleViolation:
+            continue
+        if today < due and (due - today).days <= soon // 2:
+            return day
+    return None

@@ -25,6 +25,7 @@ from app.rules.states import (
     Nature,
     Status,
 )
+from app.services.workflow.amendments import parent_facts
 
 WATERMARK = "PROJET"
 SEALED_STATUSES = APPROVED_STATUSES
@@ -133,6 +134,8 @@ def convention_context(
         "pending_acknowledgments": pending_acknowledgments or [],
         "party_schools": _party_schools(snapshot),
         "certificate": certificate,
+        # An amendment's snapshot cites the convention it modifies (app.rules.snapshot).
+        "amendment_of": snapshot.get("amendment_of"),
     }
 
 
@@ -159,7 +162,7 @@ def live_extras(convention: Convention) -> dict[str, Any]:
 
 def draft_pdf(convention: Convention) -> bytes:
     """A convention as it stands now, watermarked "PROJET" (never the sealed version)."""
-    snapshot = build_snapshot(convention)
+    snapshot = build_snapshot(convention, parent=parent_facts(convention))
     context = convention_context(
         snapshot,
         status=convention.status,

@@ -74,7 +74,7 @@ def verify_bytes(data: bytes) -> Verification:
         return Verification(False, digest, EMPTY_MESSAGE)
     conv = (
         Convention.objects(sealed_pdf_sha256=digest)
-        .only("kind", "schools", "pole_number", "approved_at", "status")
+        .only("kind", "schools", "pole_number", "approved_at", "status", "parent", "school_year")
         .first()
     )
     if conv is not None:

@@ -33,9 +33,15 @@ def plain(value: Any) -> Any:
 
 
 def build_snapshot(
-    convention: Any, approved_at: datetime | None = None, approved_by: str | None = None
+    convention: Any,
+    approved_at: datetime | None = None,
+    approved_by: str | None = None,
+    parent: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The canonical content of ``convention`` (read from the given object, no query)."""
+    """The canonical content of ``convention`` (read from the given object, no query).
+
+    ``parent``: for an amendment, what it cites of the convention it modifies (title, year,
+    approval, SHA-256 of its sealed PDF), loaded by the caller; frozen with the rest."""
     articles = sorted(convention.articles, key=lambda a: a.position)
     identification = next((a for a in articles if a.key == POLE_KEY), None)
     parties_article = next(
@@ -99,6 +105,8 @@ def build_snapshot(
         "approved_at": approved_at,
         "approved_by": approved_by,
     }
+    if parent is not None:
+        snapshot["amendment_of"] = parent
     return plain(snapshot)
 
 

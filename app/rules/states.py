@@ -87,5 +87,11 @@ SCHOOL_ROLE_LABELS: dict[str, str] = {
 }
 
 
+def validation_from(is_amendment: bool) -> Status:
+    """The status a document is validated from (and reopened to): an amendment keeps its
+    convention's schools and has no school-list step, so it goes from the draft."""
+    return Status.DRAFT if is_amendment else Status.LIST_VALIDATED
+
+
 def status_index(status: str) -> int:
     return STATUS_ORDER.index(Status(status))

@@ -29,6 +29,7 @@ from app.models.financing import CountLine as CountLineDoc
 from app.models.financing import ScenarioLine as ScenarioLineDoc
 from app.models.pole import Pole
 from app.models.school import School
+from app.rules import amendments as amendment_rules
 from app.rules import financing, permissions
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.permissions import Action
@@ -151,18 +152,43 @@ def count_lines(sheet: PupilCountSheet | None) -> list[financing.CountLine]:
     ]
 
 
+def _in_force(pole: Pole, school_year: str) -> list[Convention]:
+    """The pole's conventions concluded for ``school_year`` or before, each replaced by its
+    latest approved amendment taking effect by then (app.rules.amendments.in_force)."""
+    docs = list(
+        Convention.objects(
+            pole=pole.pk,
+            kind__in=[Kind.PARTNERSHIP, Kind.RESSORT, Kind.SPECIFIC_PARTNERSHIP],
+        ).only("kind", "status", "schools", "articles", "school_year", "seat_school", "parent")
+    )
+    by_parent: dict[Any, list[Convention]] = {}
+    for doc in docs:
+        if doc.is_amendment:
+            by_parent.setdefault(ref_id(doc, "parent"), []).append(doc)
+    by_id = {doc.pk: doc for doc in docs}
+    out = []
+    for doc in docs:
+        if doc.is_amendment or (doc.school_year and doc.school_year > school_year):
+            continue
+        version = amendment_rules.in_force(
+            _version(doc), [_version(a) for a in by_parent.get(doc.pk, [])], school_year
+        )
+        out.append(by_id.get(version.amendment_id, doc))
+    return out
+
+
+def _version(conv: Convention) -> amendment_rules.Version:
+    return amendment_rules.Version(
+        conv.school_year, conv.status, {}, conv.pk if conv.is_amendment else None
+    )
+
+
 def commitments(pole: Pole, school_year: str) -> list[financing.Commitment]:
     """Points committed by the pole's conventions in force for a school year: the split key
     of the partnership / ressort and each specific partnership's retrocession table (the
     points kept when the table was saved)."""
     out: list[financing.Commitment] = []
-    convs = Convention.objects(
-        pole=pole.pk,
-        kind__in=[Kind.PARTNERSHIP, Kind.RESSORT, Kind.SPECIFIC_PARTNERSHIP],
-    ).only("kind", "status", "schools", "articles", "school_year", "seat_school")
-    for conv in convs:
-        if conv.school_year and conv.school_year > school_year:
-            continue
+    for conv in _in_force(pole, school_year):
         for art in conv.articles:
             data = art.data or {}
             if art.form == "retrocession" and data.get("rows"):

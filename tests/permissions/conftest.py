@@ -29,12 +29,14 @@ def pole1_conventions() -> dict[str, Convention]:
     """Pole 1's demo documents by a short name (CONTRACT.md, « demo data »)."""
     pole = Pole.objects.get(number=1)
     found: dict[str, Convention] = {}
-    for conv in Convention.objects(pole=pole):
+    # The first document of each kind is the stage named; the ressort's amendment and the
+    # second specific partnership (issue 11) come after and are not these stages.
+    for conv in Convention.objects(pole=pole, parent=None):
         if conv.kind == "cooperation":
             fases = {e.po_fase for e in conv.schools}
-            found["coop1003" if 1003 in fases else "coop1004"] = conv
+            found.setdefault("coop1003" if 1003 in fases else "coop1004", conv)
         else:
-            found[conv.kind] = conv
+            found.setdefault(conv.kind, conv)
     return found
 
 

@@ -17,6 +17,10 @@ Decisions worth knowing:
 - ``reopen`` (Administration, before all have signed) takes a validated convention back to
   ``list_validated``: the list stays validated, the articles become editable, the partial
   signatures are removed (they signed another text) and named in the audit trail.
+- An amendment (avenant, ``amendments``) is a convention of its parent's kind with ``parent``
+  and the school year it takes effect in: one per convention and year (its slot), the
+  parent's schools (no list step: validated from the draft, reopened to the draft), then the
+  same signatures, approval, seal and acknowledgments.
 
 The package holds one module per part of that life: ``schools`` (routing schools into the
 pole's documents, ``documents`` creating and deleting them), ``school_list`` (derogations,
@@ -28,6 +32,14 @@ the plumbing. Callers use the names re-exported here (``workflow.add_school``…
 
 from app.rules.articles import is_required, missing_articles
 from app.services.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAGE, UNLOCKED
+from app.services.workflow.amendments import (
+    amendments_of,
+    open_years,
+    points_by_year,
+    save_points,
+    share_names,
+    start_amendment,
+)
 from app.services.workflow.approval import SEALERS, Sealer, approve, reopen
 from app.services.workflow.corrections import change_school_po, change_school_zone
 from app.services.workflow.documents import current_school_year, delete_convention
@@ -60,6 +72,7 @@ __all__ = [
     "Sealer",
     "acknowledge",
     "add_school",
+    "amendments_of",
     "approve",
     "attach_derogation",
     "awaited_acknowledgment",
@@ -74,13 +87,18 @@ __all__ = [
     "is_required",
     "missing_articles",
     "offers",
+    "open_years",
+    "points_by_year",
     "pole_documents",
     "remove_school",
     "reopen",
     "reopen_school_list",
     "save_article",
+    "save_points",
     "set_take_in_charge",
+    "share_names",
     "sign",
+    "start_amendment",
     "validate",
     "validate_school_list",
     "validation_blockers",

@@ -6,6 +6,7 @@ from app.models.base import utcnow
 from app.models.convention import LOCKED_MESSAGE, Convention, workflow_write
 from app.models.school import School
 from app.rules import permissions
+from app.rules.amendments import AMENDMENT_LIST_MESSAGE
 from app.rules.articles import structured_still_valid
 from app.rules.errors import ConventionLocked, InvalidState, PermissionDenied, RuleViolation
 from app.rules.permissions import Action
@@ -68,6 +69,12 @@ def state_error(convention: Any, wanted: str) -> RuleViolation:
     return InvalidState(
         f"Cette action n'est pas possible au stade actuel de la convention ({label})."
     )
+
+
+def refuse_amendment_list(convention: Any) -> None:
+    """An amendment's schools are its convention's: no list verb applies to it."""
+    if getattr(convention, "is_amendment", False):
+        raise InvalidState(AMENDMENT_LIST_MESSAGE)
 
 
 def seat_school_of(pole_or_conv: Any) -> School:

@@ -10,7 +10,7 @@ from app.rules.errors import InvalidState, RuleViolation
 from app.rules.parties import missing_signatures
 from app.rules.permissions import Action
 from app.rules.snapshot import build_snapshot, snapshot_digest
-from app.rules.states import Status
+from app.rules.states import Status, validation_from
 from app.services.workflow._common import (
     CHANGED_MESSAGE,
     audited,
@@ -21,6 +21,14 @@ from app.services.workflow._common import (
     write_or_refuse,
 )
 from app.services.workflow.school_list import reopen_school_list
+
+
+def parent_facts(convention: Convention) -> dict[str, Any] | None:
+    # Imported here: the amendments module builds on the article verbs, which import this one.
+    from app.services.workflow.amendments import parent_facts as facts
+
+    return facts(convention)
+
 
 # Sealers render the protected PDF at approval: each gets the convention and its snapshot and
 # returns (stored file, SHA-256) or None (not mine); the first result counts, and without one
@@ -48,7 +56,9 @@ def approve(convention: Convention, actor: Any) -> Convention:
             raise InvalidState("Toutes les parties n'ont pas encore signé cette convention.")
         now = utcnow()
         approved_at = now.replace(microsecond=now.microsecond // 1000 * 1000)
-        snapshot = build_snapshot(convention, approved_at, username_of(actor))
+        snapshot = build_snapshot(
+            convention, approved_at, username_of(actor), parent=parent_facts(convention)
+        )
         digest = snapshot_digest(snapshot)
         sealed = _seal(convention, snapshot)
         update: dict[str, Any] = {
@@ -104,7 +114,8 @@ def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile
 
 
 def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
-    """Administration, before all have signed: validated → list_validated, signatures removed.
+    """Administration, before all have signed: validated → list_validated (an amendment:
+    draft), signatures removed.
 
     On a convention whose list only is validated, this reopens the list (→ draft).
     """
@@ -133,7 +144,7 @@ def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
         write_or_refuse(
             convention,
             {"status": Status.VALIDATED, "version": convention.version},
-            set__status=Status.LIST_VALIDATED,
+            set__status=validation_from(convention.is_amendment),
             set__signatures=[],
             unset__validated_at=True,
         )

@@ -65,12 +65,20 @@ def offers(convention: Convention, user: Any) -> Offers:
     """The actions ``user`` is offered on ``convention`` at its current status."""
     can = permissions.can
     status = convention.status
+    # An amendment's school list is its convention's: nothing to edit, validate or reopen.
+    has_list = not convention.is_amendment
     sign_po = awaited_signature(convention, user)
     ack_school = awaited_acknowledgment(convention, user)
     return Offers(
-        edit_list=can(user, Action.EDIT_SCHOOL_LIST, convention) and status == Status.DRAFT,
-        validate_list=can(user, Action.VALIDATE_SCHOOL_LIST, convention) and status == Status.DRAFT,
-        reopen_list=can(user, Action.REOPEN, convention) and status == Status.LIST_VALIDATED,
+        edit_list=has_list
+        and can(user, Action.EDIT_SCHOOL_LIST, convention)
+        and status == Status.DRAFT,
+        validate_list=has_list
+        and can(user, Action.VALIDATE_SCHOOL_LIST, convention)
+        and status == Status.DRAFT,
+        reopen_list=has_list
+        and can(user, Action.REOPEN, convention)
+        and status == Status.LIST_VALIDATED,
         edit_articles=can(user, Action.EDIT_ARTICLES, convention) and status not in LOCKED_STATUSES,
         validate=can(user, Action.VALIDATE, convention) and status in UNLOCKED,
         sign_for=sign_po,
@@ -84,7 +92,7 @@ def offers(convention: Convention, user: Any) -> Offers:
 def validation_blockers(convention: Convention) -> list[str]:
     """Why the convention cannot be validated yet, in French (empty when it can)."""
     blockers = [f"{a.heading} : à compléter" for a in missing_articles(convention)]
-    if convention.status == Status.DRAFT:
+    if convention.status == Status.DRAFT and not convention.is_amendment:
         blockers.insert(0, "La liste des écoles n'est pas encore validée (étape 1).")
     return blockers
 

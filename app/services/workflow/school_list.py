@@ -15,6 +15,7 @@ from app.rules.states import SchoolRole, Status
 from app.services.workflow._common import (
     audited,
     record_change,
+    refuse_amendment_list,
     require,
     seat_school_of,
     state_error,
@@ -39,6 +40,7 @@ def attach_derogation(
             convention,
             "Vous ne pouvez pas joindre de dérogation à cette convention.",
         )
+        refuse_amendment_list(convention)
         if convention.status != Status.DRAFT:
             raise state_error(convention, "edit_list")
         entry = convention.school_entry(school_id)
@@ -115,6 +117,7 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
             convention,
             "Vous ne pouvez pas valider la liste des écoles de cette convention.",
         )
+        refuse_amendment_list(convention)
         if convention.status != Status.DRAFT:
             raise state_error(convention, "validate_list")
         if not convention.schools:
@@ -153,6 +156,7 @@ def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> 
             convention,
             "Seule l'Administration peut rouvrir la liste des écoles.",
         )
+        refuse_amendment_list(convention)
         if convention.status != Status.LIST_VALIDATED:
             raise InvalidState(
                 "Seule une liste validée, dont la convention n'est pas encore validée, peut "

@@ -24,6 +24,7 @@ from app.services.workflow._common import (
     audited,
     raw_write,
     refresh_prefilled,
+    refuse_amendment_list,
     require,
     school_label,
     seat_school_of,
@@ -231,6 +232,7 @@ def remove_school(convention: Convention, school: School | Any, actor: Any) -> l
 
 def take_school_off(convention: Convention, school_id: Any, actor: Any) -> list[str]:
     """``remove_school`` without the permission check (the caller made it)."""
+    refuse_amendment_list(convention)
     if convention.status != Status.DRAFT:
         raise state_error(convention, "edit_list")
     entry = convention.school_entry(school_id)

@@ -20,7 +20,7 @@ from app.rules.parties import (
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, ROLE_LABELS, Role
-from app.rules.states import Status, status_index
+from app.rules.states import Status, status_index, validation_from
 from app.services.workflow._common import (
     audited,
     record_change,
@@ -33,7 +33,7 @@ from app.services.workflow._common import (
 
 
 def validate(convention: Convention, actor: Any) -> Convention:
-    """list_validated → validated: the convention is locked, ready for signatures."""
+    """list_validated (an amendment: draft) → validated: locked, ready for signatures."""
     with audited("convention.validate", actor, convention):
         require(
             actor,
@@ -42,9 +42,10 @@ def validate(convention: Convention, actor: Any) -> Convention:
             "Seuls le coordonnateur, la direction de l'école siège et le délégué du pouvoir "
             "organisateur de l'école siège peuvent valider la convention.",
         )
-        if convention.status == Status.DRAFT:
+        ready = validation_from(convention.is_amendment)
+        if convention.status == Status.DRAFT and ready != Status.DRAFT:
             raise InvalidState("Validez d'abord la liste des écoles (étape 1).")
-        if convention.status != Status.LIST_VALIDATED:
+        if convention.status != ready:
             raise InvalidState("Cette convention est déjà validée.")
         missing = missing_articles(convention)
         if missing:
@@ -53,7 +54,7 @@ def validate(convention: Convention, actor: Any) -> Convention:
             )
         write_or_refuse(
             convention,
-            {"status": Status.LIST_VALIDATED, "version": convention.version},
+            {"status": ready, "version": convention.version},
             set__status=Status.VALIDATED,
             set__validated_at=utcnow(),
         )
@@ -62,7 +63,7 @@ def validate(convention: Convention, actor: Any) -> Convention:
         "convention.validate",
         actor,
         convention,
-        Status.LIST_VALIDATED,
+        ready,
         {"version": convention.version},
     )
 

@@ -32,8 +32,20 @@ def save_article(
     data: dict[str, Any] | None = None,
 ) -> Convention:
     """Save one article to complete (C) or optional (O); complete = non-empty / valid data."""
+    return write_article(convention, number, body, actor, data=data)
+
+
+def write_article(
+    convention: Convention,
+    number: int | str,
+    body: str,
+    actor: Any,
+    data: dict[str, Any] | None = None,
+    action: str = "convention.save_article",
+) -> Convention:
+    """``save_article`` recorded under ``action`` (``save_points`` shares it)."""
     key = str(number).strip()
-    with audited("convention.save_article", actor, convention, details={"article": key}):
+    with audited(action, actor, convention, details={"article": key}):
         require(
             actor,
             Action.EDIT_ARTICLES,
@@ -61,7 +73,7 @@ def save_article(
             raise state_error(convention, "edit_articles")
     convention.reload()
     audit.record(
-        "convention.save_article",
+        action,
         actor,
         convention=convention.pk,
         status_before=convention.status,

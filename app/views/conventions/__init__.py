@@ -13,6 +13,12 @@ from flask import Blueprint
 bp = Blueprint("conventions", __name__, url_prefix="/conventions")
 
 # The routes are declared on ``bp`` by these modules: importing them registers the endpoints.
-from app.views.conventions import articles, page, school_list, signatures  # noqa: E402
+from app.views.conventions import (  # noqa: E402
+    amendments,
+    articles,
+    page,
+    school_list,
+    signatures,
+)
 
-__all__ = ["articles", "bp", "page", "school_list", "signatures"]
+__all__ = ["amendments", "articles", "bp", "page", "school_list", "signatures"]

@@ -6,6 +6,7 @@ from flask import g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.models import Convention, OrganisingAuthority, Pole, School
+from app.rules import amendments as amendment_rules
 from app.rules import audit, derogations, parties, permissions, points
 from app.rules.refs import ref_id
 from app.rules.states import (
@@ -40,7 +41,7 @@ ADD_LABELS = {
 def default_step(conv: Convention) -> int:
     """The step where the work is: the list, then the articles, then the signatures."""
     if conv.status == Status.DRAFT:
-        return 1
+        return 2 if conv.is_amendment else 1
     if conv.status == Status.LIST_VALIDATED:
         return 2
     return 3
@@ -78,6 +79,7 @@ def show(convention_id: str):
         and conv.status in (Status.DRAFT, Status.LIST_VALIDATED)
         and permissions.can(current_user, permissions.Action.EDIT_ARTICLES, conv),
     }
+    context.update(_amendments(conv))
     if step == 1:
         context.update(_step_one(conv, pole, offers))
     elif step == 2:
@@ -85,6 +87,52 @@ def show(convention_id: str):
     else:
         context.update(_step_three(conv, offers))
     return render_template("conventions/show.html", **context)
+
+
+def _amendments(conv: Convention) -> dict[str, Any]:
+    """The amendments part of the page: on an amendment, the convention it modifies; on an
+    amendable convention, the points in force each year, its amendments and the years open."""
+    if conv.is_amendment:
+        parent = Convention.objects(id=ref_id(conv, "parent")).exclude("snapshot").first()
+        visible = parent is not None and permissions.can(
+            current_user, permissions.Action.VIEW_CONVENTION, parent
+        )
+        return {
+            "AMENDMENT_LIST_MESSAGE": amendment_rules.AMENDMENT_LIST_MESSAGE,
+            "amendment": {
+                "parent": parent,
+                "parent_url": url_for("conventions.show", convention_id=str(parent.pk))
+                if visible
+                else None,
+                "what": "la nouvelle rétrocession de points"
+                if conv.kind == Kind.SPECIFIC_PARTNERSHIP
+                else "la nouvelle répartition des points",
+            },
+        }
+    if conv.kind not in amendment_rules.AMENDABLE_KINDS or not conv.is_approved:
+        return {"amendable": False}
+    names = workflow.share_names(conv)
+    cals = school_years.Calendars.load()
+    rows = [
+        {
+            "school_year": row.school_year,
+            "in_force": row.in_force,
+            "pending": row.pending,
+            "summary": amendment_rules.points_summary(row.in_force.data, names),
+        }
+        for row in workflow.points_by_year(conv)
+    ]
+    may_amend = permissions.can(current_user, permissions.Action.EDIT_ARTICLES, conv)
+    return {
+        "amendable": True,
+        "points_years": rows,
+        "amendments": [
+            {"conv": a, "deadline": school_years.deadline_of(a, cals)}
+            for a in workflow.amendments_of(conv)
+        ],
+        "may_amend": may_amend,
+        "open_years": workflow.open_years(conv) if may_amend else [],
+    }
 
 
 def _step_one(conv: Convention, pole: Pole | None, offers: workflow.Offers) -> dict[str, Any]:
