@@ -107,5 +107,5 @@ def demo_loaded() -> bool:
 DEMO_ACCOUNTS_HINT = (
     "Comptes de démonstration (mot de passe : {password}) : admin, gestionnaire, support, "
     "coord1, dir-siege1, po-siege1, dir-part1, po-part1, dir-spec1, po-spec1, dir-coop1, "
-    "po-coop1, dir-ress1, po-ress1, coord2"
+    "po-coop1, dir-ress1, dir-ress2, po-ress1, coord2"
 )

@@ -54,6 +54,7 @@ DEMO_ACCOUNTS = [
     ("dir-coop1", "Direction d'une école coopérante (autre PO)"),
     ("po-coop1", "Délégué PO d'une école coopérante (autre PO)"),
     ("dir-ress1", "Direction d'une école coopérante du ressort (PO du siège)"),
+    ("dir-ress2", "Direction de l'autre école coopérante du ressort (PO du siège)"),
     ("po-ress1", "Délégué PO d'une école coopérante du ressort (PO du siège)"),
     ("coord2", "Coordonnateur du pôle 2"),
 ]

@@ -56,7 +56,7 @@ def test_seed_command_is_idempotent(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
-    assert "schools: +17" in first.output
+    assert "schools: +18" in first.output
     second = runner.invoke(args=["seed"])
     assert "schools: +0" in second.output
 
@@ -71,7 +71,7 @@ def test_seed_reset_recreates_indexes(demo):
     result = runner.invoke(args=["seed", "--reset"])
     assert result.exit_code == 0, result.output
     assert "Base vidée." in result.output
-    assert User.objects.count() == 15
+    assert User.objects.count() == 16
     # The unique (pole, slot) index of conventions exists again after the drop.
     clone = Convention.objects(status="draft").first()
     clone.id = None

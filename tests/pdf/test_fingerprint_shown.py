@@ -7,7 +7,7 @@ from tests.conftest import login
 
 
 def test_step3_shows_the_sealed_fingerprint(demo, client):
-    ressort = Convention.objects.get(pole_number=1, kind="ressort")
+    ressort = Convention.objects.get(pole_number=1, kind="ressort", parent=None)
     assert ressort.sealed_pdf_sha256
     login(client, "coord1")
     html = client.get(f"/conventions/{ressort.pk}?etape=3").get_data(as_text=True)

@@ -96,7 +96,9 @@ def test_access_form_refuses_a_body_over_the_request_limit(demo, client):
 def needs_derogation(demo):
     """Pole 1's draft cooperation convention: school 2115 is in zone 3, the seat in zone 4
     (the demo data already holds its derogation: a bad file must not replace it)."""
-    conv = Convention.objects.get(pole=Pole.objects.get(number=1), status="draft")
+    conv = Convention.objects.get(
+        pole=Pole.objects.get(number=1), kind="cooperation", status="draft"
+    )
     school_id = conv.schools[0]._data["school"].id
     return conv, school_id
 

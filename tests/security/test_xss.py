@@ -34,7 +34,9 @@ def poisoned(demo):
     OrganisingAuthority.objects(fase=1004).update_one(set__name=f"PO {IMG}", set__street=SCRIPT)
     Pole.objects(number=1).update_one(set__name=f"Pôle {SCRIPT}")
     User.objects(username="coord1").update_one(set__first_name=SCRIPT, set__last_name=IMG)
-    conv = Convention.objects.get(pole=Pole.objects.get(number=1).pk, status="draft")
+    conv = Convention.objects.get(
+        pole=Pole.objects.get(number=1).pk, kind="cooperation", status="draft"
+    )
     n = len(conv.articles)
     # Straight to the collection: the test needs data the forms would also accept as text.
     Convention._get_collection().update_one(

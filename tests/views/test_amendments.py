@@ -92,7 +92,14 @@ def test_amendment_lifecycle_is_a_conventions(demo):
     assert amendment.status == "approved" and amendment.sealed_pdf_sha256
     workflow.acknowledge(amendment, user("dir-siege1"))
     workflow.acknowledge(amendment, user("dir-ress1"))
-    assert {a.username for a in amendment.acknowledgments} == {"dir-siege1", "dir-ress1"}
+    assert amendment.status == "approved"
+    workflow.acknowledge(amendment, user("dir-ress2"))
+    assert amendment.status == "acknowledged"
+    assert {a.username for a in amendment.acknowledgments} == {
+        "dir-siege1",
+        "dir-ress1",
+        "dir-ress2",
+    }
     actions = [e.action for e in AuditEvent.objects(convention=amendment.pk).order_by("seq")]
     assert actions[:1] == ["convention.start_amendment"]
     assert {"convention.save_points", "convention.validate", "convention.sign"} <= set(actions)

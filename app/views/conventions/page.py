@@ -67,7 +67,9 @@ def show(convention_id: str):
         "step": step,
         "step_titles": {
             1: STEP_ONE_TITLES.get(conv.kind, "Écoles"),
-            2: "Ressort" if conv.kind == Kind.RESSORT else "Convention",
+            2: "Avenant"
+            if conv.is_amendment
+            else ("Ressort" if conv.kind == Kind.RESSORT else "Convention"),
             3: "Signatures et mise en œuvre",
         },
         "locked": conv.status in LOCKED_STATUSES,
@@ -254,7 +256,7 @@ def _follow_up(conv: Convention) -> list[Convention] | None:
     """« Documents de suivi »: the pole's conventions of the kinds the rules name, that the
     user may view (None when the convention's kind has none)."""
     kinds = workflow.follow_up_kinds(conv.kind)
-    if not kinds:
+    if not kinds or conv.is_amendment:  # an amendment holds the points only
         return None
     scope = permissions.convention_filter(current_user)
     if scope is None:
