@@ -298,3 +298,28 @@ def test_financing_counts_an_approved_amendment_in_its_year_only(demo):
     labels = [c.label for c in financing.commitments(pole, "2027-2028")]
     assert labels.count(amendment.title) == 1
     assert amendment.title not in [c.label for c in financing.commitments(pole, "2026-2027")]
+
+
+def test_specific_partnership_amendment_holds_a_new_retrocession_table(demo):
+    specific = Convention.objects.get(
+        pole_number=1, kind=Kind.SPECIFIC_PARTNERSHIP, status="signed", parent=None
+    )
+    workflow.approve(specific, user("admin"))
+    amendment = workflow.start_amendment(specific, "2027-2028", user("coord1"))
+    points = amendment.article("8")
+    assert points.form == "retrocession" and points.data == specific.article("8").data
+    workflow.save_points(
+        amendment, {"rows": [{"function": "Logopède", "counts": {"5/5": 1}}]}, user("coord1")
+    )
+    saved = amendment.article("8")
+    assert saved.complete and [r["function"] for r in saved.data["rows"]] == ["Logopède"]
+    assert saved.data["total"] == saved.data["rows"][0]["points"] > 0
+    with pytest.raises(RuleViolation, match="catalogue"):
+        workflow.save_points(amendment, {"rows": [{"function": "Astronaute"}]}, user("coord1"))
+    workflow.validate(amendment, user("coord1"))
+    # Signed by the same two PO delegates as the convention.
+    with pytest.raises(PermissionDenied):
+        workflow.sign(amendment, user("po-coop1"))
+    workflow.sign(amendment, user("po-siege1"))
+    workflow.sign(amendment, user("po-spec1"))
+    assert amendment.status == "signed"
