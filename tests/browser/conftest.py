@@ -69,3 +69,25 @@ def log_in(page, server: LiveServer, username: str, password: str = DEMO_PASSWOR
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def context_as(browser, server: LiveServer, username: str, size=(1280, 800)):
+    """A new browser context logged in as ``username`` at ``size``: (context, page)."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="fr-BE")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, server, username)
+    return context, page
+
+
+def shoot(page, folder: Path, name: str) -> None:
+    """A full-page screenshot ``name``.png in ``folder``."""
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def status_of(app, conv_id: str) -> str:
+    """A convention's status, read from the database behind the live server."""
+    from app.models import Convention
+
+    with app.app_context():
+        return Convention.objects(id=conv_id).get().status

@@ -14,27 +14,10 @@ import pytest
 
 from app.models import Convention
 from app.rules.states import Kind, Status
-from tests.browser.conftest import log_in
+from tests.browser.conftest import context_as, shoot, status_of
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = [(1280, 800), (390, 844)]
-
-
-def _as(browser, server, username: str, size=(1280, 800)):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="fr-BE")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, server, username)
-    return context, page
-
-
-def _shoot(page, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def _status(app, conv_id: str) -> str:
-    with app.app_context():
-        return Convention.objects(id=conv_id).get().status
 
 
 def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tmp_path):
@@ -50,13 +33,13 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     parent_url = f"{server.url}/conventions/{ressort_id}"
 
     # 1. The coordinator drafts the amendment from the approved ressort.
-    context, page = _as(browser, server, "coord1")
+    context, page = context_as(browser, server, "coord1")
     page.goto(parent_url)
     table = page.get_by_test_id("points-by-year")
     assert "Tous les points à l'école siège" in table.inner_text()
     form = page.get_by_test_id("start-amendment")
     assert "2027-2028" in form.inner_text()
-    _shoot(page, shots, "01-ressort-before-1280")
+    shoot(page, shots, "01-ressort-before-1280")
     form.get_by_role("button", name="Rédiger l'avenant").click()
     page.wait_for_load_state("networkidle")
     assert "L'avenant 2027-2028 est créé" in page.content()
@@ -65,13 +48,13 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     amendment_url = f"{server.url}/conventions/{amendment_id}"
     assert page.url.startswith(amendment_url)
     assert page.get_by_test_id("amendment-of").is_visible()
-    _shoot(page, shots, "02-amendment-draft-1280")
+    shoot(page, shots, "02-amendment-draft-1280")
 
     page.locator("#article-5").get_by_test_id("edit-article").click()
     page.wait_for_load_state("networkidle")
     page.check("#mode-split")
     page.fill("#percent_0", "100")
-    _shoot(page, shots, "03-amendment-points-1280")
+    shoot(page, shots, "03-amendment-points-1280")
     page.get_by_test_id("save-article").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#article-5.article-complete").count() == 1
@@ -84,11 +67,11 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     page.get_by_test_id("validate").click()
     page.wait_for_load_state("networkidle")
     assert "verrouillée" in page.content()
-    assert _status(app, amendment_id) == Status.VALIDATED
+    assert status_of(app, amendment_id) == Status.VALIDATED
     context.close()
 
     # 2. The seat PO delegate signs it (the ressort's only signatory), from « À signer ».
-    context, page = _as(browser, server, "po-siege1")
+    context, page = context_as(browser, server, "po-siege1")
     page.goto(server.url + "/a-signer")
     assert "Avenant 2027-2028 – Ressort" in page.content()
     page.goto(amendment_url)
@@ -97,22 +80,22 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     form.get_by_role("button", name="Signer").click()
     page.wait_for_load_state("networkidle")
     assert "Votre signature a été enregistrée." in page.content()
-    assert _status(app, amendment_id) == Status.SIGNED
+    assert status_of(app, amendment_id) == Status.SIGNED
     context.close()
 
     # 3. The Administration approves: its own sealed PDF.
-    context, page = _as(browser, server, "admin")
+    context, page = context_as(browser, server, "admin")
     page.goto(amendment_url)
     page.get_by_test_id("approve-form").get_by_role("button", name="Approuver").click()
     page.wait_for_load_state("networkidle")
-    assert _status(app, amendment_id) == Status.APPROVED
+    assert status_of(app, amendment_id) == Status.APPROVED
     pdf = page.request.get(amendment_url + "/pdf")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
     context.close()
 
     # 4. The directors of the seat and of both cooperating schools acknowledge it.
     for username in ("dir-siege1", "dir-ress1", "dir-ress2"):
-        context, page = _as(browser, server, username)
+        context, page = context_as(browser, server, username)
         page.goto(amendment_url)
         form = page.get_by_test_id("ack-form")
         form.locator("input[name=confirm]").check()
@@ -120,17 +103,17 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
         page.wait_for_load_state("networkidle")
         assert "Votre prise de connaissance a été enregistrée." in page.content()
         context.close()
-    assert _status(app, amendment_id) == Status.ACKNOWLEDGED
+    assert status_of(app, amendment_id) == Status.ACKNOWLEDGED
 
     # 5. The ressort shows the amendment in force for 2027-2028; both pages at both widths.
     for width, height in VIEWPORTS:
-        context, page = _as(browser, server, "coord1", (width, height))
+        context, page = context_as(browser, server, "coord1", (width, height))
         page.goto(parent_url)
         row = page.locator("tr[data-year='2027-2028']").inner_text()
         assert "Avenant 2027-2028" in row and "100" in row
-        _shoot(page, shots, f"10-ressort-after-{width}")
+        shoot(page, shots, f"10-ressort-after-{width}")
         for step in (2, 3):
             page.goto(f"{amendment_url}?etape={step}")
-            _shoot(page, shots, f"11-amendment-step{step}-{width}")
+            shoot(page, shots, f"11-amendment-step{step}-{width}")
         context.close()
     print("screenshots:", shots)

@@ -6,14 +6,12 @@ acknowledges. Screenshots of every step page are saved under the test's tmp dir,
 1280×800 and at 1024×700.
 """
 
-from pathlib import Path
-
 import pytest
 
 from app.models import Convention, Pole, School, User
 from app.rules.states import Status
 from app.services import workflow
-from tests.browser.conftest import log_in
+from tests.browser.conftest import context_as, shoot, status_of
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = [(1280, 800), (1024, 700)]
@@ -35,23 +33,6 @@ def _coop_convention(app) -> str:
         return str(conv.pk)
 
 
-def _status(app, conv_id: str) -> str:
-    with app.app_context():
-        return Convention.objects(id=conv_id).get().status
-
-
-def _shoot(page, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def _as(browser, server, username: str, size=(1280, 800)):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="fr-BE")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, server, username)
-    return context, page
-
-
 def test_cooperation_convention_journey(live_server, browser, tmp_path):
     app, server = live_server.app, live_server
     conv_id = _coop_convention(app)
@@ -59,22 +40,22 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
     shots = tmp_path
 
     # 1. The coordinator: structure page, list, articles, VALIDER.
-    context, page = _as(browser, server, "coord1")
+    context, page = context_as(browser, server, "coord1")
     page.goto(server.url + "/poles/1/structure")
     assert page.get_by_test_id("seat-box").is_visible()
-    _shoot(page, shots, "01-structure-1280")
+    shoot(page, shots, "01-structure-1280")
     page.get_by_role("link", name="Convention de coopération – Commune de Herstal").click()
     page.wait_for_load_state("networkidle")
     page.goto(conv_url + "?etape=1")
     assert page.get_by_test_id("school-list").is_visible()
-    _shoot(page, shots, "02-step1-1280")
-    if _status(app, conv_id) == Status.DRAFT:
+    shoot(page, shots, "02-step1-1280")
+    if status_of(app, conv_id) == Status.DRAFT:
         page.get_by_test_id("validate-list").click()
         page.wait_for_load_state("networkidle")
         assert "La liste des écoles est validée" in page.content()
     page.goto(conv_url + "?etape=2")
     assert page.locator("button:has-text('VALIDER')").is_disabled()
-    _shoot(page, shots, "03-step2-before-1280")
+    shoot(page, shots, "03-step2-before-1280")
     for _round in range(20):
         missing = page.locator("details.article-missing")
         if missing.count() == 0:
@@ -84,7 +65,7 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
         first.get_by_test_id("edit-article").click()
         page.wait_for_load_state("networkidle")
         if _round == 0:
-            _shoot(page, shots, "04-article-form-1280")
+            shoot(page, shots, "04-article-form-1280")
         page.fill(
             "textarea[name=body]",
             f"Modalités convenues pour l'article {key} : réunion trimestrielle.",
@@ -94,17 +75,17 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
         assert "a été enregistré" in page.content()
         assert page.locator(f"#article-{key}.article-complete").count() == 1
     assert page.locator("details.article-missing").count() == 0
-    _shoot(page, shots, "05-step2-complete-1280")
+    shoot(page, shots, "05-step2-complete-1280")
     page.get_by_test_id("validate").click()
     page.wait_for_load_state("networkidle")
     assert "verrouillée" in page.content()
-    assert _status(app, conv_id) == Status.VALIDATED
-    _shoot(page, shots, "06-step3-validated-1280")
+    assert status_of(app, conv_id) == Status.VALIDATED
+    shoot(page, shots, "06-step3-validated-1280")
     context.close()
 
     # 2. Both PO delegates sign, ticking the box first.
     for username in ("po-siege1", "po-coop1"):
-        context, page = _as(browser, server, username)
+        context, page = context_as(browser, server, username)
         page.goto(conv_url)
         form = page.get_by_test_id("sign-form")
         assert form.is_visible()
@@ -112,21 +93,21 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
         form.get_by_role("button", name="Signer").click()
         page.wait_for_load_state("networkidle")
         assert "Votre signature a été enregistrée." in page.content()
-        _shoot(page, shots, f"07-signed-{username}-1280")
+        shoot(page, shots, f"07-signed-{username}-1280")
         context.close()
-    assert _status(app, conv_id) == Status.SIGNED
+    assert status_of(app, conv_id) == Status.SIGNED
 
     # 3. The Administration approves.
-    context, page = _as(browser, server, "admin")
+    context, page = context_as(browser, server, "admin")
     page.goto(conv_url)
     page.get_by_test_id("approve-form").get_by_role("button", name="Approuver").click()
     page.wait_for_load_state("networkidle")
-    assert _status(app, conv_id) == Status.APPROVED
-    _shoot(page, shots, "08-approved-1280")
+    assert status_of(app, conv_id) == Status.APPROVED
+    shoot(page, shots, "08-approved-1280")
     context.close()
 
     # 4. The cooperating school's director acknowledges.
-    context, page = _as(browser, server, "dir-coop1")
+    context, page = context_as(browser, server, "dir-coop1")
     page.goto(conv_url)
     form = page.get_by_test_id("ack-form")
     form.locator("input[name=confirm]").check()
@@ -135,7 +116,7 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
     assert "Votre prise de connaissance a été enregistrée." in page.content()
     directors = page.get_by_test_id("directors").inner_text()
     assert "Pierre Collard" in directors or "dir-coop1" in directors
-    _shoot(page, shots, "09-acknowledged-1280")
+    shoot(page, shots, "09-acknowledged-1280")
     context.close()
     with app.app_context():
         conv = Convention.objects(id=conv_id).get()
@@ -143,14 +124,14 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
 
     # 5. Every step page at both sizes, as the coordinator sees it.
     for width, height in VIEWPORTS:
-        context, page = _as(browser, server, "coord1", (width, height))
+        context, page = context_as(browser, server, "coord1", (width, height))
         for step in (1, 2, 3):
             page.goto(f"{conv_url}?etape={step}")
-            _shoot(page, shots, f"10-step{step}-{width}")
+            shoot(page, shots, f"10-step{step}-{width}")
         page.goto(server.url + "/poles/1/structure")
-        _shoot(page, shots, f"10-structure-{width}")
+        shoot(page, shots, f"10-structure-{width}")
         page.goto(server.url + "/poles/1/ajouter/cooperating")
-        _shoot(page, shots, f"10-picker-{width}")
+        shoot(page, shots, f"10-picker-{width}")
         context.close()
     print("screenshots:", shots)
 
@@ -171,7 +152,7 @@ def test_structured_articles_in_the_browser(live_server, browser, tmp_path):
         split_key = next(a.key for a in ressort.articles if a.form == "points_split")
         retro_key = next(a.key for a in specific.articles if a.form == "retrocession")
 
-    context, page = _as(browser, server, "coord1", (1024, 700))
+    context, page = context_as(browser, server, "coord1", (1024, 700))
     page.goto(f"{server.url}/conventions/{ressort_id}/articles/{split_key}")
     page.check("#mode-split")
     page.fill("#percent_0", "70")
@@ -181,11 +162,11 @@ def test_structured_articles_in_the_browser(live_server, browser, tmp_path):
     page.wait_for_load_state("networkidle")
     assert "100 %" in page.content()  # refused: the shares must add up to 100 %
     page.fill("#percent_1", "30")
-    _shoot(page, tmp_path, "20-points-split-1024")
+    shoot(page, tmp_path, "20-points-split-1024")
     page.get_by_test_id("save-article").click()
     page.wait_for_load_state("networkidle")
     assert page.locator(f"#article-{split_key}.article-complete").count() == 1
-    _shoot(page, tmp_path, "21-ressort-step2-1024")
+    shoot(page, tmp_path, "21-ressort-step2-1024")
 
     page.goto(f"{server.url}/conventions/{specific_id}/articles/{retro_key}")
     page.get_by_test_id("add-row").click()
@@ -200,11 +181,11 @@ def test_structured_articles_in_the_browser(live_server, browser, tmp_path):
     page.wait_for_load_state("networkidle")
     assert page.locator("#function_1").count() == 0
     assert page.locator("#function_0").input_value() == "Logopède"
-    _shoot(page, tmp_path, "22-retrocession-1024")
+    shoot(page, tmp_path, "22-retrocession-1024")
     page.get_by_test_id("save-article").click()
     page.wait_for_load_state("networkidle")
     assert "Nombre total de points rétrocédés : 62.5" in page.content()
     page.goto(f"{server.url}/conventions/{specific_id}/articles/{retro_key}")
     assert page.get_by_test_id("retro-total").inner_text() == "62.5"
-    _shoot(page, tmp_path, "23-retrocession-saved-1024")
+    shoot(page, tmp_path, "23-retrocession-saved-1024")
     context.close()
