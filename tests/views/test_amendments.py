@@ -261,7 +261,7 @@ def test_signing_views_list_the_amendment(demo, app, login_as):
     assert "Avenant 2027-2028 – Ressort" in page
 
 
-def test_one_amendment_per_convention_and_year_even_in_a_race(demo):
+def test_one_amendment_per_convention_and_year_even_in_a_race(demo, monkeypatch):
     """Two creations that both passed the check (deterministic interleaving): the unique slot
     makes the second insert fail, and the verb turns that into a French refusal."""
     amendment = demo_amendment()
@@ -280,6 +280,13 @@ def test_one_amendment_per_convention_and_year_even_in_a_race(demo):
     # The verb's own check comes first; on a lost race the same message comes from the index.
     with pytest.raises(RuleViolation, match="Un avenant existe déjà"):
         workflow.start_amendment(ressort(), "2027-2028", user("coord1"))
+    # The interleaving: this writer read the years taken before the other one inserted.
+    from app.services.workflow import amendments as service
+
+    monkeypatch.setattr(service, "_taken", lambda convention: [])
+    with pytest.raises(RuleViolation, match="Un avenant existe déjà"):
+        workflow.start_amendment(ressort(), "2027-2028", user("coord1"))
+    assert Convention.objects(parent=ressort().pk).count() == 1
 
 
 def test_financing_counts_an_approved_amendment_in_its_year_only(demo):
