@@ -2,12 +2,13 @@
 
 The lock lives here, below every write path: once a convention is validated, ``save()``,
 ``delete()`` and every queryset ``update``/``modify``/``delete`` refuse to touch it unless the
-write comes from ``app.services.workflow`` (inside ``workflow_write()``). Status changes go
-through the workflow only.
+write comes from ``app.services.workflow`` (inside the writer's scope). Below them, the
+collection itself (``WriterCollection``) refuses every write from elsewhere, whatever the
+status: one writer of conventions.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -34,7 +35,7 @@ from app.models.pole import Pole
 from app.models.school import School
 from app.models.stored_file import StoredFile
 from app.rules.articles import MAX_BODY
-from app.rules.errors import ConventionLocked, InvalidState
+from app.rules.errors import ConventionLocked, ConventionWriteRefused, InvalidState
 from app.rules.states import (
     APPROVED_STATUSES,
     EDITABLE_NATURES,
@@ -48,27 +49,89 @@ from app.rules.states import (
     Status,
 )
 
-_workflow_write: ContextVar[bool] = ContextVar("workflow_write", default=False)
+_in_writer: ContextVar[bool] = ContextVar("convention_writer", default=False)
+_writer_claimed = False
 
 LOCKED_MESSAGE = (
     "Cette convention est validée et verrouillée : elle ne peut plus être modifiée. "
     "Seule l'Administration peut la rouvrir, avant que toutes les parties aient signé."
 )
 STATUS_MESSAGE = "Le statut d'une convention ne change que par les étapes du circuit de validation."
+WRITER_MESSAGE = (
+    "Une convention ne se modifie que par les étapes du circuit (projet, validation, "
+    "signatures, approbation) : cette écriture directe est refusée."
+)
 
 
 @contextmanager
-def workflow_write() -> Iterator[None]:
-    """Mark writes as coming from the workflow, which alone may change locked conventions."""
-    token = _workflow_write.set(True)
+def _writing() -> Iterator[None]:
+    token = _in_writer.set(True)
     try:
         yield
     finally:
-        _workflow_write.reset(token)
+        _in_writer.reset(token)
+
+
+def claim_writer() -> Callable[[], AbstractContextManager[None]]:
+    """Hand the one writer's scope to its one owner, ``app.services.workflow._writer``.
+
+    Inside that scope, and nowhere else, a convention document may be written. The scope is
+    handed out once per process, so no other module can open it; a second claim is a
+    programming error, not a user's."""
+    global _writer_claimed
+    if _writer_claimed:
+        raise RuntimeError("The conventions' writer is already claimed (app.services.workflow).")
+    _writer_claimed = True
+    return _writing
 
 
 def in_workflow() -> bool:
-    return _workflow_write.get()
+    """True inside the writer's scope (the verbs of ``app.services.workflow``)."""
+    return _in_writer.get()
+
+
+# The driver's methods that write documents of the collection (index maintenance aside).
+_COLLECTION_WRITES = frozenset(
+    {
+        "insert_one",
+        "insert_many",
+        "update_one",
+        "update_many",
+        "replace_one",
+        "delete_one",
+        "delete_many",
+        "find_one_and_update",
+        "find_one_and_replace",
+        "find_one_and_delete",
+        "bulk_write",
+        "drop",
+        "rename",
+    }
+)
+
+
+class WriterCollection:
+    """The conventions collection as MongoEngine and every caller get it: reads pass, writes
+    outside the writer's scope are refused. This is the last net below ``save()``, querysets,
+    ``insert`` and ``_get_collection()`` used directly."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _COLLECTION_WRITES and not in_workflow():
+            raise ConventionWriteRefused(WRITER_MESSAGE)
+        attr = getattr(self._inner, name)
+        if name == "with_options":
+            return lambda *a, **k: WriterCollection(attr(*a, **k))
+        return attr
+
+    def __eq__(self, other: object) -> bool:
+        inner = other._inner if isinstance(other, WriterCollection) else other
+        return self._inner == inner
+
+    def __hash__(self) -> int:
+        return hash(self._inner)
 
 
 class Derogation(EmbeddedDocument):
@@ -291,6 +354,12 @@ class Convention(Document):
     }
 
     # -- the lock -------------------------------------------------------------------------
+
+    @classmethod
+    def _get_collection(cls) -> Any:  # type: ignore[override]
+        # Every path MongoEngine or a caller takes to the collection (save, querysets,
+        # insert, in_bulk, ``_get_collection()`` itself) goes through the writer's net.
+        return WriterCollection(super()._get_collection())
 
     def save(self, *args: Any, **kwargs: Any) -> "Convention":
         if not in_workflow():

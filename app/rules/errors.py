@@ -20,6 +20,10 @@ class ConventionLocked(RuleViolation):
     """A write reached a convention that validation has locked."""
 
 
+class ConventionWriteRefused(RuleViolation):
+    """A write to a convention that did not come from the workflow's verbs."""
+
+
 class InvalidState(RuleViolation):
     """The convention is not at a stage where this action is possible."""
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app import clock
-from app.models.convention import Convention, workflow_write
+from app.models.convention import Convention
 from app.models.school_year import SchoolYear
 from app.rules import calendar, deadlines
 from app.rules.calendar import YearCalendar
@@ -89,15 +89,6 @@ def due_date_of(conv: Convention, years: list[YearCalendar] | None = None) -> da
     )
 
 
-def store_due_date(conv_id: Any, due: date | None) -> None:
-    """Write the due date (not part of the text: allowed on a locked convention too)."""
-    with workflow_write():
-        if due is None:
-            Convention.objects(id=conv_id).update_one(unset__due_on=True)
-        else:
-            Convention.objects(id=conv_id).update_one(set__due_on=due)
-
-
 def refresh_due_dates(labels: list[str] | None = None) -> int:
     """Recompute the stored due dates of the conventions of ``labels`` (all when None).
 
@@ -111,6 +102,9 @@ def refresh_due_dates(labels: list[str] | None = None) -> int:
             with contextlib.suppress(RuleViolation):
                 wanted.add(calendar.next_label(label))
         query["school_year__in"] = sorted(wanted)
+    # The workflow is the one writer of conventions (imported here: it imports this module).
+    from app.services.workflow.planning import store_due_date
+
     years = calendars()
     changed = 0
     docs = Convention.objects(**query).only(

@@ -3,7 +3,8 @@
 import pytest
 
 from app.models import Convention, Pole
-from app.models.convention import LOCKED_MESSAGE, workflow_write
+from app.models.convention import LOCKED_MESSAGE
+from app.services.workflow._writer import workflow_write
 from tests.conftest import csrf_token, login
 
 LOCKED_TEXT = "validée et verrouillée"
@@ -12,17 +13,17 @@ LOCKED_TEXT = "validée et verrouillée"
 def make_convention(status: str) -> Convention:
     pole = Pole.objects.get(number=1)
     seat = pole.seat_school
-    conv = Convention(
-        kind="cooperation",
-        pole=pole,
-        pole_number=pole.number,
-        slot=f"cooperation:test-{status}",
-        seat_school=seat,
-        seat_po=seat.po,
-        school_year="2026-2027",
-    ).save()
-    if status != "draft":
-        with workflow_write():
+    with workflow_write():  # test data, as the workflow would have written it
+        conv = Convention(
+            kind="cooperation",
+            pole=pole,
+            pole_number=pole.number,
+            slot=f"cooperation:test-{status}",
+            seat_school=seat,
+            seat_po=seat.po,
+            school_year="2026-2027",
+        ).save()
+        if status != "draft":
             Convention.objects(id=conv.pk).update_one(set__status=status)
     return Convention.objects.get(id=conv.pk)
 
@@ -48,8 +49,35 @@ def test_edit_form_changes_draft_convention(admin_client):
     conv = make_convention("draft")
     url = f"/admin/conventions_admin/edit/?id={conv.pk}"
     token = csrf_token(admin_client, url)
-    admin_client.post(url, data={"csrf_token": token, "school_year": "2030-2031"})
-    assert Convention.objects.get(id=conv.pk).school_year == "2030-2031"
+    admin_client.post(url, data={"csrf_token": token, "school_year": "2027-2028"})
+    assert Convention.objects.get(id=conv.pk).school_year == "2027-2028"
+    from app.models import AuditEvent
+
+    event = AuditEvent.objects(action="convention.set_school_year", convention=conv.pk).get()
+    assert event.actor == "admin" and event.outcome == "ok"
+    assert event.details == {"before": "2026-2027", "after": "2027-2028"}
+
+
+def test_edit_form_refuses_a_malformed_school_year(admin_client):
+    conv = make_convention("draft")
+    url = f"/admin/conventions_admin/edit/?id={conv.pk}"
+    token = csrf_token(admin_client, url)
+    response = admin_client.post(
+        url, data={"csrf_token": token, "school_year": "2030-2032"}, follow_redirects=True
+    )
+    assert "deux années qui se suivent" in response.get_data(as_text=True)
+    assert Convention.objects.get(id=conv.pk).school_year == "2026-2027"
+
+
+def test_edit_form_refuses_a_year_missing_from_the_calendar(admin_client):
+    conv = make_convention("draft")
+    url = f"/admin/conventions_admin/edit/?id={conv.pk}"
+    token = csrf_token(admin_client, url)
+    response = admin_client.post(
+        url, data={"csrf_token": token, "school_year": "2040-2041"}, follow_redirects=True
+    )
+    assert "pas au calendrier" in response.get_data(as_text=True)
+    assert Convention.objects.get(id=conv.pk).school_year == "2026-2027"
 
 
 def test_inline_edit_refuses_locked_convention(admin_client):

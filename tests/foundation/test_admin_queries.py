@@ -3,6 +3,7 @@
 import pytest
 
 from app.models import Convention, ConventionSchool, OrganisingAuthority, School
+from app.services.workflow._writer import workflow_write
 from tests.conftest import login
 from tests.foundation.test_admin_lock import make_convention
 
@@ -50,9 +51,10 @@ def add_conventions(count: int) -> None:
             po_fase=po.fase,
             po_name=po.name,
         )
-        Convention.objects(id=conv.pk).update_one(
-            set__slot=f"cooperation:{po.pk}", push__schools=entry
-        )
+        with workflow_write():
+            Convention.objects(id=conv.pk).update_one(
+                set__slot=f"cooperation:{po.pk}", push__schools=entry
+            )
 
 
 def calls_for(client, url: str, count_calls) -> int:

@@ -2,6 +2,7 @@
 
 from app.models import AuditEvent, User
 from app.services import audit
+from app.services.workflow._writer import workflow_write
 
 
 def test_create_user_with_scoped_grant(demo):
@@ -75,7 +76,7 @@ def test_seed_reset_recreates_indexes(demo):
     # The unique (pole, slot) index of conventions exists again after the drop.
     clone = Convention.objects(status="draft").first()
     clone.id = None
-    with pytest.raises(NotUniqueError):
+    with pytest.raises(NotUniqueError), workflow_write():
         clone.save(force_insert=True)
 
 

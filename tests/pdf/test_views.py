@@ -4,9 +4,10 @@ import hashlib
 
 import pytest
 
-from app.models import Convention, StoredFile
+from app.models import StoredFile
 from app.pdf.render import PdfError
 from tests.pdf.conftest import demo_convention, pdf_text
+from tests.raw import raw_conventions
 
 
 def test_sealed_download_returns_the_stored_bytes(demo, login_as):
@@ -92,7 +93,7 @@ def test_the_convention_page_links_to_the_pdfs(demo, login_as):
 def test_an_approved_convention_without_its_sealed_file_says_so(demo, login_as):
     conv = demo_convention("ressort", status="approved")
     # Data from before sealing existed: written raw, below the model's lock.
-    Convention._get_collection().update_one({"_id": conv.pk}, {"$unset": {"sealed_pdf": ""}})
+    raw_conventions().update_one({"_id": conv.pk}, {"$unset": {"sealed_pdf": ""}})
     response = login_as("coord1").get(f"/conventions/{conv.pk}/pdf")
     assert response.status_code == 503
     assert "version scellée de cette convention approuvée est introuvable" in response.get_data(

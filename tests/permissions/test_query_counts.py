@@ -11,9 +11,10 @@ import mongomock
 import pytest
 from bson import ObjectId
 
-from app.models import Convention, OrganisingAuthority, Pole, School
+from app.models import OrganisingAuthority, Pole, School
 from tests.conftest import login
 from tests.permissions.conftest import pole1_conventions
+from tests.raw import raw_conventions
 
 READS = ("find", "find_one", "count_documents", "aggregate", "distinct")
 EXTRA = 60
@@ -54,7 +55,7 @@ def _grow() -> None:
     po_col = OrganisingAuthority._get_collection()
     school_col = School._get_collection()
     pole_col = Pole._get_collection()
-    conv_col = Convention._get_collection()
+    conv_col = raw_conventions()
     school = school_col.find_one({"fase": 2103})
     pole = pole_col.find_one({"number": 1})
     convs = pole1_conventions()

@@ -3,11 +3,11 @@
 import pytest
 
 from app.models import AuditEvent, Convention, StoredFile
-from app.models.convention import workflow_write
 from app.rules.errors import InvalidState, RuleViolation
 from app.rules.snapshot import snapshot_digest, verify_snapshot
 from app.rules.states import Status
 from app.services import workflow
+from app.services.workflow._writer import workflow_write
 from tests.rules.conftest import drive
 
 

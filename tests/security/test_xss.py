@@ -16,6 +16,7 @@ from app.models import (
 )
 from tests.access.helpers import director_form
 from tests.conftest import csrf_token, login
+from tests.raw import raw_conventions
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -39,7 +40,7 @@ def poisoned(demo):
     )
     n = len(conv.articles)
     # Straight to the collection: the test needs data the forms would also accept as text.
-    Convention._get_collection().update_one(
+    raw_conventions().update_one(
         {"_id": conv.pk},
         {
             "$set": {

@@ -42,7 +42,11 @@ from app.services.workflow.amendments import (
 )
 from app.services.workflow.approval import SEALERS, Sealer, approve, reopen
 from app.services.workflow.corrections import change_school_po, change_school_zone
-from app.services.workflow.documents import current_school_year, delete_convention
+from app.services.workflow.documents import (
+    current_school_year,
+    delete_convention,
+    set_school_year,
+)
 from app.services.workflow.planning import set_take_in_charge
 from app.services.workflow.queries import (
     Offers,
@@ -95,6 +99,7 @@ __all__ = [
     "reopen_school_list",
     "save_article",
     "save_points",
+    "set_school_year",
     "set_take_in_charge",
     "share_names",
     "sign",

@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.models.base import utcnow
-from app.models.convention import LOCKED_MESSAGE, Convention, workflow_write
+from app.models.convention import LOCKED_MESSAGE, Convention
 from app.models.school import School
 from app.rules import permissions
 from app.rules.amendments import AMENDMENT_LIST_MESSAGE
@@ -14,6 +14,7 @@ from app.rules.refs import ref_id
 from app.rules.states import LOCKED_STATUSES, STATUS_LABELS, Status
 from app.services import audit
 from app.services.articles import prefilled, split_fases
+from app.services.workflow._writer import workflow_write
 
 # The verbs write ``with audited(...)``: one home, app.services.audit.
 audited = audit.audited

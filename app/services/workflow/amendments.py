@@ -14,7 +14,7 @@ from typing import Any
 from mongoengine import NotUniqueError
 
 from app import clock
-from app.models.convention import Article, Convention, ConventionSchool, workflow_write
+from app.models.convention import Article, Convention, ConventionSchool
 from app.models.school import School
 from app.models.school_year import SchoolYear, as_date
 from app.rules import amendments as rules
@@ -25,6 +25,7 @@ from app.rules.refs import ref_id
 from app.rules.states import Status
 from app.services import audit, school_years
 from app.services.workflow._common import audited, refresh_prefilled, require
+from app.services.workflow._writer import workflow_write
 from app.services.workflow.text import write_article
 
 SEAT_SIDE_ONLY = (

@@ -4,18 +4,20 @@ from typing import Any
 
 from mongoengine import NotUniqueError
 
-from app.models.convention import LOCKED_MESSAGE, Convention, ConventionSchool, workflow_write
+from app.models.convention import LOCKED_MESSAGE, Convention, ConventionSchool
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
-from app.rules.errors import ConventionLocked
+from app.rules.errors import ConventionLocked, RuleViolation
+from app.rules.financing import is_school_year
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.routing import Target
 from app.rules.states import EDITABLE_NATURES, Status
 from app.services import audit, school_years
 from app.services.articles import build_articles
-from app.services.workflow._common import UNLOCKED, audited, require, username_of
+from app.services.workflow._common import UNLOCKED, audited, require, username_of, write
+from app.services.workflow._writer import workflow_write
 
 
 def current_school_year() -> str:
@@ -84,6 +86,45 @@ def delete_convention(convention: Convention, actor: Any) -> None:
         status_before=status,
         details={"kind": convention.kind, "slot": convention.slot, "reason": "back-office"},
     )
+
+
+def set_school_year(convention: Convention, school_year: str, actor: Any) -> Convention:
+    """Administration (back office): correct the school year of a convention not locked yet."""
+    school_year = (school_year or "").strip()
+    with audited("convention.set_school_year", actor, convention):
+        require(
+            actor,
+            Action.REOPEN,
+            convention,
+            "Seule l'Administration peut corriger l'année scolaire d'une convention.",
+        )
+        if not is_school_year(school_year):
+            raise RuleViolation(
+                "L'année scolaire s'écrit comme « 2026-2027 » (deux années qui se suivent)."
+            )
+        if school_years.find(school_year) is None:
+            raise RuleViolation(
+                f"L'année scolaire {school_year} n'est pas au calendrier : l'Administration "
+                "l'ajoute d'abord dans « Années scolaires »."
+            )
+        before = convention.school_year
+        due = school_years.due_date(
+            convention.kind, school_year, convention.take_in_charge_on, convention.is_amendment
+        )
+        # The due date follows the year, in the same write.
+        dated = {"set__due_on": due} if due is not None else {"unset__due_on": True}
+        if not write(
+            convention.pk, {"status__in": list(UNLOCKED)}, set__school_year=school_year, **dated
+        ):
+            raise ConventionLocked(LOCKED_MESSAGE)
+    convention.reload()
+    audit.record(
+        "convention.set_school_year",
+        actor,
+        convention=convention.pk,
+        details={"before": before, "after": school_year},
+    )
+    return convention
 
 
 def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> Convention:

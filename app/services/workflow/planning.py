@@ -17,6 +17,7 @@ from app.services.workflow._common import (
     state_error,
     write,
 )
+from app.services.workflow._writer import workflow_write
 
 
 def set_take_in_charge(convention: Convention, day: date | None, actor: Any) -> Convention:
@@ -66,3 +67,13 @@ def set_take_in_charge(convention: Convention, day: date | None, actor: Any) -> 
             "due_on": due.isoformat() if due else None,
         },
     )
+
+
+def store_due_date(conv_id: Any, due: date | None) -> None:
+    """Write a convention's due date, derived from the calendar (not part of its text, so
+    allowed on a locked convention too): when the Administration edits a school year."""
+    with workflow_write():
+        if due is None:
+            Convention.objects(id=conv_id).update_one(unset__due_on=True)
+        else:
+            Convention.objects(id=conv_id).update_one(set__due_on=due)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.models.convention import Convention, ConventionSchool, workflow_write
+from app.models.convention import Convention, ConventionSchool
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.stored_file import StoredFile
@@ -31,6 +31,7 @@ from app.services.workflow._common import (
     state_error,
     write,
 )
+from app.services.workflow._writer import workflow_write
 from app.services.workflow.documents import delete_if_empty, ensure_convention, new_entry
 
 # --- 1. school lists --------------------------------------------------------------------

@@ -169,9 +169,20 @@ class ConventionView(SecureModelView):
             g.epoles_calendars = school_years.Calendars.load()
         return g.epoles_calendars
 
-    def after_model_change(self, form: Any, model: Any, is_created: bool) -> None:
-        # The school year may have changed: so may the due date.
-        school_years.store_due_date(model.pk, school_years.due_date_of(model))
+    def update_model(self, form: Any, model: Convention) -> bool:  # type: ignore[override]
+        """The one editable field goes through the workflow's verb (permission, lock, audit);
+        a refusal is flashed in French and nothing is written."""
+        from flask import flash
+        from flask_login import current_user
+
+        try:
+            workflow.set_school_year(
+                model, form.school_year.data, current_user._get_current_object()
+            )
+        except RuleViolation as exc:
+            flash(str(exc), "error")
+            return False
+        return True
 
     def get_query(self) -> Any:
         # Lists never load the embedded articles and signatures (−30 to −45 % per page), and

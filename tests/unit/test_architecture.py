@@ -1,0 +1,66 @@
+"""The shape the code keeps, read from its source (no app): pure rules, one writer."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[2] / "app"
+# What rules may import of the app: themselves, and French formatting (Babel only, no Flask).
+PURE_APP_MODULES = ("app.rules", "app.formatting")
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, with the names it takes (``pkg.mod:name``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}:{alias.name}" for alias in node.names)
+    return found
+
+
+def _modules(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _modules(APP / "rules"), ids=lambda p: p.name)
+def test_rules_import_nothing_of_the_app_nor_the_database(path):
+    impure = {
+        name
+        for name in _imports(path)
+        if name.split(":")[0].split(".")[0] in {"flask", "flask_login", "mongoengine", "bson"}
+        or (name.startswith("app") and not name.startswith(PURE_APP_MODULES))
+    }
+    assert not impure, f"{path.relative_to(APP)} imports {sorted(impure)}"
+
+
+def test_only_the_workflow_opens_the_writer_scope():
+    writers = APP / "services" / "workflow"
+    outside = [
+        str(path.relative_to(APP))
+        for path in _modules(APP)
+        if writers not in path.parents
+        and any(
+            name.startswith("app.services.workflow._writer")
+            or name.endswith(":workflow_write")
+            or name.endswith(":claim_writer")
+            or name.endswith(":_writing")
+            for name in _imports(path)
+        )
+    ]
+    assert outside == []
+
+
+def _calls(path: Path, function: str) -> bool:
+    return any(
+        isinstance(node, ast.Call) and getattr(node.func, "id", None) == function
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
+
+
+def test_the_writer_is_claimed_in_one_place():
+    claims = [str(path.relative_to(APP)) for path in _modules(APP) if _calls(path, "claim_writer")]
+    assert claims == ["services/workflow/_writer.py"]
