@@ -130,6 +130,15 @@ def audit_verify() -> None:
     raise SystemExit(1)
 
 
+@audit_group.command("chain")
+def audit_chain() -> None:
+    """Inscrit au journal les événements restés en attente (étape interrompue)."""
+    from app.services import workflow
+
+    chained = workflow.chain_all_events()
+    click.echo(f"Événements en attente inscrits au journal : {chained}.")
+
+
 @click.command("import-schools")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--apply", "apply_", is_flag=True, help="Applique l'import (sinon : aperçu).")

@@ -100,7 +100,12 @@ def load_cached(name: str, loader: Callable[[], object]) -> None:
             collection: (
                 list(database[collection].find()),
                 [
-                    {"keys": info["key"], "unique": bool(info.get("unique")), "name": index}
+                    {
+                        "keys": info["key"],
+                        "unique": bool(info.get("unique")),
+                        "sparse": bool(info.get("sparse")),
+                        "name": index,
+                    }
                     for index, info in database[collection].index_information().items()
                     if index != "_id_"
                 ],
@@ -111,7 +116,9 @@ def load_cached(name: str, loader: Callable[[], object]) -> None:
     for collection, (documents, indexes) in snapshot.items():
         target = database[collection]
         for index in indexes:
-            target.create_index(index["keys"], unique=index["unique"], name=index["name"])
+            target.create_index(
+                index["keys"], unique=index["unique"], sparse=index["sparse"], name=index["name"]
+            )
         if documents:
             target.insert_many(copy.deepcopy(documents))
 

@@ -24,11 +24,20 @@ class AuditEvent(Document):
     status_before = TextField()
     status_after = TextField()
     details = DictField()
+    # The id of the pending event a change carried in its own document (see
+    # ``app.services.audit.pending``): chaining it twice finds it here instead.
+    origin = TextField()
     prev_hash = TextField(required=True)
     hash = TextField(required=True)
 
     meta = {
         "collection": "audit_events",
-        "indexes": ["convention", "actor", "action", "-at"],
+        "indexes": [
+            "convention",
+            "actor",
+            "action",
+            "-at",
+            {"fields": ["origin"], "unique": True, "sparse": True},
+        ],
         "ordering": ["seq"],
     }

@@ -22,6 +22,7 @@ from mongoengine import (
     EmbeddedDocumentField,
     EmbeddedDocumentListField,
     IntField,
+    ListField,
     ObjectIdField,
     QuerySet,
     ReferenceField,
@@ -334,6 +335,9 @@ class Convention(Document):
     snapshot_sha256 = TextField()
     sealed_pdf = ReferenceField(StoredFile)
     sealed_pdf_sha256 = TextField()
+    # Audit events written with the change they describe, until chained into the trail
+    # (``app.services.audit.pending``): never shown, normally empty.
+    pending_events = ListField(DictField())
 
     meta = {
         "collection": "conventions",

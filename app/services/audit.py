@@ -4,8 +4,10 @@ Appending is safe on a real MongoDB: ``seq`` is unique, and a writer that loses 
 a position retries with the next one.
 """
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from mongoengine import NotUniqueError
@@ -24,7 +26,7 @@ from app.rules.errors import RuleViolation
 from app.rules.refs import as_id
 from app.rules.text import remove_controls
 
-__all__ = ["history", "record", "verify_chain"]
+__all__ = ["chain_pending", "history", "pending", "record", "verify_chain"]
 
 
 def record(
@@ -37,15 +39,18 @@ def record(
     status_before: str | None = None,
     status_after: str | None = None,
     details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+    actor_id: Any = None,
+    origin: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain and return it."""
     username = getattr(actor, "username", None) or (actor if isinstance(actor, str) else None)
-    actor_id = getattr(actor, "pk", None)
+    actor_id = actor_id or getattr(actor, "pk", None)
     for _attempt in range(20):
         last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
         event = AuditEvent(
             seq=(last.seq + 1) if last else 1,
-            at=truncate_ms(utcnow()),
+            at=truncate_ms(at or utcnow()),
             actor=username or SYSTEM_ACTOR,
             actor_id=actor_id,
             action=action,
@@ -57,13 +62,57 @@ def record(
             status_after=status_after,
             details=plain(details or {}),
             prev_hash=last.hash if last else GENESIS,
+            origin=origin,
         )
         event.hash = event_hash(event)
         try:
             return event.save(force_insert=True)
         except NotUniqueError:
+            if origin and (chained := AuditEvent.objects(origin=origin).first()):
+                return chained  # someone else chained this pending event meanwhile
             continue  # another writer took this position: chain after it
     raise RuntimeError("Impossible d'ajouter l'événement au journal d'audit.")
+
+
+def pending(
+    action: str,
+    actor: Any,
+    *,
+    status_before: str | None = None,
+    status_after: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An event to write *with* the change it describes, in the changed document's own update
+    (``pending_events``): a crash after that update cannot leave the change without its event.
+    ``chain_pending`` then appends it to the chain (once, whoever gets there first)."""
+    return {
+        "id": uuid.uuid4().hex,
+        "action": action,
+        "actor": getattr(actor, "username", None) or (actor if isinstance(actor, str) else None),
+        "actor_id": getattr(actor, "pk", None),
+        "at": truncate_ms(utcnow()),
+        "status_before": status_before,
+        "status_after": status_after,
+        "details": plain(details or {}),
+    }
+
+
+def chain_pending(event: dict[str, Any], convention: Any) -> AuditEvent:
+    """Append a pending event to the chain unless it is there already (idempotent)."""
+    chained = AuditEvent.objects(origin=event["id"]).first()
+    if chained is not None:
+        return chained
+    return record(
+        event["action"],
+        event.get("actor"),
+        convention=convention,
+        status_before=event.get("status_before"),
+        status_after=event.get("status_after"),
+        details=event.get("details") or {},
+        at=event.get("at"),
+        actor_id=event.get("actor_id"),
+        origin=event["id"],
+    )
 
 
 def verify_chain(batch_size: int = 1000) -> ChainReport:

@@ -31,7 +31,12 @@ the plumbing. Callers use the names re-exported here (``workflow.add_school``…
 """
 
 from app.rules.articles import is_required, missing_articles
-from app.services.workflow._common import CHANGED_MESSAGE, LIST_VALIDATED_MESSAGE, UNLOCKED
+from app.services.workflow._common import (
+    CHANGED_MESSAGE,
+    LIST_VALIDATED_MESSAGE,
+    UNLOCKED,
+    chain_all_events,
+)
 from app.services.workflow.amendments import (
     amendments_of,
     open_years,
@@ -81,6 +86,7 @@ __all__ = [
     "attach_derogation",
     "awaited_acknowledgment",
     "awaited_signature",
+    "chain_all_events",
     "change_school_po",
     "change_school_zone",
     "copy_last_cooperation_article",

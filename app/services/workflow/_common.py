@@ -39,8 +39,16 @@ def username_of(actor: Any) -> str | None:
     return getattr(actor, "username", None)
 
 
-def write(convention_id: Any, filters: dict[str, Any], **update: Any) -> int:
-    """One conditional update of one convention, counted as a new version."""
+def write(
+    convention_id: Any,
+    filters: dict[str, Any],
+    event: dict[str, Any] | None = None,
+    **update: Any,
+) -> int:
+    """One conditional update of one convention, counted as a new version; ``event`` (from
+    ``audit.pending``) travels in the same update, so the change never goes without it."""
+    if event is not None:
+        update["push__pending_events"] = event
     with workflow_write():
         return Convention.objects(id=convention_id, **filters).update_one(
             inc__version=1, set__updated_at=utcnow(), **update
@@ -108,23 +116,39 @@ def refresh_prefilled(convention_id: Any) -> None:
             )
 
 
-def write_or_refuse(convention: Convention, filters: dict[str, Any], **update: Any) -> None:
+def write_or_refuse(
+    convention: Convention,
+    filters: dict[str, Any],
+    event: dict[str, Any] | None = None,
+    **update: Any,
+) -> None:
     """A status change conditional on ``filters``; when it loses a race, reload and refuse."""
-    if not write(convention.pk, filters, **update):
+    if not write(convention.pk, filters, event, **update):
         convention.reload()
         raise InvalidState(CHANGED_MESSAGE)
 
 
-def record_change(
-    action: str, actor: Any, convention: Convention, status_before: str, details: dict[str, Any]
-) -> Convention:
-    """Audit a change already reloaded into ``convention`` (its status is the status after)."""
-    audit.record(
-        action,
-        actor,
-        convention=convention.pk,
-        status_before=status_before,
-        status_after=convention.status,
-        details=details,
-    )
+def chain_events(convention: Convention) -> Convention:
+    """Chain into the audit trail the events ``convention``'s changes carried, oldest first,
+    then take them off the document (without a new version: nothing of the convention
+    changes). Idempotent, so a verb, a retry or ``flask audit chain`` may each run it."""
+    stored = Convention._get_collection().find_one({"_id": convention.pk}, {"pending_events": 1})
+    for event in (stored or {}).get("pending_events") or []:
+        audit.chain_pending(event, convention.pk)
+        with workflow_write():
+            Convention._get_collection().update_one(
+                {"_id": convention.pk}, {"$pull": {"pending_events": {"id": event["id"]}}}
+            )
+    convention.pending_events = []
     return convention
+
+
+def chain_all_events() -> int:
+    """Chain the events left pending by an interrupted verb, in every convention; how many."""
+    chained = 0
+    for stored in Convention._get_collection().find(
+        {"pending_events.0": {"$exists": True}}, {"pending_events": 1}
+    ):
+        chained += len(stored["pending_events"])
+        chain_events(Convention.objects.only("id").get(id=stored["_id"]))
+    return chained

@@ -11,10 +11,11 @@ from app.rules.parties import missing_signatures
 from app.rules.permissions import Action
 from app.rules.snapshot import build_snapshot, snapshot_digest
 from app.rules.states import Status, validation_from
+from app.services import audit
 from app.services.workflow._common import (
     CHANGED_MESSAGE,
     audited,
-    record_change,
+    chain_events,
     require,
     username_of,
     write,
@@ -69,21 +70,25 @@ def approve(convention: Convention, actor: Any) -> Convention:
         }
         update["set__sealed_pdf"] = sealed[0].pk
         update["set__sealed_pdf_sha256"] = sealed[1]
+        event = audit.pending(
+            "convention.approve",
+            actor,
+            status_before=Status.SIGNED,
+            status_after=Status.APPROVED,
+            details={"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1]},
+        )
         done = write(
-            convention.pk, {"status": Status.SIGNED, "version": convention.version}, **update
+            convention.pk,
+            {"status": Status.SIGNED, "version": convention.version},
+            event,
+            **update,
         )
         if not done:
             sealed[0].delete()  # the race was lost: no orphan file
             convention.reload()
             raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
-    return record_change(
-        "convention.approve",
-        actor,
-        convention,
-        Status.SIGNED,
-        {"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1]},
-    )
+    return chain_events(convention)
 
 
 NO_SEALER_MESSAGE = (
@@ -144,15 +149,16 @@ def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
         write_or_refuse(
             convention,
             {"status": Status.VALIDATED, "version": convention.version},
+            audit.pending(
+                "convention.reopen",
+                actor,
+                status_before=Status.VALIDATED,
+                status_after=validation_from(convention.is_amendment),
+                details={"reason": reason, "removed_signatures": removed},
+            ),
             set__status=validation_from(convention.is_amendment),
             set__signatures=[],
             unset__validated_at=True,
         )
     convention.reload()
-    return record_change(
-        "convention.reopen",
-        actor,
-        convention,
-        Status.VALIDATED,
-        {"reason": reason, "removed_signatures": removed},
-    )
+    return chain_events(convention)

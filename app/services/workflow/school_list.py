@@ -12,9 +12,10 @@ from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViola
 from app.rules.permissions import Action
 from app.rules.refs import as_id, ref_id
 from app.rules.states import SchoolRole, Status
+from app.services import audit
 from app.services.workflow._common import (
     audited,
-    record_change,
+    chain_events,
     refuse_amendment_list,
     require,
     seat_school_of,
@@ -68,6 +69,19 @@ def attach_derogation(
         done = write(
             convention.pk,
             {"status": Status.DRAFT, "schools__school": school_id},
+            audit.pending(
+                "convention.attach_derogation",
+                actor,
+                status_before=Status.DRAFT,
+                status_after=Status.DRAFT,
+                details={
+                    "school_fase": entry.fase,
+                    "filename": checked.filename,
+                    "content_type": checked.content_type,
+                    "size": checked.size,
+                    "sha256": stored.sha256,
+                },
+            ),
             set__schools__S__derogation=derogation,
         )
         if not done:
@@ -77,19 +91,7 @@ def attach_derogation(
     if entry.derogation:  # the replaced file
         StoredFile.objects(id=ref_id(entry.derogation, "file")).delete()
     convention.reload()
-    return record_change(
-        "convention.attach_derogation",
-        actor,
-        convention,
-        Status.DRAFT,
-        {
-            "school_fase": entry.fase,
-            "filename": checked.filename,
-            "content_type": checked.content_type,
-            "size": checked.size,
-            "sha256": stored.sha256,
-        },
-    )
+    return chain_events(convention)
 
 
 def derogation_file(convention: Convention, school_id: Any, actor: Any) -> StoredFile:
@@ -133,17 +135,18 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
         write_or_refuse(
             convention,
             {"status": Status.DRAFT, "version": convention.version},
+            audit.pending(
+                "convention.validate_list",
+                actor,
+                status_before=Status.DRAFT,
+                status_after=Status.LIST_VALIDATED,
+                details={"school_fases": [e.fase for e in convention.schools]},
+            ),
             set__status=Status.LIST_VALIDATED,
             set__list_validated_at=utcnow(),
         )
     convention.reload()
-    return record_change(
-        "convention.validate_list",
-        actor,
-        convention,
-        Status.DRAFT,
-        {"school_fases": [e.fase for e in convention.schools]},
-    )
+    return chain_events(convention)
 
 
 def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> Convention:
@@ -167,10 +170,15 @@ def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> 
         write_or_refuse(
             convention,
             {"status": Status.LIST_VALIDATED},
+            audit.pending(
+                "convention.reopen_list",
+                actor,
+                status_before=Status.LIST_VALIDATED,
+                status_after=Status.DRAFT,
+                details={"reason": reason},
+            ),
             set__status=Status.DRAFT,
             unset__list_validated_at=True,
         )
     convention.reload()
-    return record_change(
-        "convention.reopen_list", actor, convention, Status.LIST_VALIDATED, {"reason": reason}
-    )
+    return chain_events(convention)

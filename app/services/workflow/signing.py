@@ -21,9 +21,11 @@ from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, ROLE_LABELS, Role
 from app.rules.states import Status, status_index, validation_from
+from app.services import audit
 from app.services.workflow._common import (
     audited,
-    record_change,
+    chain_events,
+    raw_write,
     require,
     state_error,
     username_of,
@@ -55,17 +57,18 @@ def validate(convention: Convention, actor: Any) -> Convention:
         write_or_refuse(
             convention,
             {"status": ready, "version": convention.version},
+            audit.pending(
+                "convention.validate",
+                actor,
+                status_before=ready,
+                status_after=Status.VALIDATED,
+                details={"version": convention.version + 1},
+            ),
             set__status=Status.VALIDATED,
             set__validated_at=utcnow(),
         )
     convention.reload()
-    return record_change(
-        "convention.validate",
-        actor,
-        convention,
-        ready,
-        {"version": convention.version},
-    )
+    return chain_events(convention)
 
 
 # --- 6. signatures ----------------------------------------------------------------------
@@ -129,9 +132,17 @@ def _add_record(rnd: _Round, convention: Convention, actor: Any) -> Convention:
             ),
             **{rnd.at: utcnow()},
         )
+        event = audit.pending(
+            rnd.action,
+            actor,
+            status_before=rnd.status,
+            status_after=rnd.status,
+            details=rnd.details(party_id, record, convention),
+        )
         pushed = write(
             convention.pk,
             {"status": rnd.status, f"{rnd.records}__{rnd.party}__ne": party_id},
+            event,
             **{f"push__{rnd.records}": record},
         )
         if not pushed:
@@ -141,19 +152,20 @@ def _add_record(rnd: _Round, convention: Convention, actor: Any) -> Convention:
             raise state_error(convention, rnd.action.removeprefix("convention."))
     convention.reload()
     if not rnd.missing(convention):
-        write(
+        complete = {
+            "status": rnd.status,
+            f"{rnd.records}__{rnd.party}__all": list(rnd.parties(convention)),
+        }
+        moved = {"status": rnd.next_status, rnd.at: utcnow()}
+        # The record's pending event says where the convention went, in the same update.
+        if not raw_write(
             convention.pk,
-            {
-                "status": rnd.status,
-                f"{rnd.records}__{rnd.party}__all": list(rnd.parties(convention)),
-            },
-            set__status=rnd.next_status,
-            **{f"set__{rnd.at}": utcnow()},
-        )
+            {**complete, "pending_events__id": event["id"]},
+            {"$set": {**moved, "pending_events.$.status_after": rnd.next_status}},
+        ):
+            raw_write(convention.pk, complete, {"$set": moved})  # its event is chained already
         convention.reload()
-    return record_change(
-        rnd.action, actor, convention, rnd.status, rnd.details(party_id, record, convention)
-    )
+    return chain_events(convention)
 
 
 _SIGNATURES = _Round(
@@ -180,7 +192,8 @@ _SIGNATURES = _Round(
         "po": str(po_id),
         "po_name": signature.po_name,
         "capacity": signature.capacity,
-        "missing": len(missing_signatures(conv)),
+        # Computed before the signature is written: the parties still missing after it.
+        "missing": len([po for po in missing_signatures(conv) if po != po_id]),
     },
 )
 

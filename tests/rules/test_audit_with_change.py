@@ -1,0 +1,126 @@
+"""A state change and its audit event travel in one write: a crash right after the change
+(before the event reaches the chain) leaves the event in the convention, chained later —
+by the next verb on that convention or ``flask audit chain`` — once, in order."""
+
+from contextlib import contextmanager
+
+import pytest
+
+from app.models import AuditEvent, Convention
+from app.rules.states import Status
+from app.services import audit, workflow
+from tests.raw import raw_conventions
+from tests.rules.conftest import drive
+
+
+class Crash(Exception):
+    """The process dies between the convention's update and the audit chain."""
+
+
+@pytest.fixture
+def crashing(monkeypatch):
+    """Inside ``with crashing():`` the process dies right after a convention's update."""
+
+    @contextmanager
+    def _crashing():
+        def _crash(event, convention):
+            raise Crash
+
+        with monkeypatch.context() as patch:
+            patch.setattr(audit, "chain_pending", _crash)
+            with pytest.raises(Crash):
+                yield
+
+    return _crashing
+
+
+def _ok(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects(action=action, outcome="ok"))
+
+
+def test_a_crash_after_validating_leaves_the_event_with_the_change(partnership, user, crashing):
+    with crashing():
+        workflow.validate(partnership, user("coord1"))
+    stored = raw_conventions().find_one({"_id": partnership.pk})
+    assert stored["status"] == Status.VALIDATED  # the change happened…
+    assert not _ok("convention.validate")  # …its event is not in the chain yet…
+    (pending,) = stored["pending_events"]  # …but it is in the same document
+    assert pending["action"] == "convention.validate" and pending["actor"] == "coord1"
+    assert (pending["status_before"], pending["status_after"]) == ("list_validated", "validated")
+
+    assert workflow.chain_all_events() == 1
+    (event,) = _ok("convention.validate")
+    assert event.origin == pending["id"] and event.at == pending["at"]
+    assert (event.status_before, event.status_after) == ("list_validated", "validated")
+    assert raw_conventions().find_one({"_id": partnership.pk})["pending_events"] == []
+    assert workflow.chain_all_events() == 0  # nothing twice
+    assert len(_ok("convention.validate")) == 1
+    assert audit.verify_chain().ok
+
+
+def test_the_next_verb_chains_the_orphan_event_first(partnership, user, crashing):
+    with crashing():
+        workflow.validate(partnership, user("coord1"))
+    conv = Convention.objects.get(id=partnership.pk)
+    workflow.sign(conv, user("po-part1"))
+    validate, sign = _ok("convention.validate"), _ok("convention.sign")
+    assert len(validate) == len(sign) == 1
+    assert validate[0].seq < sign[0].seq  # the trail keeps the order things happened in
+    assert raw_conventions().find_one({"_id": partnership.pk})["pending_events"] == []
+
+
+def test_the_last_signature_event_says_where_the_convention_went(partnership, user, crashing):
+    conv = drive(partnership, Status.VALIDATED, user)
+    workflow.sign(conv, user("po-part1"))
+    conv.reload()
+    with crashing():
+        workflow.sign(conv, user("po-siege1"))
+    stored = raw_conventions().find_one({"_id": partnership.pk})
+    assert stored["status"] == Status.SIGNED
+    (pending,) = stored["pending_events"]
+    assert (pending["status_before"], pending["status_after"]) == ("validated", "signed")
+    assert pending["details"]["missing"] == 0
+
+
+def test_chaining_the_same_event_twice_keeps_one(partnership, user, crashing):
+    with crashing():
+        workflow.validate(partnership, user("coord1"))
+    (pending,) = raw_conventions().find_one({"_id": partnership.pk})["pending_events"]
+    first = audit.chain_pending(pending, partnership.pk)
+    again = audit.chain_pending(pending, partnership.pk)  # a second worker got there too
+    assert first.pk == again.pk and len(_ok("convention.validate")) == 1
+
+
+@pytest.mark.parametrize(
+    ("verb", "stage", "actor", "status_after"),
+    [
+        ("reopen_school_list", Status.LIST_VALIDATED, "admin", Status.DRAFT),
+        ("validate_school_list", Status.DRAFT, "coord1", Status.LIST_VALIDATED),
+        ("approve", Status.SIGNED, "admin", Status.APPROVED),
+        ("reopen", Status.VALIDATED, "admin", Status.LIST_VALIDATED),
+        ("acknowledge", Status.APPROVED, "dir-part1", Status.APPROVED),  # others still due
+    ],
+)
+def test_every_state_change_carries_its_event(
+    partnership, user, crashing, verb, stage, actor, status_after
+):
+    if stage == Status.DRAFT:
+        workflow.reopen_school_list(partnership, user("admin"))
+        conv = Convention.objects.get(id=partnership.pk)
+    else:
+        conv = drive(partnership, stage, user)
+    with crashing():
+        getattr(workflow, verb)(conv, user(actor))
+    stored = raw_conventions().find_one({"_id": partnership.pk})
+    assert stored["status"] == status_after
+    (pending,) = stored["pending_events"]
+    assert pending["action"] == "convention." + verb.replace("_school_list", "_list")
+    assert (pending["status_before"], pending["status_after"]) == (stage, status_after)
+
+
+def test_flask_audit_chain_reports_what_it_chained(app, partnership, user, crashing):
+    with crashing():
+        workflow.validate(partnership, user("coord1"))
+    result = app.test_cli_runner().invoke(args=["audit", "chain"])
+    assert result.exit_code == 0 and result.output.strip().endswith(": 1.")
+    assert len(_ok("convention.validate")) == 1
