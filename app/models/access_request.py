@@ -39,6 +39,12 @@ REVOCATION_PROFILE_LABELS = {
 STATUS_PENDING = "pending"
 STATUS_APPROVED = "approved"
 STATUS_REJECTED = "rejected"
+# The colour of each status's badge on support's pages.
+STATUS_BADGES = {
+    STATUS_PENDING: "warning",
+    STATUS_APPROVED: "success",
+    STATUS_REJECTED: "secondary",
+}
 STATUS_LABELS = {
     STATUS_PENDING: "En attente",
     STATUS_APPROVED: "Acceptée",
@@ -130,6 +136,19 @@ class AccessRequest(Document):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "secondary")
+
+    @property
+    def is_revocation(self) -> bool:
+        return self.kind == KIND_REVOCATION
+
+    @property
+    def is_pending(self) -> bool:
+        """Still awaiting support's decision."""
+        return self.status == STATUS_PENDING
 
     def __str__(self) -> str:
         return self.reference

@@ -48,6 +48,7 @@ from app.rules.states import (
     Nature,
     SchoolRole,
     Status,
+    steps_done,
 )
 
 _in_writer: ContextVar[bool] = ContextVar("convention_writer", default=False)
@@ -404,6 +405,10 @@ class Convention(Document):
     @property
     def is_locked(self) -> bool:
         return self.status in LOCKED_STATUSES
+
+    @property
+    def steps_done(self) -> dict[int, bool]:
+        return steps_done(self.status, self.is_amendment)
 
     @property
     def is_approved(self) -> bool:

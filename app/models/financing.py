@@ -47,6 +47,7 @@ CLOSED_MESSAGE = (
     "Le comptage des élèves de ce pôle pour cette année scolaire est clôturé par "
     "l'Administration : il ne peut plus être modifié."
 )
+COUNT_STATUS_LABELS = {OPEN: "ouvert", CLOSED: "clôturé", "": "non encodé"}
 SCHOOL_YEAR_REGEX = r"^\d{4}-\d{4}$"
 
 

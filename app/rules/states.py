@@ -95,3 +95,14 @@ def validation_from(is_amendment: bool) -> Status:
 
 def status_index(status: str) -> int:
     return STATUS_ORDER.index(Status(status))
+
+
+def steps_done(status: str, amendment: bool = False) -> dict[int, bool]:
+    """Which of a convention's three steps are done at ``status``: 1 the school list (an
+    amendment keeps its parent's, so it is done from the start), 2 the text (validated, then
+    signed), 3 the approval."""
+    return {
+        1: amendment or status != Status.DRAFT,
+        2: status in LOCKED_STATUSES,
+        3: status in APPROVED_STATUSES,
+    }

@@ -17,6 +17,7 @@ from app.models.convention import Convention
 from app.models.financing import (
     CLOSED,
     CLOSED_MESSAGE,
+    COUNT_STATUS_LABELS,
     OPEN,
     CountClosed,
     FinancingParameters,
@@ -692,7 +693,7 @@ def overview(school_year: str, sort: str = "pole", descending: bool = False) -> 
                 "scenarios": len(scen_by_pole.get(pole.pk, [])),
                 "ipt": totals["ipt"],
                 "par": totals["par"],
-                "count_status": (sheet.status if sheet else ""),
+                "count_label": COUNT_STATUS_LABELS[sheet.status if sheet else ""],
             }
         )
     key = OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["pole"])

@@ -50,6 +50,7 @@ NAV = [
 ]
 
 PAGE_SIZE = 25
+ALL_STATUSES = "tous"  # the queue filter value that shows every status
 REFERENCE_RE = re.compile(r"^EP-\d{4}-\d{6}$")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
@@ -90,6 +91,7 @@ def _request_form(kind: str):  # type: ignore[no-untyped-def]
     return render_template(
         "access/request_form.html",
         kind=kind,
+        revocation=kind == KIND_REVOCATION,
         values=values,
         errors=errors,
         summary=summary,
@@ -164,12 +166,12 @@ def _choice(name: str, allowed: dict[str, str]) -> str:
 @requires(Action.REVIEW_ACCESS, code=403, record=True)
 def queue():
     status = request.args.get("statut", STATUS_PENDING)
-    status = status if status in STATUS_LABELS or status == "tous" else STATUS_PENDING
+    status = status if status in STATUS_LABELS or status == ALL_STATUSES else STATUS_PENDING
     kind = _choice("type", KIND_LABELS)
     profile = _choice("profil", REVOCATION_PROFILE_LABELS)
     text = request.args.get("q", "").strip()[:100]
     query = AccessRequest.objects.exclude("applied_grants")
-    if status != "tous":
+    if status != ALL_STATUSES:
         query = query.filter(status=status)
     if kind:
         query = query.filter(kind=kind)

@@ -1,6 +1,7 @@
 """The shape the code keeps, read from its source (no app): pure rules, one writer."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def _modules(folder: Path) -> list[Path]:
 def test_rules_import_nothing_of_the_app_nor_the_database(path):
     impure = {
         name
-        for name in _imports(path)
+        for name in {n.replace("app:", "app.", 1) for n in _imports(path)} - {"app"}
         if name.split(":")[0].split(".")[0] in {"flask", "flask_login", "mongoengine", "bson"}
         or (name.startswith("app") and not name.startswith(PURE_APP_MODULES))
     }
@@ -64,3 +65,24 @@ def _calls(path: Path, function: str) -> bool:
 def test_the_writer_is_claimed_in_one_place():
     claims = [str(path.relative_to(APP)) for path in _modules(APP) if _calls(path, "claim_writer")]
     assert claims == ["services/workflow/_writer.py"]
+
+
+# Templates see what the rules offer (labels, badges, "is pending", steps done), never a
+# status or role code to compare: a code compared in a page is a rule living in the page.
+_CODE_COMPARISON = re.compile(
+    r"\b(status|role|count_status|kind)\s*((==|!=)\s*|in\s*\(\s*)[\"']|has_role\s*\("
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((APP / "templates").rglob("*.html")) + _modules(APP / "views"),
+    ids=lambda p: str(p.relative_to(APP)),
+)
+def test_no_status_or_role_code_is_compared_in_views_and_templates(path):
+    found = [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if _CODE_COMPARISON.search(line)
+    ]
+    assert found == []
