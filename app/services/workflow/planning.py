@@ -8,11 +8,11 @@ from app.models.convention import Convention
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.states import Kind
-from app.services import school_years
+from app.services import audit, school_years
 from app.services.workflow._common import (
     UNLOCKED,
     audited,
-    record_change,
+    chain_events,
     require,
     state_error,
     write,
@@ -53,20 +53,21 @@ def set_take_in_charge(convention: Convention, day: date | None, actor: Any) -> 
             if day is not None
             else {"unset__take_in_charge_on": True, "unset__due_on": True}
         )
-        if not write(convention.pk, {"status__in": list(UNLOCKED)}, **update):
+        event = audit.pending(
+            "convention.set_take_in_charge",
+            actor,
+            status_before=convention.status,
+            status_after=convention.status,
+            details={
+                "take_in_charge_on": day.isoformat() if day else None,
+                "due_on": due.isoformat() if due else None,
+            },
+        )
+        if not write(convention.pk, {"status__in": list(UNLOCKED)}, event, **update):
             convention.reload()
             raise state_error(convention, "edit_articles")
     convention.reload()
-    return record_change(
-        "convention.set_take_in_charge",
-        actor,
-        convention,
-        convention.status,
-        {
-            "take_in_charge_on": day.isoformat() if day else None,
-            "due_on": due.isoformat() if due else None,
-        },
-    )
+    return chain_events(convention)
 
 
 def store_due_date(conv_id: Any, due: date | None) -> None:
