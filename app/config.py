@@ -58,7 +58,9 @@ def from_environment() -> dict[str, Any]:
         "EPOLES_TODAY": os.environ.get("EPOLES_TODAY", ""),
         "EPOLES_PDF_P12": os.environ.get("EPOLES_PDF_P12", ""),
         "EPOLES_PDF_P12_PASSWORD": os.environ.get("EPOLES_PDF_P12_PASSWORD", ""),
-        "EPOLES_BASE_URL": os.environ.get("EPOLES_BASE_URL", "http://127.0.0.1:5000"),
+        # The public address for links in mails and sealed PDFs (app.links): required in
+        # production; in local demo mode the browser's address is used when unset.
+        "EPOLES_BASE_URL": os.environ.get("EPOLES_BASE_URL", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "e-poles@cfwb.be"),

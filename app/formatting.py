@@ -35,7 +35,7 @@ _TIME_SECONDS = "HH:mm:ss"
 _SHORT_DATE = "dd/MM/y"
 
 
-def _moment(value: Any) -> datetime | date | None:
+def parse_moment(value: Any) -> datetime | date | None:
     """A datetime, a date, or an ISO string of either; None for anything else."""
     if isinstance(value, (datetime, date)):
         return value
@@ -56,7 +56,7 @@ def local_datetime(value: datetime) -> datetime:
 
 def datetime_text(value: Any, seconds: bool = False) -> str:
     """« 1 décembre 2026 à 08:05 » in Brussels time; « — » when there is none."""
-    moment = _moment(value)
+    moment = parse_moment(value)
     if moment is None:
         return EMPTY
     if not isinstance(moment, datetime):
@@ -67,7 +67,7 @@ def datetime_text(value: Any, seconds: bool = False) -> str:
 
 def date_text(value: Any) -> str:
     """« 1 décembre 2026 »: a calendar date as is, a stored time as its Brussels day."""
-    moment = _moment(value)
+    moment = parse_moment(value)
     if moment is None:
         return EMPTY
     if isinstance(moment, datetime):
@@ -77,7 +77,7 @@ def date_text(value: Any) -> str:
 
 def short_date_text(value: Any) -> str:
     """« 01/12/2026 »: for dense tables and file names where the long form does not fit."""
-    moment = _moment(value)
+    moment = parse_moment(value)
     if moment is None:
         return EMPTY
     if isinstance(moment, datetime):

@@ -38,10 +38,14 @@ def _settings() -> dict[str, Any]:
 
 def seal_convention(convention: Any, snapshot: dict[str, Any]) -> "tuple[StoredFile, str]":
     """The sealer ``workflow.approve`` calls: render, (sign,) store, fingerprint."""
+    from app import links
     from app.pdf.seal import seal, signing_from
+    from app.rules.errors import RuleViolation
 
     config = _settings()
-    base = str(config.get("EPOLES_BASE_URL") or "").rstrip("/")
+    base = links.base_url(config)
+    if base is None:
+        raise RuleViolation(links.MISSING_MESSAGE)
     signing = signing_from(config.get("EPOLES_PDF_P12"), config.get("EPOLES_PDF_P12_PASSWORD"))
     return seal(convention, snapshot, verify_url=f"{base}{VERIFY_PATH}", signing=signing)
 

@@ -6,8 +6,10 @@ built on the fly from the live convention. One template therefore serves both, a
 sealed file says can only come from what was approved.
 """
 
+from datetime import datetime
 from typing import Any
 
+from app import formatting
 from app.models import Convention, OrganisingAuthority, School
 from app.pdf.render import render_pdf
 from app.rules import parties as party_rules
@@ -177,6 +179,10 @@ def draft_pdf(convention: Convention) -> bytes:
     )
 
 
+def _as_datetime(value: Any) -> datetime | None:
+    return value if isinstance(value, datetime) else None
+
+
 def sealed_pdf(
     snapshot: dict[str, Any],
     certificate: dict[str, Any],
@@ -200,6 +206,7 @@ def sealed_pdf(
             f"{KEYWORD_SNAPSHOT}{certificate.get('snapshot_sha256', '')}",
         ),
         signature=signature,
+        created=_as_datetime(formatting.parse_moment(snapshot.get("approved_at"))),
     )
 
 

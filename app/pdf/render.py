@@ -11,11 +11,15 @@ The fonts are reportlab's Bitstream Vera: they ship with reportlab (no system pa
 and, unlike the PDF standard Helvetica, carry « œ », « ’ », « € » and the dashes.
 """
 
+import calendar
 import io
 import logging
 import re
+import time
 import warnings
 from collections.abc import Iterable
+from contextvars import ContextVar
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,8 @@ import reportlab
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from reportlab import rl_config
+from reportlab.lib import utils
+from reportlab.pdfbase import pdfdoc
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import (
     RenderLimitError,
@@ -67,8 +73,31 @@ TOO_LARGE_MESSAGE = "Le document est trop volumineux pour être produit en PDF."
 
 log = logging.getLogger(__name__)
 
-# Byte-identical output for identical input: no creation date, no random document id.
+# Byte-identical output for identical input: no random document id, and a creation date
+# that comes from the document (``created``), not from the machine's clock.
 rl_config.invariant = 1
+_created: ContextVar[datetime | None] = ContextVar("pdf_created", default=None)
+
+
+class _DocumentTime(utils.TimeStamp):
+    """reportlab's document time stamp, taken from the render's ``created`` moment (UTC) when
+    one is given: a sealed convention is dated by its approval, identically on every render.
+    Without one, reportlab's invariant date (1 January 2000) stays."""
+
+    def __init__(self, invariant: Any = None) -> None:
+        moment = _created.get()
+        if moment is None:
+            super().__init__(invariant)
+            return
+        stamp = calendar.timegm(moment.utctimetuple())  # naive = UTC, as stored
+        self.t = stamp
+        self.lt = time.gmtime(stamp)
+        self.YMDhms = tuple(self.lt)[:6]
+        self.dhh = self.dmm = 0
+        self.tzname = "UTC"
+
+
+pdfdoc.TimeStamp = _DocumentTime  # reportlab builds every document's stamp through this name
 
 
 class PdfError(RuleViolation):
@@ -166,8 +195,11 @@ def html_to_pdf(
     keywords: Iterable[str] = (),
     seconds: float = RENDER_SECONDS,
     signature: dict[str, Any] | None = None,
+    created: datetime | None = None,
 ) -> bytes:
     """Render ``html`` to PDF bytes; raise ``PdfError`` (French) on any failure.
+
+    ``created`` (UTC) is the document's creation date; without it, a fixed one.
 
     The time limit is xhtml2pdf's own render budget, checked between elements, fetches and
     flowables: a bound on the render, not a precise stop. The input size is capped first so
@@ -182,6 +214,7 @@ def html_to_pdf(
         "keywords": ", ".join(k.replace(",", " ") for k in keywords),
     }
     out = io.BytesIO()
+    token = _created.set(created)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -206,6 +239,8 @@ def html_to_pdf(
     except Exception as exc:  # xhtml2pdf/reportlab errors of any kind: a French message
         log.exception("PDF render failed")
         raise PdfError(ERROR_MESSAGE) from exc
+    finally:
+        _created.reset(token)
     if getattr(status, "err", 0):
         log.error("PDF render reported %s error(s)", status.err)
         raise PdfError(ERROR_MESSAGE)
@@ -224,6 +259,7 @@ def render_pdf(
     keywords: Iterable[str] = (),
     seconds: float = RENDER_SECONDS,
     signature: dict[str, Any] | None = None,
+    created: datetime | None = None,
 ) -> bytes:
     """Render a PDF template with ``context`` to PDF bytes."""
     try:
@@ -238,4 +274,5 @@ def render_pdf(
         keywords=keywords,
         seconds=seconds,
         signature=signature,
+        created=created,
     )

@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from mongoengine import Q
 
+from app import links
 from app.auth import refuse
 from app.extensions import limiter
 from app.models import AccessRequest, StoredFile, User
@@ -241,11 +242,14 @@ def detail(reference: str):
 @requires(Action.REVIEW_ACCESS, code=403, record=True)
 def approve(reference: str):
     req = _find_request(reference)
+    base = links.base_url(current_app.config)
     try:
+        if base is None:  # the mail's link would lead nowhere: decide nothing yet
+            raise RuleViolation(links.MISSING_MESSAGE)
         access.approve_request(
             req,
             current_user._get_current_object(),
-            base_url=current_app.config["EPOLES_BASE_URL"],
+            base_url=base,
             confirm_identity=request.form.get("confirm_identity") == "yes",
         )
     except RuleViolation as exc:
