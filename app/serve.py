@@ -8,9 +8,12 @@ writes), so a slow or hanging SMTP server never holds up the single serving thre
 """
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from flask import Flask
@@ -38,9 +41,50 @@ def prepare(app: Flask) -> None:
         db.connect(app.config["MONGODB_URI"], app.config["EPOLES_DATA_DIR"])
 
 
+access_log = logging.getLogger("epoles.access")
+
+
+class AccessLog:
+    """One line per request on the console (waitress writes none): method, path, status,
+    size and duration. The query string is left out: it may carry a one-time token."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Callable[..., object]) -> Iterable[bytes]:
+        started = time.perf_counter()
+        seen: dict[str, str] = {}
+
+        def recording_start(status: str, headers: list, *args: object) -> object:
+            seen["status"] = status.split(" ", 1)[0]
+            seen["size"] = next((v for k, v in headers if k.lower() == "content-length"), "-")
+            return start_response(status, headers, *args)
+
+        try:
+            yield from self.app(environ, recording_start)
+        finally:
+            access_log.info(
+                '%s "%s %s" %s %s %.0f ms',
+                environ.get("REMOTE_ADDR", "-"),
+                environ.get("REQUEST_METHOD", "-"),
+                environ.get("PATH_INFO", "/"),
+                seen.get("status", "-"),
+                seen.get("size", "-"),
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+def configure_logging() -> None:
+    """Access lines on the console; waitress's « Task queue depth » warnings silenced (with
+    one thread on the embedded store, a second request always waits: that is no news)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    access_log.setLevel(logging.INFO)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
 def make_server(app: Flask, host: str, port: int):  # type: ignore[no-untyped-def]
     threads = 1 if not app.config["MONGODB_URI"] else 8
-    return create_server(app, host=host, port=port, threads=threads)
+    return create_server(AccessLog(app), host=host, port=port, threads=threads)
 
 
 def start_worker() -> subprocess.Popen[bytes]:
@@ -68,6 +112,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args()
 
+    configure_logging()
     app = create_app()
     prepare(app)
     print(DEMO_ACCOUNTS_HINT.format(password=app.config["EPOLES_DEMO_PASSWORD"]))

@@ -1,11 +1,12 @@
 """``make run``'s server on the embedded store: seeded in one thread, served from another."""
 
+import logging
 import threading
 import urllib.request
 
 import mongoengine
 
-from app.serve import make_server, prepare
+from app.serve import AccessLog, configure_logging, make_server, prepare
 from tests.conftest import make_app
 
 
@@ -43,3 +44,22 @@ def test_embedded_store_is_served_from_the_worker_thread(tmp_path):
         thread.join(timeout=30)
         mongoengine.disconnect_all()
     assert not thread.is_alive(), "the server thread did not stop"
+
+
+def test_the_console_gets_one_access_line_per_request_and_no_token(app, caplog):
+    from werkzeug.test import Client
+
+    caplog.set_level(logging.INFO, logger="epoles.access")
+    client = Client(AccessLog(app))
+    client.get("/health")
+    client.get("/mot-de-passe/abcdef-secret?x=1")
+    lines = [r.getMessage() for r in caplog.records if r.name == "epoles.access"]
+    assert len(lines) == 2
+    assert '"GET /health" 200' in lines[0]
+    assert "?x=1" not in lines[1]
+
+
+def test_the_queue_depth_warnings_are_silenced():
+    configure_logging()
+    assert not logging.getLogger("waitress.queue").isEnabledFor(logging.WARNING)
+    assert logging.getLogger("epoles.access").isEnabledFor(logging.INFO)
