@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, g, jsonify, render_template
+from flask import Blueprint, current_app, g, jsonify, render_template
 from flask_login import current_user, login_required
 
 from app import db
@@ -19,6 +19,12 @@ from app.views.signing import count_to_acknowledge, count_to_sign, is_director, 
 bp = Blueprint("main", __name__)
 
 NAV = [("main.home", "Accueil", lambda user: True)]
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for it at the root whatever the page says: the served icon, cached."""
+    return current_app.send_static_file("favicon.ico"), {"Cache-Control": "public, max-age=86400"}
 
 
 @bp.route("/health")

@@ -93,3 +93,14 @@ def test_unknown_page_is_french_404(client):
     response = client.get("/nexiste-pas")
     assert response.status_code == 404
     assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_the_favicon_is_served_and_named_by_every_layout(demo, client, login_as):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"  # ICO
+        assert "max-age" in response.headers["Cache-Control"]
+    with client.get("/static/favicon.svg") as response:
+        assert response.status_code == 200
+    assert 'rel="icon"' in client.get("/login").get_data(as_text=True)
+    admin = login_as("admin")
+    assert 'rel="icon"' in admin.get("/admin/conventions_admin/").get_data(as_text=True)
