@@ -226,6 +226,22 @@ def test_article_edit_and_save_turns_green(client_for, coop):
     assert "<script>alert(1)</script>" not in html  # autoescaped
 
 
+def test_an_empty_required_article_saves_as_still_to_complete(client_for, coop):
+    conv = reload(coop)
+    art = next(a for a in conv.articles if a.nature == "C" and not a.form)
+    client = client_for("coord1")
+    token = csrf_token(client, url(conv, f"/articles/{art.key}"))
+    response = client.post(
+        url(conv, f"/articles/{art.key}"),
+        data={"csrf_token": token, "body": "   ", "action": "save"},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "reste à compléter" in html and "alert-warning" in html
+    assert "a été enregistré" not in html
+    assert not reload(conv).article(art.key).complete
+
+
 def test_article_readonly_ones_cannot_be_edited(client_for, coop):
     conv = reload(coop)
     fixed = next(a for a in conv.articles if a.nature == "F")

@@ -15,6 +15,7 @@ from app.services.financing import retrocession_catalogue
 from app.services.workflow._common import (
     UNLOCKED,
     audited,
+    chain_events,
     require,
     state_error,
     username_of,
@@ -59,9 +60,17 @@ def write_article(
         clean_body, clean_data, complete = check_input(
             article, body, data, split_fases(convention), catalogue, offered
         )
+        event = audit.pending(
+            action,
+            actor,
+            status_before=convention.status,
+            status_after=convention.status,
+            details={"article": key, "complete": complete, "length": len(clean_body)},
+        )
         done = write(
             convention.pk,
             {"status__in": list(UNLOCKED), "articles__key": key},
+            event,
             set__articles__S__body=clean_body,
             set__articles__S__data=clean_data,
             set__articles__S__complete=complete,
@@ -72,15 +81,7 @@ def write_article(
             convention.reload()
             raise state_error(convention, "edit_articles")
     convention.reload()
-    audit.record(
-        action,
-        actor,
-        convention=convention.pk,
-        status_before=convention.status,
-        status_after=convention.status,
-        details={"article": key, "complete": complete, "length": len(clean_body)},
-    )
-    return convention
+    return chain_events(convention)
 
 
 def copy_last_cooperation_article(convention: Convention, number: int | str, actor: Any) -> str:

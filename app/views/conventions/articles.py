@@ -9,6 +9,7 @@ from app.auth import actor
 from app.formatting import decimal_text
 from app.models import ArticleTemplate, Convention
 from app.rules import points
+from app.rules.articles import is_required
 from app.rules.errors import RuleViolation
 from app.services import financing, workflow
 from app.services.articles import split_parties
@@ -205,11 +206,22 @@ def article(convention_id: str, key: str):
             flash(message, "danger")
         return _render_article(conv, art, body, data, form=form, shares=shares), 422
     try:
-        workflow.save_article(conv, art.key, body, actor(), data=data if form in _FORMS else None)
+        saved = workflow.save_article(
+            conv, art.key, body, actor(), data=data if form in _FORMS else None
+        )
     except RuleViolation as exc:
         flash(str(exc), "danger")
         return _render_article(conv, art, body, data, form=form, shares=shares), 422
-    flash(f"L'article « {art.heading} » a été enregistré.", "success")
+    stored = saved.article(art.key)
+    if stored is not None and not stored.complete and is_required(stored, saved):
+        # Saved, but not done: say so instead of a green « enregistré ».
+        flash(
+            f"L'article « {art.heading} » est enregistré mais reste à compléter : la "
+            "convention ne pourra pas être validée tant qu'il est vide.",
+            "warning",
+        )
+    else:
+        flash(f"L'article « {art.heading} » a été enregistré.", "success")
     return back(conv, 2, f"article-{art.key}")
 
 
