@@ -11,12 +11,12 @@ from mongoengine import NotUniqueError
 
 from app import clock
 from app.models import AuditEvent, Convention, SchoolYear, StoredFile, User
-from app.models.convention import workflow_write
 from app.pdf.verify import verify_bytes
 from app.rules import amendments as amendment_rules
 from app.rules.errors import ConventionLocked, InvalidState, PermissionDenied, RuleViolation
 from app.rules.states import Kind
 from app.services import workflow
+from app.services.workflow._writer import workflow_write
 from tests.conftest import csrf_token, login
 from tests.pdf.conftest import pdf_text
 
