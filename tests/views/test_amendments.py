@@ -151,7 +151,7 @@ def test_parent_page_shows_points_per_year_and_links_amendments(demo, login_as):
 
 def test_drafting_through_the_page_then_refusals(demo, login_as):
     parent = ressort()
-    Convention.objects(id=demo_amendment().pk).delete()  # a draft: the back office may
+    workflow.delete_convention(demo_amendment(), user("admin"))  # a draft: the back office may
     client = login_as("coord1")
     page = client.get(f"/conventions/{parent.pk}").get_data(as_text=True)
     assert 'data-testid="start-amendment"' in page and 'value="2027-2028"' in page
@@ -177,7 +177,7 @@ def test_drafting_through_the_page_then_refusals(demo, login_as):
 
 def test_refused_after_the_deadline_with_the_next_year_offered(demo):
     parent = ressort()
-    Convention.objects(id=demo_amendment().pk).delete()
+    workflow.delete_convention(demo_amendment(), user("admin"))
     with clock.fixed_today(date(2027, 6, 2)), pytest.raises(RuleViolation) as exc:
         workflow.start_amendment(parent, "2027-2028", user("coord1"))
     assert "était le 1 juin 2027" in str(exc.value)

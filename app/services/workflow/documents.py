@@ -98,6 +98,8 @@ def set_school_year(convention: Convention, school_year: str, actor: Any) -> Con
             convention,
             "Seule l'Administration peut corriger l'année scolaire d'une convention.",
         )
+        if convention.status not in UNLOCKED:
+            raise ConventionLocked(LOCKED_MESSAGE)
         if not is_school_year(school_year):
             raise RuleViolation(
                 "L'année scolaire s'écrit comme « 2026-2027 » (deux années qui se suivent)."
