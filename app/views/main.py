@@ -1,8 +1,9 @@
 """Home page (profiles, shortcuts, the two message boxes of the user guide) and health check."""
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, render_template
+from flask import Blueprint, Response, current_app, g, jsonify, render_template
 from flask_login import current_user, login_required
 
 from app import db
@@ -24,7 +25,10 @@ NAV = [("main.home", "Accueil", lambda user: True)]
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers ask for it at the root whatever the page says: the served icon, cached."""
-    return current_app.send_static_file("favicon.ico"), {"Cache-Control": "public, max-age=86400"}
+    icon = Path(current_app.static_folder or "", "favicon.ico").read_bytes()  # 759 bytes
+    return Response(
+        icon, mimetype="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @bp.route("/health")

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.models import Convention
+from app.models import Convention, User
 from app.rules.states import Kind, Status
+from app.services import workflow
 from tests.browser.conftest import context_as, shoot, status_of
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,9 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
         ressort_id = str(ressort.pk)
         # The demo's draft amendment goes (the back office may delete a draft): the
         # coordinator drafts it again through the page.
-        Convention.objects(parent=ressort.pk).delete()
+        admin = User.objects.get(username="admin")
+        for draft in Convention.objects(parent=ressort.pk):
+            workflow.delete_convention(draft, admin)
     parent_url = f"{server.url}/conventions/{ressort_id}"
 
     # 1. The coordinator drafts the amendment from the approved ressort.

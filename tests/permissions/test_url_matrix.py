@@ -126,6 +126,7 @@ EXPECTED: dict[str, Spec] = {
     "auth.login": everyone("redirect"),
     "auth.logout": everyone("ok"),  # GET shows the confirmation; logging out is a POST
     "main.health": everyone("ok"),
+    "main.favicon": everyone("ok"),
     "main.home": everyone("ok"),
     "help.information": everyone("ok"),
     "help.guide": everyone("ok"),

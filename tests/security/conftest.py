@@ -23,6 +23,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.login",
         "auth.logout",  # GET: a logged-out visitor is sent to the login page
         "main.health",
+        "main.favicon",
         "access.request_access",
         "access.request_revocation",
         "access.set_password",

@@ -151,7 +151,9 @@ def test_access_form_refuses_the_crafted_pdf(demo, client, data, said):
 
 @pytest.mark.parametrize(("data", "said"), HOSTILE_PDFS[:2] + HOSTILE_PDFS[5:6])
 def test_derogation_upload_refuses_the_crafted_pdf(demo, client, data, said):
-    conv = Convention.objects.get(pole=Pole.objects.get(number=1), status="draft")
+    conv = Convention.objects.get(
+        pole=Pole.objects.get(number=1), kind="cooperation", status="draft"
+    )
     school_id = conv.schools[0]._data["school"].id
     before = Convention.objects.get(pk=conv.pk).schools[0].to_mongo().get("derogation")
     files_before = StoredFile.objects.count()
