@@ -13,7 +13,9 @@ them instead (``remove_controls``).
 """
 
 from app.formatting import integer_text
+from app.rules.errors import RuleViolation
 
+MAX_MOTIVE = 1000  # a motive or a comment given with a decision (reopening, declining…)
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 BIDI_CONTROLS = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 FORBIDDEN = frozenset(chr(c) for c in range(0x20) if chr(c) not in ALLOWED_CONTROLS) | (
@@ -57,6 +59,16 @@ def text_problem(
 ) -> str | None:
     """The first thing wrong with ``text`` (controls, then length), or None when it is fine."""
     return control_problem(text, label) or length_problem(text, max_length, label)
+
+
+def required_text(text: object, max_length: int, label: str) -> str:
+    """``text`` stripped, or ``RuleViolation`` with the French message when it breaks the
+    rule (for the verbs that take free text: a motive, a comment)."""
+    value = text.strip() if isinstance(text, str) else ""
+    problem = text_problem(value, max_length, label)
+    if problem:
+        raise RuleViolation(problem)
+    return value
 
 
 def remove_controls(text: str) -> str:

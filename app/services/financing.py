@@ -36,6 +36,7 @@ from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViola
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import STATUS_LABELS, Kind
+from app.rules.text import required_text
 from app.services import audit
 
 CHANGED = "Les données ont été modifiées entre-temps ; rechargez la page et recommencez."
@@ -559,7 +560,7 @@ def save_scenario(
         _require(
             actor, Action.SIMULATE_TEAM, pole, "Vous ne pouvez pas simuler l'équipe de ce pôle."
         )
-        name = (name or "").strip()[:120]
+        name = required_text(name, TeamScenario.name.max_length, "Le nom du scénario")
         if not name:
             raise RuleViolation("Donnez un nom au scénario.")
         lines = financing.check_lines(raw, catalogue(school_year))

@@ -171,8 +171,9 @@ def add_school(number: int):
     return redirect(url_for("datamgmt.pole", number=pole.number))
 
 
-def _form_text(prefix: str, name: str, limit: int = 200) -> str:
-    return (request.form.get(prefix + name) or "").strip()[:limit]
+def _form_text(prefix: str, name: str) -> str:
+    # Never cut: the documents refuse an over-long value, naming the limit.
+    return (request.form.get(prefix + name) or "").strip()
 
 
 @bp.route("/poles/<int:number>/creer-ecole", methods=["POST"])
@@ -183,9 +184,9 @@ def create_school(number: int):
     role = _role(request.form.get("role"))
     values = {k: _form_text("", k) for k in SCHOOL_TEXT_FIELDS}
     values.update({f"po_{k}": _form_text("po_", k) for k in PO_TEXT_FIELDS})
-    values["po_fase"] = _form_text("", "po_fase", 12)
-    values["zone"] = _form_text("", "zone", 3)
-    values["education"] = _form_text("", "education", 20)
+    values["po_fase"] = _form_text("", "po_fase")
+    values["zone"] = _form_text("", "zone")
+    values["education"] = _form_text("", "education")
     values["types"] = [t for t in request.form.getlist("types")[:8] if t.isdigit()]
     create = {"fase": fase, "role": role.value if role else "", "values": values}
     if fase is None or role is None:
@@ -321,7 +322,7 @@ def reopen_list(number: int, convention_id: str):
     conv = Convention.objects(id=oid, pole=pole.pk).exclude("snapshot").first()
     if conv is None:
         abort(404)
-    reason = (request.form.get("reason") or "").strip()[:500]
+    reason = request.form.get("reason") or ""  # the verb refuses an over-long one
     try:
         workflow.reopen_school_list(conv, actor(), reason=reason)
     except RuleViolation as exc:

@@ -282,7 +282,7 @@ def _save(pole: Pole, year: str, scenario: TeamScenario | None):
     if not permissions.can(current_user, Action.SIMULATE_TEAM, pole):
         abort(404)
     rows = _lines_from_form()
-    name = (request.form.get("name") or "").strip()[:120]
+    name = (request.form.get("name") or "").strip()  # the verb refuses an over-long one
     if request.form.get("action") == "add_rows":
         rows += [{"code": "", "workload": "5/5", "head_count": ""}] * EMPTY_ROWS
         return _editor(pole, year, scenario, rows[:MAX_ROWS], name)

@@ -122,3 +122,40 @@ def test_the_model_layer_refuses_whatever_path_writes(demo):
             set__articles__S__body="x" * 20_001
         )
     assert _changed(before) == set()
+
+
+def test_an_over_long_motive_is_refused_not_cut(demo):
+    from app.models import User
+    from app.rules.errors import RuleViolation
+    from app.services import workflow
+
+    admin = User.objects.get(username="admin")
+    conv = Convention.objects.get(pole=Pole.objects.get(number=1), kind="partnership")
+    status = conv.status
+    before = db_fingerprint()
+    with pytest.raises(RuleViolation, match=r"1.001 caractères pour 1.000 au plus"):
+        workflow.reopen(conv, admin, reason="x" * 1001)
+    assert Convention.objects.get(pk=conv.pk).status == status
+    assert _changed(before) == set()
+
+
+def test_data_manager_page_refuses_an_over_long_school_name(demo, client):
+    login(client, "gestionnaire")
+    url = "/gestion/poles/1"
+    before = db_fingerprint()
+    response = client.post(
+        "/gestion/poles/1/creer-ecole",
+        data={
+            "fase": "9999",
+            "role": "cooperating",
+            "name": "É" * 201,
+            "po_fase": "1001",
+            "zone": "4",
+            "education": "ordinary",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    assert response.status_code == 400
+    assert "200 au plus" in unescape(response.get_data(as_text=True)).replace("\u202f", " ")
+    assert _changed(before) == set()
+    assert School.objects(fase=9999).count() == 0

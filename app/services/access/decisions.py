@@ -19,6 +19,7 @@ from app.models.user import Grant, User
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.identity import NO_EMAIL_ON_FILE, IdentityCheck, confirmation_message
 from app.rules.permissions import Action, can, holds_backoffice_role
+from app.rules.text import text_problem
 from app.services import audit
 from app.services.access.grants import describe_grant, grant_profiles, grants_for_request
 from app.services.access.outbox import queue_mail
@@ -206,8 +207,9 @@ def reject_request(request: AccessRequest, reason: str, actor: Any) -> AccessReq
     reason = (reason if isinstance(reason, str) else "").strip()
     if not reason:
         raise RuleViolation("Indiquez le motif du refus.")
-    if len(reason) > MAX_REASON:
-        raise RuleViolation(f"Le motif ne peut pas dépasser {MAX_REASON} caractères.")
+    problem = text_problem(reason, MAX_REASON, "Le motif")
+    if problem:
+        raise RuleViolation(problem)
     _claim(request, STATUS_REJECTED, actor, reason)
     audit.record(
         "access_request_rejected",

@@ -11,6 +11,7 @@ from app.rules.parties import missing_signatures
 from app.rules.permissions import Action
 from app.rules.snapshot import build_snapshot, snapshot_digest
 from app.rules.states import Status, validation_from
+from app.rules.text import MAX_MOTIVE, required_text
 from app.services import audit
 from app.services.workflow._common import (
     CHANGED_MESSAGE,
@@ -124,7 +125,7 @@ def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
 
     On a convention whose list only is validated, this reopens the list (→ draft).
     """
-    reason = (reason or "").strip()[:1000]
+    reason = required_text(reason, MAX_MOTIVE, "Le motif")
     if convention.status == Status.LIST_VALIDATED:
         return reopen_school_list(convention, actor, reason)
     with audited("convention.reopen", actor, convention, details={"reason_given": reason}):

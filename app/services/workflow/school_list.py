@@ -12,6 +12,7 @@ from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViola
 from app.rules.permissions import Action
 from app.rules.refs import as_id, ref_id
 from app.rules.states import SchoolRole, Status
+from app.rules.text import MAX_MOTIVE, required_text
 from app.services import audit
 from app.services.workflow._common import (
     audited,
@@ -151,7 +152,7 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
 
 def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> Convention:
     """list_validated → draft (Administration), so that schools can be added or removed."""
-    reason = (reason or "").strip()[:1000]
+    reason = required_text(reason, MAX_MOTIVE, "Le motif")
     with audited("convention.reopen_list", actor, convention, details={"reason_given": reason}):
         require(
             actor,

@@ -11,6 +11,7 @@ from app.models import ArticleTemplate, Convention
 from app.rules import points
 from app.rules.articles import is_required
 from app.rules.errors import RuleViolation
+from app.rules.text import length_problem
 from app.services import financing, workflow
 from app.services.articles import split_parties
 from app.views.context import convention_or_404
@@ -85,6 +86,9 @@ def _points_split_from_form(rows: list[dict[str, Any]]) -> tuple[dict[str, Any],
     return data, errors
 
 
+MAX_FUNCTION = 100
+
+
 def _retrocession_from_form() -> tuple[list[dict[str, Any]], list[str]]:
     errors: list[str] = []
     rows = []
@@ -93,7 +97,10 @@ def _retrocession_from_form() -> tuple[list[dict[str, Any]], list[str]]:
     except ValueError:
         count = 0
     for i in range(max(count, 0)):
-        function = (request.form.get(f"function_{i}") or "").strip()[:100]
+        function = (request.form.get(f"function_{i}") or "").strip()
+        problem = length_problem(function, MAX_FUNCTION, f"Ligne {i + 1} : le nom de la fonction")
+        if problem:
+            errors.append(problem)
         counts: dict[str, int] = {}
         for j, workload in enumerate(points.WORKLOADS):
             raw = (request.form.get(f"count_{i}_{j}") or "").strip()
