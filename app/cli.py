@@ -95,6 +95,7 @@ def create_user_command(
         first_name=existing.first_name if existing else first_name,
         last_name=existing.last_name if existing else last_name,
         min_length=current_app.config["EPOLES_PASSWORD_MIN_LENGTH"],
+        username=username,
     )
     if problems:
         raise click.ClickException(" ".join(problems))

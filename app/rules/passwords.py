@@ -1,5 +1,6 @@
 """The password rule of the circular: at least N characters (10 by default, a setting), a
-lowercase letter, an uppercase letter and a digit, and neither the first nor the last name."""
+lowercase letter, an uppercase letter and a digit, and neither the first nor the last name
+(nor the username)."""
 
 import unicodedata
 
@@ -12,7 +13,12 @@ def _fold(text: str) -> str:
 
 
 def password_problems(
-    password: str, *, first_name: str = "", last_name: str = "", min_length: int = 10
+    password: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    min_length: int = 10,
+    username: str = "",
 ) -> list[str]:
     """French messages, one per broken rule; an empty list means the password is fine."""
     problems: list[str] = []
@@ -35,4 +41,6 @@ def password_problems(
             if len(part) >= 3 and part in folded:
                 problems.append(f"Le mot de passe ne peut pas contenir {label}.")
                 break
+    if username and len(username) >= 3 and username.casefold() in password.casefold():
+        problems.append("Le mot de passe ne peut pas contenir votre nom d'utilisateur.")
     return problems

@@ -8,6 +8,7 @@ fixation), and only local ``next`` targets.
 """
 
 import secrets
+import time
 
 from flask import (
     Blueprint,
@@ -20,7 +21,7 @@ from flask import (
     url_for,
 )
 from flask.wrappers import Response
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -34,7 +35,8 @@ from app.models import User
 from app.models.base import utcnow
 from app.models.user import new_session_token
 from app.rules import throttle as throttle_rules
-from app.services import audit, throttle
+from app.rules.errors import RuleViolation
+from app.services import access, audit, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -204,3 +206,75 @@ def logout():
     session.clear()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))
+
+
+# --- A user's own password ----------------------------------------------------------------
+
+# A reset request answers after the same time whether the account exists or not.
+RESET_MIN_SECONDS = 0.3
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgot_password():
+    """« Mot de passe oublié ? »: one answer for every username, a link only to the e-mail on
+    file (``access.request_password_reset``)."""
+    if request.method == "GET":
+        return render_template("auth/forgot_password.html")
+    started = time.monotonic()
+    username = request.form.get("username", "")
+    try:
+        access.request_password_reset(
+            username if isinstance(username, str) else "",
+            base_url=current_app.config["EPOLES_BASE_URL"],
+            address=_address(),
+        )
+    except access.Throttled as exc:
+        flash(str(exc), "danger")
+        return render_template(
+            "auth/forgot_password.html", policy=throttle_rules.policy_text()
+        ), 429
+    floor = float(current_app.config.get("EPOLES_RESET_MIN_SECONDS", RESET_MIN_SECONDS))
+    time.sleep(max(0.0, floor - (time.monotonic() - started)))
+    flash(access.RESET_ANSWER, "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/mon-compte/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """The signed-in user changes their password; their other sessions end, this one stays."""
+    min_length = int(current_app.config["EPOLES_PASSWORD_MIN_LENGTH"])
+    problems: list[str] = []
+    if request.method == "POST":
+        user = current_user._get_current_object()
+        try:
+            user = access.change_password(
+                user,
+                request.form.get("current", ""),
+                request.form.get("password", ""),
+                request.form.get("confirmation", ""),
+                min_length=min_length,
+                address=_address(),
+            )
+        except access.PasswordRejected as exc:
+            problems = exc.problems
+        except RuleViolation as exc:
+            flash(str(exc), "danger")
+            status = 429 if isinstance(exc, access.Throttled) else 400
+            return _password_page(min_length, []), status
+        else:
+            # The token this session carried was rotated with the others: carry the new one
+            # (and a new remember-me cookie when this browser had one).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(user, remember=remembered in request.cookies)
+            flash(
+                "Votre mot de passe est changé. Vos autres sessions (autres navigateurs, "
+                "appareils) sont fermées.",
+                "success",
+            )
+            return redirect(url_for("main.home"))
+    return _password_page(min_length, problems), (400 if problems else 200)
+
+
+def _password_page(min_length: int, problems: list[str]) -> str:
+    return render_template("auth/change_password.html", min_length=min_length, problems=problems)

@@ -125,6 +125,8 @@ EXPECTED: dict[str, Spec] = {
     # Public pages and the account's own pages.
     "auth.login": everyone("redirect"),
     "auth.logout": everyone("ok"),  # GET shows the confirmation; logging out is a POST
+    "auth.forgot_password": everyone("ok"),  # the form; a signed-in user may ask too
+    "auth.change_password": everyone("ok"),  # one's own password, whatever the profile
     "main.health": everyone("ok"),
     "main.favicon": everyone("ok"),
     "main.home": everyone("ok"),

@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "auth.login",
         "auth.logout",  # GET: a logged-out visitor is sent to the login page
+        "auth.forgot_password",  # « Mot de passe oublié ? »
         "main.health",
         "main.favicon",
         "access.request_access",
@@ -91,6 +92,8 @@ ACTORS = [
     ("access.", None),
     ("auth.login", None),
     ("auth.logout", "coord1"),
+    ("auth.forgot_password", None),
+    ("auth.change_password", "coord1"),
     ("pdf.verify", None),
     ("conventions.sign", "po-siege1"),
     ("conventions.acknowledge", "dir-siege1"),

@@ -58,3 +58,13 @@ CASES = [
 def test_password_rule(password, first, last, minimum, problems):
     kwargs = {} if minimum is None else {"min_length": minimum}
     assert password_problems(password, first_name=first, last_name=last, **kwargs) == problems
+
+
+def test_the_username_is_refused_in_the_password():
+    from app.rules.passwords import password_problems
+
+    said = "Le mot de passe ne peut pas contenir votre nom d'utilisateur."
+    assert said in password_problems("Xcoord1-2027a", username="coord1")
+    assert said in password_problems("XCOORD1-2027a", username="coord1")
+    assert said not in password_problems("Xcoord1-2027a", username="po")  # too short a name
+    assert said not in password_problems("Xcoord1-2027a")

@@ -12,7 +12,8 @@ The package re-exports its public names, so callers keep writing ``access.submit
 - ``decisions``: ``approve_request`` and ``reject_request``;
 - ``revocation``: ``revoke_user``;
 - ``tokens``: one-time password links (``issue_password_token``, ``set_password_with_token``);
-- ``outbox``: ``queue_mail``.
+- ``outbox``: ``queue_mail``;
+- ``passwords``: a user's own password (``change_password``, ``request_password_reset``).
 """
 
 from app.rules.permissions import may_manage_account
@@ -32,6 +33,13 @@ from app.services.access.grants import (
     pole_places,
 )
 from app.services.access.outbox import queue_mail
+from app.services.access.passwords import (
+    RESET_ANSWER,
+    RESET_LIFETIME,
+    Throttled,
+    change_password,
+    request_password_reset,
+)
 from app.services.access.revocation import revoke_user
 from app.services.access.submission import (
     FIELDS,
@@ -59,12 +67,16 @@ __all__ = [
     "PASSWORD_PATH",
     "PHONE_RE",
     "PLACE_ROLES",
+    "RESET_ANSWER",
+    "RESET_LIFETIME",
     "TOKEN_LIFETIME",
     "USERNAME_RE",
     "FieldErrors",
     "IdentityNotConfirmed",
     "PasswordRejected",
+    "Throttled",
     "approve_request",
+    "change_password",
     "check_pdf",
     "describe_grant",
     "grant_key",
@@ -77,6 +89,7 @@ __all__ = [
     "pole_places",
     "queue_mail",
     "reject_request",
+    "request_password_reset",
     "revoke_user",
     "set_password_with_token",
     "submit_request",

@@ -1,15 +1,15 @@
 """One-time links by which a new (or returning) user chooses a password.
 
 Pure Python (no Flask). A token is returned once and stored only as its SHA-256; it is spent
-by an atomic conditional update, so a link works once.
+by an atomic conditional update, so a link works once. Its time is ``app.clock.now()``.
 """
 
 import hashlib
 import secrets
 from datetime import timedelta
 
+from app import clock
 from app.models.access_request import PasswordToken
-from app.models.base import utcnow
 from app.models.user import User, new_session_token
 from app.rules.errors import RuleViolation
 from app.rules.passwords import password_problems
@@ -29,7 +29,7 @@ def issue_password_token(user: User, *, lifetime: timedelta = TOKEN_LIFETIME) ->
     tokens of the user stop working."""
     PasswordToken.objects(user=user.pk, used_at=None).delete()
     token = secrets.token_urlsafe(32)
-    now = utcnow()
+    now = clock.now()
     PasswordToken(
         user=user, token_hash=_hash_token(token), created_at=now, expires_at=now + lifetime
     ).save()
@@ -41,7 +41,7 @@ def user_for_token(token: str) -> User | None:
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     found = PasswordToken.objects(token_hash=_hash_token(token)).first()
-    if found is None or found.used_at is not None or found.expires_at <= utcnow():
+    if found is None or found.used_at is not None or found.expires_at <= clock.now():
         return None
     user = User.objects(pk=ref_id(found, "user")).first()
     return user if user is not None and user.active else None
@@ -51,6 +51,22 @@ INVALID_LINK = (
     "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez un nouveau lien au support "
     "e-Pôles : poles.territoriaux@cfwb.be."
 )
+
+
+def new_password_problems(
+    user: User, password: str, confirmation: str | None, *, min_length: int
+) -> list[str]:
+    """The circular's rule for this user's new password, and the confirmation typed twice."""
+    problems = password_problems(
+        password,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        min_length=min_length,
+        username=user.username or "",
+    )
+    if confirmation is not None and confirmation != password:
+        problems.append("Les deux mots de passe ne sont pas identiques.")
+    return problems
 
 
 class PasswordRejected(RuleViolation):
@@ -69,18 +85,12 @@ def set_password_with_token(
     if user is None:
         raise RuleViolation(INVALID_LINK)
     password = password if isinstance(password, str) else ""
-    problems = password_problems(
-        password, first_name=user.first_name, last_name=user.last_name, min_length=min_length
-    )
-    if user.username and len(user.username) >= 3 and user.username.lower() in password.lower():
-        problems.append("Le mot de passe ne peut pas contenir votre nom d'utilisateur.")
-    if confirmation is not None and confirmation != password:
-        problems.append("Les deux mots de passe ne sont pas identiques.")
+    problems = new_password_problems(user, password, confirmation, min_length=min_length)
     if problems:
         raise PasswordRejected(problems)
     spent = PasswordToken.objects(
-        token_hash=_hash_token(token), used_at=None, expires_at__gt=utcnow()
-    ).update_one(set__used_at=utcnow())
+        token_hash=_hash_token(token), used_at=None, expires_at__gt=clock.now()
+    ).update_one(set__used_at=clock.now())
     if not spent:
         raise RuleViolation(INVALID_LINK)
     user.set_password(password)
