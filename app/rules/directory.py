@@ -24,6 +24,7 @@ from app.rules.reference import (
     types_error,
     zone_error,
 )
+from app.rules.text import text_problem
 
 MAX_LINES = 20_000
 
@@ -311,9 +312,18 @@ def _parse_line(number: int, cells: list[Any], columns: dict[str, int]) -> Any:
             fail(name, f"« {raw} » n'est pas un numéro FASE (nombre entier positif).")
         else:
             numbers[name] = value
-    for name, limit in (("name", 200), ("po_name", 200), ("street", 200), ("city", 100)):
-        if len(cell(name)) > limit:
-            fail(name, f"texte trop long ({limit} caractères au plus).")
+    # The same rule as every form (app.rules.text): the import writes the collections
+    # directly, below the documents' own check.
+    for name, limit in (
+        ("name", 200),
+        ("po_name", 200),
+        ("street", 200),
+        ("city", 100),
+        ("postal_code", 10),
+    ):
+        problem = text_problem(cell(name), limit, "le texte")
+        if problem:
+            fail(name, problem)
     for name in ("name", "po_name"):
         if not cell(name):
             fail(name, "valeur manquante.")

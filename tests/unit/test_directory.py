@@ -162,3 +162,19 @@ def test_errors_make_the_report_not_applicable() -> None:
     assert not report.applicable
     assert len(errors) > 1  # one line, several columns wrong
     assert report.summary().endswith("erreurs: 1")
+
+
+def test_hostile_text_in_a_directory_file_is_a_line_error() -> None:
+    """The import writes the collections directly: the text rule is applied per cell."""
+    bad = [
+        "1001;Athénée \u202eegèiL\u202c;Rue 1;4000;Liège;501;Ville de Liège;4;ordinaire;",
+        "1002;École" + "x" * 200 + ";;4020;Liège;501;Ville de Liège;4;ordinaire;",
+    ]
+    lines, errors = _parse(_csv(bad).encode())
+    assert lines == []
+    shown = [str(e) for e in errors]
+    assert any("ligne 2, colonne « Dénomination »" in s and "U+202C, U+202E" in s for s in shown)
+    assert any("ligne 3" in s and "200 au plus" in s.replace("\u202f", " ") for s in shown)
+    # A NUL byte makes the whole file unreadable as CSV: refused before any line.
+    with pytest.raises(d.DirectoryFileError):
+        _parse(_csv(["1003;École\x00nulle;;4020;Liège;501;Ville de Liège;4;ordinaire;"]).encode())
