@@ -85,6 +85,18 @@ def short_date_text(value: Any) -> str:
     return babel_dates.format_date(moment, _SHORT_DATE, locale=LOCALE)
 
 
+def short_datetime_text(value: Any) -> str:
+    """« 01/12/2026 08:05 » in Brussels time: what a spreadsheet in fr-BE reads as a moment."""
+    moment = _moment(value)
+    if moment is None:
+        return EMPTY
+    if not isinstance(moment, datetime):
+        return short_date_text(moment)
+    return babel_dates.format_datetime(
+        local_datetime(moment), f"{_SHORT_DATE} {_TIME}", locale=LOCALE
+    )
+
+
 def _decimal(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None
@@ -110,6 +122,16 @@ def decimal_text(value: Any, max_decimals: int = 2) -> str:
     if number is None:
         return EMPTY
     pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
+    return babel_numbers.format_decimal(number, pattern, locale=LOCALE)
+
+
+def plain_decimal_text(value: Any, max_decimals: int = 6) -> str:
+    """« -1234,5 »: decimal comma and no grouping, for files a spreadsheet reads as a number
+    (a narrow no-break space between thousands makes Excel read text)."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    pattern = "0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
     return babel_numbers.format_decimal(number, pattern, locale=LOCALE)
 
 

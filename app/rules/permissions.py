@@ -53,6 +53,8 @@ class Action(StrEnum):
     MANAGE_FINANCING = "financing.manage"
     IMPORT_DIRECTORY = "directory.import"
     MANAGE_CALENDAR = "calendar.manage"  # school years, their calendars and deadlines
+    EXPORT_SEALED_PDFS = "conventions.export_sealed_pdfs"
+    MANAGE_API_CLIENTS = "api.manage_clients"
 
 
 A = Action
@@ -106,6 +108,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.MANAGE_FINANCING,
             A.IMPORT_DIRECTORY,
             A.MANAGE_CALENDAR,
+            A.EXPORT_SEALED_PDFS,
+            A.MANAGE_API_CLIENTS,
         }
     ),
     Role.DATA_MANAGER: frozenset(

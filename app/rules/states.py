@@ -50,6 +50,24 @@ STATUS_LABELS: dict[str, str] = {
     Status.ACKNOWLEDGED: "Prise de connaissance complète",
 }
 
+# A convention's fields as lists, details and exports name them.
+CONVENTION_FIELD_LABELS: dict[str, str] = {
+    "pole_number": "Pôle",
+    "kind": "Type",
+    "title": "Convention",
+    "status": "Statut",
+    "school_year": "Année scolaire",
+    "due_on": "Échéance",
+    "take_in_charge_on": "Prise en charge prévue le",
+    "created_at": "Créée le",
+    "updated_at": "Modifiée le",
+    "validated_at": "Validée le",
+    "signed_at": "Signée le",
+    "approved_at": "Approuvée le",
+    "snapshot_sha256": "Empreinte du texte (SHA-256)",
+    "sealed_pdf_sha256": "Empreinte du PDF scellé (SHA-256)",
+}
+
 # From validation on, the text and the school list cannot change any more.
 LOCKED_STATUSES: frozenset[str] = frozenset(
     {Status.VALIDATED, Status.SIGNED, Status.APPROVED, Status.ACKNOWLEDGED}

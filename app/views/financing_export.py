@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from app.views.admin.base import escape_csv
+from app.rules.exports import xlsx_cell
 
 POINTS_FORMAT = "#,##0.00"
 FTE_FORMAT = "#,##0.##"
@@ -21,8 +21,13 @@ def _num(value: Any) -> Any:
 
 
 def _row(sheet: Any, values: list[Any], bold: bool = False, formats: dict[int, str] | None = None):
-    sheet.append([escape_csv(_num(v)) for v in values])
+    typed = [xlsx_cell(_num(v)) for v in values]
+    sheet.append([t.value for t in typed])
     row = sheet.max_row
+    for col, t in enumerate(typed, start=1):
+        if t.quote_prefix:
+            cell = sheet.cell(row=row, column=col)
+            cell.data_type, cell.quotePrefix = "s", True
     for col, fmt in (formats or {}).items():
         sheet.cell(row=row, column=col).number_format = fmt
     if bold:
@@ -136,18 +141,3 @@ OVERVIEW_COLUMNS = [
     ("over", "Enveloppe dépassée"),
     ("under_minimum", "Sous l'équipe minimale"),
 ]
-
-
-def overview_workbook(rows: list[dict[str, Any]], year: str, demo: bool) -> Workbook:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"Financement {year}"
-    if demo:
-        _row(sheet, ["Valeurs de démonstration"], bold=True)
-    _row(sheet, [label for _, label in OVERVIEW_COLUMNS], bold=True)
-    for row in rows:
-        values = [row[key] for key, _ in OVERVIEW_COLUMNS]
-        values = [("oui" if v else "non") if isinstance(v, bool) else v for v in values]
-        _row(sheet, values, formats={3: POINTS_FORMAT, 4: POINTS_FORMAT, 5: POINTS_FORMAT})
-    sheet.column_dimensions["B"].width = 44
-    return book

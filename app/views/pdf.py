@@ -13,13 +13,13 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import limiter
-from app.models import Convention, StoredFile
+from app.models import Convention
 from app.pdf import documents
 from app.pdf.render import PdfError
 from app.pdf.verify import EMPTY_MESSAGE, verify_bytes
 from app.rules import permissions
 from app.rules.permissions import Action
-from app.rules.refs import ref_id
+from app.services.exports import sealed_bytes
 from app.views.context import convention_or_404
 
 bp = Blueprint("pdf", __name__)
@@ -51,20 +51,12 @@ def _pdf_error(message: str):
     )
 
 
-def _sealed_bytes(conv: Convention) -> bytes | None:
-    file_id = ref_id(conv, "sealed_pdf")
-    if file_id is None:
-        return None
-    stored = StoredFile.objects(id=file_id).only("data").first()
-    return bytes(stored.data) if stored is not None else None
-
-
 @bp.route("/conventions/<convention_id>/pdf")
 @login_required
 def convention(convention_id: str):
     conv = convention_or_404(convention_id, current_user)
     if conv.status in documents.SEALED_STATUSES:
-        data = _sealed_bytes(conv)
+        data = sealed_bytes(conv)
         if data is None:
             return _pdf_error(UNSEALED_MESSAGE)
         name = documents.file_name(conv.kind, conv.pole_number, conv.pk, "scellee")

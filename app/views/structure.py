@@ -26,7 +26,10 @@ from app.rules.refs import as_id, ref_id
 from app.rules.routing import POLE_LIST
 from app.rules.states import KIND_LABELS, SCHOOL_ROLE_LABELS, Kind, SchoolRole
 from app.services import school_years, workflow
+from app.services.exports import record_export
 from app.views.context import current_pole_for, pole_or_404, visible_poles
+from app.views.exports import FORMATS as EXPORT_FORMATS
+from app.views.exports import conventions_response
 
 bp = Blueprint("structure", __name__)
 
@@ -107,6 +110,19 @@ def pole(number: int):
         add_labels=ADD_LABELS,
         may_edit_list=permissions.can(current_user, Action.EDIT_SCHOOL_LIST, pole),
     )
+
+
+@bp.route("/poles/<int:number>/conventions.<fmt>")
+@login_required
+def export(number: int, fmt: str):
+    """The pole's documents the user may view, as CSV or XLSX (the back office's columns)."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    pole = pole_or_404(number, current_user)
+    documents = _visible_documents(pole)
+    conventions = [c for kind in KIND_ORDER for c in documents.get(kind, [])]
+    record_export(actor(), f"pole:{pole.number}:conventions", fmt, len(conventions), {})
+    return conventions_response(fmt, f"pole-{pole.number}-conventions", conventions)
 
 
 def _visible_documents(pole: Pole) -> dict[str, list[Convention]]:

@@ -109,7 +109,9 @@ def test_a_revoked_pole_leaves_the_header(demo):
 
 def _csv(response) -> list[dict[str, str]]:
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    # The exports are French CSV: UTF-8 with BOM, « ; » between cells.
+    text = response.data.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
 def test_users_export_and_list_leave_out_backoffice_accounts_for_support(demo):

@@ -78,6 +78,7 @@ def admin_view(allowed: set[str]) -> dict[str, Spec]:
         "details_view": only(allowed, no="forbidden"),
         "edit_view": only(allowed, no="forbidden"),
         "export": only(allowed, no="forbidden"),
+        "export_sealed": only(allowed & {ADMIN}, no="forbidden"),
         "ajax_lookup": only(allowed, no="forbidden"),
         # Our override shuts Flask-Admin's GridFS door for everyone.
         "api_file_view": only(allowed, yes="missing", no="forbidden"),
@@ -110,7 +111,7 @@ ADMIN_VIEWS["conventions_admin"]["edit_view"] = per_user(
 )
 # Access requests and the outbox are read-only records, reviewed on the support pages.
 for _view in ("access_requests_admin", "outbox_admin"):
-    for _name in ("create_view", "edit_view", "details_view", "export"):
+    for _name in ("create_view", "edit_view", "details_view"):
         ADMIN_VIEWS[_view][_name] = only(BACK_ACCESS, yes="redirect", no="forbidden")
 # A view without reference pickers has no lookup to answer.
 for _view in ("pos_admin", "conventions_admin", "templates_admin", "users_admin"):
@@ -156,6 +157,7 @@ EXPECTED: dict[str, Spec] = {
     ),
     "structure.pole": only(SEES_POLE1),
     "structure.add_school": only(BACK_REF | SEAT_SIDE),
+    "structure.export": only(SEES_POLE1),
     "conventions.show": only(SEES_PARTNERSHIP),
     # The partnership is validated: its articles are read on the convention page.
     "conventions.article": only(SEES_PARTNERSHIP, yes="redirect"),
@@ -259,6 +261,7 @@ def matrix_values(values: dict[str, str]) -> tuple[dict[str, str], dict[str, Any
     local["convention_id"] = str(convs["partnership"].pk)
     local["school_id"] = str(school_id(2103))
     local["key"] = "4"
+    local["fmt"] = "xlsx"
     local["coop1004"] = str(convs["coop1004"].pk)
     local["school_2115"] = str(school_id(2115))
     ids = _admin_ids(convs, values["reference"])

@@ -41,21 +41,23 @@ COLUMNS = {
     "mf": A.MANAGE_FINANCING,
     "im": A.IMPORT_DIRECTORY,
     "ca": A.MANAGE_CALENDAR,
+    "zp": A.EXPORT_SEALED_PDFS,
+    "cl": A.MANAGE_API_CLIENTS,
 }
 TABLE = """
-role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo fv ec cc sm mf im ca
-coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .
-seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .
-seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  x  .  .  .
-partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x  x  x  x  .  x  x  x
-data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x  .  .  .  .  .  x  .
-support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x  .  .  .  .  .  .  .
+role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo fv ec cc sm mf im ca zp cl
+coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .  .  .
+seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .  .  .
+seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  x  .  .  .  .  .
+partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x  x  x  x  .  x  x  x  x  x
+data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x  .  .  .  .  .  x  .  .  .
+support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x  .  .  .  .  .  .  .  .  .
 """
 
 

@@ -16,8 +16,10 @@ class OutboxView(SecureModelView):
     can_create = False
     can_edit = False
     can_delete = False
-    can_export = False
+    can_export = True
     column_list = ["created_at", "to", "subject", "topic", "status", "attempts", "sent_at", "error"]
+    # Never the bodies: they carry the one-time links of password choice.
+    column_export_list = column_list
     column_details_list = [
         "created_at",
         "to",
@@ -71,8 +73,9 @@ class AccessRequestView(SecureModelView):
     can_edit = False
     can_delete = False
     can_view_details = False
-    can_export = False
+    can_export = True
     column_list = ["reference", "created_at", "kind", "profile", "status", "decided_by"]
+    column_export_list = column_list
     column_labels = {
         "reference": "Référence",
         "created_at": "Reçue le",
@@ -90,3 +93,4 @@ class AccessRequestView(SecureModelView):
         "profile": lambda v, c, m, n: m.profile_label,
         "status": lambda v, c, m, n: m.status_label,
     }
+    column_formatters_export = {"reference": lambda v, c, m, n: m.reference}

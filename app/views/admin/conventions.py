@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import g, has_request_context, url_for
+from flask_admin import expose
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from markupsafe import Markup, escape
 
@@ -11,9 +12,15 @@ from app.models import Convention
 from app.rules.deadlines import STATE_LABELS, DeadlineState
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
-from app.rules.states import KIND_LABELS, STATUS_LABELS
-from app.services import school_years, workflow
+from app.rules.states import (
+    APPROVED_STATUSES,
+    CONVENTION_FIELD_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+)
+from app.services import exports, school_years, workflow
 from app.views.admin.base import SecureModelView
+from app.views.exports import CONVENTION_EXPORT_FIELDS, convention_cell, zip_response
 
 
 def _title(view: Any, context: Any, model: Any, name: str) -> Any:
@@ -77,22 +84,10 @@ class ConventionView(SecureModelView):
         "snapshot_sha256",
         "sealed_pdf_sha256",
     ]
-    column_export_list = ["pole_number", "kind", "status", "school_year", "due_on", "updated_at"]
-    column_labels = {
-        "pole_number": "Pôle",
-        "kind": "Type",
-        "title": "Convention",
-        "status": "Statut",
-        "school_year": "Année scolaire",
-        "due_on": "Échéance",
-        "take_in_charge_on": "Prise en charge prévue le",
-        "created_at": "Créée le",
-        "updated_at": "Modifiée le",
-        "validated_at": "Validée le",
-        "approved_at": "Approuvée le",
-        "snapshot_sha256": "Empreinte du texte (SHA-256)",
-        "sealed_pdf_sha256": "Empreinte du PDF scellé (SHA-256)",
-    }
+    column_export_list = list(CONVENTION_EXPORT_FIELDS)
+    column_labels = CONVENTION_FIELD_LABELS
+    column_formatters_export = {name: convention_cell for name in CONVENTION_EXPORT_FIELDS}
+    list_template = "admin/conventions_list.html"
     column_sortable_list = ["pole_number", "kind", "status", "due_on", "updated_at"]
     column_default_sort = [("pole_number", False), ("kind", False)]
     column_filters = [
@@ -163,6 +158,36 @@ class ConventionView(SecureModelView):
         return True
 
     @staticmethod
+    def may_export_sealed() -> bool:
+        from flask_login import current_user
+
+        from app.rules import permissions
+
+        return current_user.is_authenticated and permissions.can(
+            current_user, Action.EXPORT_SEALED_PDFS
+        )
+
+    @expose("/export/pdf-scelles/")
+    def export_sealed(self) -> Any:
+        """The sealed PDFs of the list as filtered (search, filters, scope), as one ZIP
+        streamed while it is written; the Administration only, audited."""
+        from flask import abort, request
+        from flask_login import current_user
+
+        if not self.may_export_sealed():
+            abort(403)
+        _count, data = self._export_data()
+        sealed = [c for c in data if c.status in APPROVED_STATUSES and c.sealed_pdf_sha256]
+        exports.record_export(
+            current_user._get_current_object(),
+            "conventions_sealed_pdfs",
+            "zip",
+            len(sealed),
+            {k: v[:200] for k, v in request.args.items()},
+        )
+        return zip_response("pdf-scelles", exports.sealed_pdfs_zip(sealed))
+
+    @staticmethod
     def calendars() -> school_years.Calendars:
         """The calendars, loaded once per request for the deadline column."""
         if "epoles_calendars" not in g:
@@ -188,6 +213,16 @@ class ConventionView(SecureModelView):
         # Lists never load the embedded articles and signatures (−30 to −45 % per page), and
         # never dereference the schools listed in each row (their names are kept alongside:
         # reading ``schools`` would otherwise cost two queries per row).
-        return Convention.objects.no_dereference().exclude(
+        # The same scope clauses as every convention page (the back office sees all today;
+        # a narrower role given the back office would see its own conventions only).
+        from flask_login import current_user
+
+        from app.rules import permissions
+
+        scope = permissions.convention_filter(current_user)
+        query = Convention.objects.no_dereference().exclude(
             "articles", "signatures", "acknowledgments", "snapshot"
         )
+        if scope is None:
+            return query.filter(id__in=[])
+        return query.filter(__raw__=scope) if scope else query

@@ -1,8 +1,6 @@
 """Back office of the financing: the overview per pole, the parameters per school year, the
 functions catalogue. The Administration only (``Action.MANAGE_FINANCING``)."""
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -18,9 +16,12 @@ from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services import financing
-from app.views.admin.base import SecureModelView, _deny, escape_csv
-from app.views.financing import XLSX, default_year, download_response
-from app.views.financing_export import OVERVIEW_COLUMNS, overview_workbook
+from app.services.exports import record_export
+from app.views.admin.base import SecureModelView, _deny
+from app.views.exports import FORMATS as EXPORT_FORMATS
+from app.views.exports import table_response
+from app.views.financing import default_year
+from app.views.financing_export import OVERVIEW_COLUMNS
 
 MAX_TERMS = 30
 
@@ -51,27 +52,16 @@ class FinancingView(BaseView):
         params = financing.parameters(year)
         demo = bool(params and params.demo) or financing.catalogue_is_demo()
         fmt = request.args.get("format")
-        if fmt == "xlsx":
-            out = io.BytesIO()
-            overview_workbook(rows, year, demo).save(out)
-            return download_response(out.getvalue(), XLSX, f"financement-{year}.xlsx")
-        if fmt == "csv":
-            text = io.StringIO()
-            writer = csv.writer(text, delimiter=";")
-            writer.writerow([label for _, label in OVERVIEW_COLUMNS])
-            for row in rows:
-                writer.writerow(
-                    [
-                        escape_csv(
-                            ("oui" if row[k] else "non")
-                            if isinstance(row[k], bool)
-                            else str(row[k]).replace(".", ",")
-                        )
-                        for k, _ in OVERVIEW_COLUMNS
-                    ]
-                )
-            return download_response(
-                text.getvalue().encode("utf-8-sig"), "text/csv", f"financement-{year}.csv"
+        if fmt in EXPORT_FORMATS:
+            labels = [label for _, label in OVERVIEW_COLUMNS]
+            if demo:
+                labels[1] += " (valeurs de démonstration)"
+            record_export(actor(), self.endpoint, fmt, len(rows), {"annee": year, "tri": sort})
+            return table_response(
+                fmt,
+                f"financement-{year}",
+                labels,
+                ([row[key] for key, _ in OVERVIEW_COLUMNS] for row in rows),
             )
         years = sorted(set(financing.school_years()) | {year, default_year()}, reverse=True)
         return self.render(
