@@ -5,6 +5,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.models import AppSetting, Grant, OrganisingAuthority, Pole, School, User
+from app.rules.api import SCOPES as API_SCOPES
+from app.rules.errors import RuleViolation
 from app.rules.roles import ROLE_LABELS, Role
 from app.services import access
 from app.services import audit as audit_service
@@ -16,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(import_schools_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(api_client_group)
 
 
 @click.command("seed")
@@ -205,3 +208,28 @@ def outbox_work(once: bool, interval: float) -> None:
         outbox.work(config, once=once, interval=interval, echo=click.echo)
     except KeyboardInterrupt:
         click.echo("Arrêt du worker.")
+
+
+api_client_group = AppGroup("api-client", help="Clients de l'API en lecture seule.")
+
+
+@api_client_group.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(list(API_SCOPES)),
+    help="Portée (répétable) ; par défaut toutes.",
+)
+def api_client_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Crée un client de l'API ; son jeton, affiché une seule fois, est la dernière ligne."""
+    from app.services import api_clients
+
+    try:
+        client, token = api_clients.create(name, list(scopes), None)
+    except RuleViolation as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Client de l'API créé : {client.name} ({', '.join(client.scopes)}).")
+    click.echo("Jeton (il ne sera plus affiché) :")
+    click.echo(token)

@@ -1,6 +1,7 @@
 """The documents of e-Pôles (MongoEngine)."""
 
 from app.models.access_request import AccessRequest, PasswordToken
+from app.models.api_client import ApiClient
 from app.models.article_template import ArticleTemplate
 from app.models.audit import AuditEvent
 from app.models.convention import (
@@ -32,6 +33,7 @@ from app.models.user import Grant, User
 __all__ = [
     "AccessRequest",
     "Acknowledgment",
+    "ApiClient",
     "AppSetting",
     "Article",
     "ArticleTemplate",

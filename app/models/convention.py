@@ -355,6 +355,10 @@ class Convention(Document):
             ("due_on", "status"),
             ("school_year", "pole_number"),
             "parent",
+            # The API's keyset pages: a filter, then the ids in order.
+            ("pole_number", "id"),
+            ("status", "id"),
+            ("updated_at", "id"),
         ],
     }
 

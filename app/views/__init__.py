@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = [
     "app.views.datamgmt",
     "app.views.financing",
     "app.views.directory",
+    "app.views.api",
 ]
 
 NavEntry = tuple[str, str, Callable[[Any], bool]]

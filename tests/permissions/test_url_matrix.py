@@ -186,6 +186,14 @@ EXPECTED: dict[str, Spec] = {
     "admin.index": only(BACK_REF | {SUPPORT}, no="forbidden"),
     "financing_admin.index": only({ADMIN}, no="forbidden"),
     "financing_admin.parameters": only({ADMIN}, no="forbidden"),
+    # The bearer API: a browser's session opens nothing there.
+    "api.openapi": everyone("ok"),
+    "api.conventions": everyone("401"),
+    "api.convention": everyone("401"),
+    "api.convention_pdf": everyone("401"),
+    "api.poles": everyone("401"),
+    "api.schools": everyone("401"),
+    "api.organising_authorities": everyone("401"),
 }
 _FIN_HOME = {ADMIN, *SEAT_SIDE, "coord2"}
 EXPECTED["financing.index"] = only(_FIN_HOME, yes="redirect")

@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.forgot_password",  # « Mot de passe oublié ? »
         "main.health",
         "main.favicon",
+        "api.openapi",  # the API's description: no data
         "access.request_access",
         "access.request_revocation",
         "access.set_password",

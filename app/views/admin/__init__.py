@@ -21,6 +21,7 @@ from app.models import (
 )
 from app.rules.permissions import Action
 from app.views.admin.access import AccessRequestView, OutboxView
+from app.views.admin.api_clients import ApiClient, ApiClientView
 from app.views.admin.base import BackOfficeIndexView
 from app.views.admin.conventions import ConventionView
 from app.views.admin.financing import FinancingView, TeamFunctionView
@@ -97,6 +98,15 @@ def init_admin(app: Flask) -> Admin:
             category=fin,
             endpoint="functions_admin",
             url="/admin/fonctions",
+        )
+    )
+    admin.add_view(
+        ApiClientView(
+            ApiClient,
+            name="Clients de l'API",
+            category="Accès",
+            endpoint="api_clients_admin",
+            url="/admin/api-clients",
         )
     )
     admin.add_link(StructureLink(name="Structure des pôles", endpoint="datamgmt.index"))

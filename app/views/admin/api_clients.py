@@ -1,0 +1,89 @@
+"""« Clients de l'API » (the Administration): create a client (its token shown once), see
+when each was last used, revoke."""
+
+from typing import Any
+
+from flask import flash, request
+from flask_admin import expose
+from flask_admin.actions import action as admin_action
+from flask_login import current_user
+
+from app.models.api_client import ApiClient
+from app.rules.api import SCOPES
+from app.rules.errors import RuleViolation
+from app.rules.permissions import Action
+from app.services import api_clients
+from app.views.admin.base import SecureModelView
+
+
+class ApiClientView(SecureModelView):
+    action = Action.MANAGE_API_CLIENTS
+    can_create = False  # through « Nouveau client », which shows the token once
+    can_edit = False
+    can_delete = False
+    can_view_details = False
+    can_export = True
+    list_template = "admin/api_clients_list.html"
+    column_list = [
+        "name",
+        "scopes",
+        "token_hint",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    column_export_list = column_list
+    column_labels = {
+        "name": "Client",
+        "scopes": "Portées",
+        "token_hint": "Début du jeton",
+        "created_at": "Créé le",
+        "created_by": "Créé par",
+        "last_used_at": "Dernier appel",
+        "revoked_at": "Révoqué le",
+        "revoked_by": "Révoqué par",
+    }
+    column_formatters = {
+        "scopes": lambda v, c, m, n: ", ".join(SCOPES.get(s, s) for s in m.scopes or []),
+        "token_hint": lambda v, c, m, n: f"{m.token_hint}…" if m.token_hint else "—",
+    }
+    column_searchable_list = ["name"]
+    column_default_sort = ("created_at", True)
+
+    @expose("/nouveau/", methods=("GET", "POST"))
+    def create_client(self) -> Any:
+        """The creation form; on success the token, shown on this page only."""
+        name = (request.form.get("name") or "").strip()
+        chosen = request.form.getlist("scopes")
+        if request.method == "POST":
+            try:
+                client, token = api_clients.create(name, chosen, current_user._get_current_object())
+            except RuleViolation as exc:
+                flash(str(exc), "error")
+                return self._form(name, chosen), 422
+            return self.render("admin/api_client_created.html", client=client, token=token)
+        return self._form(name, chosen or list(SCOPES))
+
+    def _form(self, name: str, chosen: list[str]) -> Any:
+        return self.render("admin/api_client_new.html", name=name, chosen=chosen, scopes=SCOPES)
+
+    @admin_action(
+        "revoke",
+        "Révoquer",
+        "Révoquer les clients sélectionnés ? Leurs jetons cesseront de fonctionner aussitôt.",
+    )
+    def action_revoke(self, ids: list[Any]) -> None:
+        user = current_user._get_current_object()
+        rows = self.scoped_rows(ids)
+        revoked = 0
+        for row in rows:
+            try:
+                revoked += api_clients.revoke(row.pk, user)
+            except RuleViolation as exc:
+                flash(str(exc), "error")
+        flash(f"Clients révoqués : {revoked}.", "success" if revoked else "info")
+
+
+__all__ = ["ApiClient", "ApiClientView"]
