@@ -6,6 +6,8 @@ lookup filters on ``revoked_at`` being unset, on the database side.
 
 from typing import Any
 
+from bson import ObjectId
+
 from app.models.api_client import ApiClient
 from app.models.base import utcnow
 from app.rules import permissions
@@ -42,7 +44,7 @@ def revoke(client_id: Any, actor: Any) -> bool:
     """Revoke a client (the Administration); False when it was already revoked."""
     if not permissions.can(actor, Action.MANAGE_API_CLIENTS):
         raise PermissionDenied(REFUSED)
-    client = ApiClient.objects(pk=client_id).first()
+    client = ApiClient.objects(pk=client_id).first() if ObjectId.is_valid(str(client_id)) else None
     if client is None:
         raise RuleViolation("Ce client de l'API n'existe pas.")
     changed = ApiClient.objects(pk=client.pk, revoked_at=None).update_one(

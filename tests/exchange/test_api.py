@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from html import unescape
 
 import pytest
 from openapi_spec_validator import validate
@@ -249,15 +250,18 @@ def test_backoffice_creates_shows_token_once_and_revokes(demo) -> None:
     listing = admin.get("/admin/api-clients/").get_data(as_text=True)
     assert "Statistiques" in listing and token not in listing
     stored = ApiClient.objects.get(name="Statistiques")
+    assert f"/admin/api-clients/{stored.pk}/revoquer" in listing
     revoke = admin.post(
-        "/admin/api-clients/action/",
-        data={
-            "action": "revoke",
-            "rowid": [str(stored.pk)],
-            "csrf_token": csrf_token(admin, "/admin/api-clients/"),
-        },
+        f"/admin/api-clients/{stored.pk}/revoquer",
+        data={"csrf_token": csrf_token(admin, "/admin/api-clients/")},
     )
     assert revoke.status_code == 302
+    again = admin.post(
+        "/admin/api-clients/not-an-id/revoquer",
+        data={"csrf_token": csrf_token(admin, "/admin/api-clients/")},
+        follow_redirects=True,
+    )
+    assert "n'existe pas" in unescape(again.get_data(as_text=True))
     assert ApiClient.objects.get(pk=stored.pk).revoked_at is not None
     assert _get(api, "/api/v1/conventions", token).status_code == 401
     assert AuditEvent.objects(action="api_client_revoked").count() == 1
@@ -267,3 +271,8 @@ def test_backoffice_creates_shows_token_once_and_revokes(demo) -> None:
     login(manager, "gestionnaire")
     assert manager.get("/admin/api-clients/").status_code == 403
     assert manager.get("/admin/api-clients/nouveau/").status_code == 403
+    refused = manager.post(
+        f"/admin/api-clients/{stored.pk}/revoquer",
+        data={"csrf_token": csrf_token(manager, "/")},
+    )
+    assert refused.status_code == 403

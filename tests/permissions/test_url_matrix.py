@@ -100,7 +100,15 @@ ADMIN_VIEWS = {
     "messages_admin": admin_view({ADMIN}),
     "functions_admin": admin_view({ADMIN}),
     "school_years_admin": admin_view({ADMIN}),
+    "api_clients_admin": admin_view({ADMIN}),
 }
+# API clients: created on « Nouveau client » (the token shown once), never edited; revoked
+# by a POST per row.
+ADMIN_VIEWS["api_clients_admin"]["create_client"] = only({ADMIN}, no="forbidden")
+ADMIN_VIEWS["api_clients_admin"]["revoke"] = everyone("method")
+for _name in ("create_view", "edit_view", "details_view"):
+    ADMIN_VIEWS["api_clients_admin"][_name] = only({ADMIN}, yes="redirect", no="forbidden")
+ADMIN_VIEWS["api_clients_admin"]["ajax_lookup"] = only({ADMIN}, yes="missing", no="forbidden")
 ADMIN_VIEWS["school_years_admin"]["ajax_lookup"] = only({ADMIN}, yes="missing", no="forbidden")
 # The functions catalogue has no reference picker.
 ADMIN_VIEWS["functions_admin"]["ajax_lookup"] = only({ADMIN}, yes="missing", no="forbidden")

@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.models.financing import TeamFunction
 from app.rules.financing import GROUPS
-from app.services import access
+from app.services import access, api_clients
 from app.views.admin.base import SecureModelView
 from tests.access.helpers import director_form
 from tests.conftest import csrf_token, login
@@ -78,6 +78,8 @@ def targets() -> dict[str, dict[str, Any]]:
         "messages_admin": {"row": message},
         # No one deletes a school year (its conventions belong to it): never in ALLOWED.
         "school_years_admin": {"row": SchoolYear.objects.get(label="2022-2023")},
+        # Clients are revoked one by one, never deleted: never in ALLOWED.
+        "api_clients_admin": {"row": api_clients.create("Jetable", None, None)[0]},
         "functions_admin": {
             "row": TeamFunction(
                 code="jetable", label="Jetable", group=next(iter(GROUPS)), points=1
@@ -121,6 +123,7 @@ def test_every_model_view_is_covered(app):
             "messages_admin",
             "functions_admin",
             "school_years_admin",
+            "api_clients_admin",
         ]
     )
 

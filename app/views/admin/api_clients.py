@@ -3,10 +3,11 @@ when each was last used, revoke."""
 
 from typing import Any
 
-from flask import flash, request
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.actions import action as admin_action
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from app.models.api_client import ApiClient
 from app.rules.api import SCOPES
@@ -14,6 +15,18 @@ from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services import api_clients
 from app.views.admin.base import SecureModelView
+
+
+def _revoke_button(view: Any, context: Any, model: ApiClient, name: str) -> Any:
+    if not model.active:
+        return "révoqué"
+    target = url_for(".revoke", client_id=str(model.pk))
+    return Markup(
+        '<form method="post" action="{}" class="mb-0">'
+        '<input type="hidden" name="csrf_token" value="{}">'
+        '<button class="btn btn-sm btn-outline-danger" type="submit">Révoquer {}</button>'
+        "</form>"
+    ).format(target, generate_csrf(), model.name)
 
 
 class ApiClientView(SecureModelView):
@@ -25,6 +38,7 @@ class ApiClientView(SecureModelView):
     can_export = True
     list_template = "admin/api_clients_list.html"
     column_list = [
+        "revoke",
         "name",
         "scopes",
         "token_hint",
@@ -34,8 +48,9 @@ class ApiClientView(SecureModelView):
         "revoked_at",
         "revoked_by",
     ]
-    column_export_list = column_list
+    column_export_list = column_list[1:]
     column_labels = {
+        "revoke": "Révocation",
         "name": "Client",
         "scopes": "Portées",
         "token_hint": "Début du jeton",
@@ -48,6 +63,7 @@ class ApiClientView(SecureModelView):
     column_formatters = {
         "scopes": lambda v, c, m, n: ", ".join(SCOPES.get(s, s) for s in m.scopes or []),
         "token_hint": lambda v, c, m, n: f"{m.token_hint}…" if m.token_hint else "—",
+        "revoke": _revoke_button,
     }
     column_searchable_list = ["name"]
     column_default_sort = ("created_at", True)
@@ -69,21 +85,21 @@ class ApiClientView(SecureModelView):
     def _form(self, name: str, chosen: list[str]) -> Any:
         return self.render("admin/api_client_new.html", name=name, chosen=chosen, scopes=SCOPES)
 
-    @admin_action(
-        "revoke",
-        "Révoquer",
-        "Révoquer les clients sélectionnés ? Leurs jetons cesseront de fonctionner aussitôt.",
-    )
-    def action_revoke(self, ids: list[Any]) -> None:
-        user = current_user._get_current_object()
-        rows = self.scoped_rows(ids)
-        revoked = 0
-        for row in rows:
-            try:
-                revoked += api_clients.revoke(row.pk, user)
-            except RuleViolation as exc:
-                flash(str(exc), "error")
-        flash(f"Clients révoqués : {revoked}.", "success" if revoked else "info")
+    @expose("/<client_id>/revoquer", methods=("POST",))
+    def revoke(self, client_id: str) -> Any:
+        """Revoke one client (its token stops working at once); CSRF like every form."""
+        try:
+            changed = api_clients.revoke(client_id, current_user._get_current_object())
+        except RuleViolation as exc:
+            flash(str(exc), "error")
+        else:
+            flash(
+                "Client révoqué : son jeton ne fonctionne plus."
+                if changed
+                else "Ce client était déjà révoqué.",
+                "success" if changed else "info",
+            )
+        return redirect(self.get_url(".index_view"))
 
 
 __all__ = ["ApiClient", "ApiClientView"]
