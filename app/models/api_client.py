@@ -3,6 +3,7 @@
 from mongoengine import DateTimeField, Document, ListField, StringField
 
 from app.models.base import utcnow
+from app.models.fields import TextField
 from app.rules.api import SCOPES
 
 
@@ -10,7 +11,7 @@ class ApiClient(Document):
     """A system allowed to read ``/api/v1/``. Only the SHA-256 of its token is kept: the
     token itself is shown once, at creation."""
 
-    name = StringField(required=True, max_length=100)
+    name = TextField(required=True, max_length=100, verbose_name="Nom")
     token_digest = StringField(required=True, unique=True, max_length=64)
     token_hint = StringField(max_length=12)  # the token's first characters, to recognise it
     scopes = ListField(StringField(choices=list(SCOPES.items())))

@@ -17,6 +17,7 @@ from typing import Any
 
 from app.rules.errors import RuleViolation
 from app.rules.states import Kind, Status
+from app.rules.text import control_problem
 
 TOKEN_PREFIX = "epa_"
 SCOPES: dict[str, str] = {
@@ -77,6 +78,9 @@ def clean_scopes(scopes: list[str] | tuple[str, ...] | None) -> list[str]:
 
 
 def clean_name(name: str | None) -> str:
+    problem = control_problem(name or "", "Le nom du client de l'API")
+    if problem:
+        raise RuleViolation(problem)
     text = " ".join((name or "").split())
     if not text:
         raise RuleViolation("Donnez un nom au client de l'API (le système qui l'utilise).")
