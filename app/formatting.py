@@ -87,7 +87,7 @@ def short_date_text(value: Any) -> str:
 
 def short_datetime_text(value: Any) -> str:
     """« 01/12/2026 08:05 » in Brussels time: what a spreadsheet in fr-BE reads as a moment."""
-    moment = _moment(value)
+    moment = parse_moment(value)
     if moment is None:
         return EMPTY
     if not isinstance(moment, datetime):

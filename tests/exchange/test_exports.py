@@ -51,7 +51,7 @@ def test_csv_bytes_are_french(demo) -> None:
     assert "Approuvée par l'Administration" in statuses and "approved" not in statuses
     assert {r["Type"] for r in rows} >= {"Ressort", "Convention de partenariat"}
     approved = next(r for r in rows if r["Type"] == "Ressort")
-    conv = Convention.objects.get(pole_number=1, kind="ressort")
+    conv = Convention.objects.get(pole_number=1, kind="ressort", parent=None)
     assert approved["Empreinte du PDF scellé (SHA-256)"] == conv.sealed_pdf_sha256
     # Brussels time, the way a fr-BE spreadsheet reads a moment: dd/mm/yyyy hh:mm
     assert approved["Approuvée le"] == exports.csv_text(conv.approved_at)
