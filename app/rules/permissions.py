@@ -255,6 +255,25 @@ def acknowledging_school_id(user: Any, conv: Any) -> Any:
     return fallback
 
 
+def party_role(user: Any, action: Action, conv: Any, party: Any) -> Role | None:
+    """The role of the grant through which ``user`` signs (``Action.SIGN``) or acknowledges
+    (``Action.ACKNOWLEDGE``) ``conv`` for ``party`` (a PO or a school), or None.
+
+    The capacity printed on the signature and the sealed PDF comes from this grant, not from
+    any grant naming the same party: one PO or school may appear in several of the user's
+    grants (seat delegate and partner delegate, partner and cooperating director).
+    """
+    may = _may_sign_for if Action(action) == Action.SIGN else _may_acknowledge_for
+    for grant in active_grants(user):
+        if not role_allows(grant.role, action):
+            continue
+        if ref_id(grant, "pole") != ref_id(conv, "pole"):
+            continue
+        if party is not None and may(grant, Role(grant.role), conv) == party:
+            return Role(grant.role)
+    return None
+
+
 def _may_sign_for(grant: Any, role: Role, conv: Any) -> Any:
     po = ref_id(grant, "po")
     if po is None or po not in signatory_po_ids(conv):

@@ -4,6 +4,7 @@ learns nothing of a convention's stage), and the audit trail's content of each s
 import pytest
 
 from app.models import AuditEvent, Convention, StoredFile
+from app.models.user import Grant
 from app.rules.errors import InvalidState, PermissionDenied
 from app.rules.states import Status
 from app.services import workflow
@@ -193,3 +194,32 @@ def test_a_cooperating_delegate_of_the_seat_po_signs_a_ressort(pole1, school, us
     workflow.validate(coop, coord)
     with pytest.raises(PermissionDenied):
         workflow.sign(coop, delegate)
+
+
+def test_the_capacity_is_that_of_the_grant_used(validated, user, pole1, po, school, monkeypatch):
+    # po-siege1 also holds a partner-delegate grant for the seat's PO, listed first: the
+    # signature (and the sealed PDF's snapshot) names the seat-delegate grant that signs.
+    delegate = user("po-siege1")
+    delegate.grants.insert(0, Grant(role="partner_po_delegate", pole=pole1, po=po(1001)))
+    delegate.save()
+    director = user("dir-part1")
+    director.grants.insert(0, Grant(role="cooperating_director", pole=pole1, school=school(2103)))
+    director.save()
+    workflow.sign(validated, user("po-part1"))
+    workflow.sign(validated, user("po-siege1"))
+    monkeypatch.setattr(workflow, "SEALERS", [_sealer])
+    workflow.approve(validated, user("admin"))
+    conv = Convention.objects.get(id=validated.pk)
+    assert conv.signatures[1].capacity == "Délégué PO école siège"
+    assert [s["capacity"] for s in conv.snapshot["signatures"]] == [
+        "Délégué PO école partenaire",
+        "Délégué PO école siège",
+    ]
+    workflow.acknowledge(validated, user("dir-part1"))
+    ack = Convention.objects.get(id=validated.pk).acknowledgments[0]
+    assert ack.capacity == "Direction école partenaire"
+
+
+def _sealer(conv, snapshot):
+    stored = StoredFile.store("c.pdf", "application/pdf", b"%PDF-1.4 sealed", "admin")
+    return stored, stored.sha256

@@ -12,6 +12,7 @@ from app.rules.permissions import (
     acknowledging_school_id,
     can,
     convention_filter,
+    party_role,
     pole_ids,
     signing_po_id,
 )
@@ -304,6 +305,29 @@ def test_the_grant_role_must_match_the_school_role_in_the_convention():
     coop_grant = grant(R.COOPERATING_DIRECTOR, pole=1, school=31)
     assert acknowledging_school_id(user(partner_grant), ressort) is None
     assert acknowledging_school_id(user(partner_grant, coop_grant), ressort) == 31
+
+
+def test_the_capacity_comes_from_the_grant_that_allows_the_step():
+    # PO 100 is the seat's: a partner-delegate grant for it does not sign a partnership, the
+    # seat-delegate grant does, and its role is the capacity, whatever order the grants have.
+    partnership, ressort = conventions()["partnership"], conventions()["ressort"]
+    u = user(
+        grant(R.PARTNER_PO_DELEGATE, pole=1, po=100), grant(R.SEAT_PO_DELEGATE, pole=1, po=100)
+    )
+    assert party_role(u, Action.SIGN, partnership, 100) == R.SEAT_PO_DELEGATE
+    assert party_role(u, Action.SIGN, ressort, 100) == R.PARTNER_PO_DELEGATE  # first that may
+    assert party_role(u, Action.SIGN, partnership, 200) is None
+    assert party_role(u, Action.SIGN, partnership, None) is None
+    # School 31 is cooperating in the ressort: the cooperating-director grant names it.
+    d = user(
+        grant(R.PARTNER_DIRECTOR, pole=1, school=31),
+        grant(R.COOPERATING_DIRECTOR, pole=2, school=31),  # another pole
+        grant(R.COOPERATING_PO_DELEGATE, pole=1, po=100),  # may not acknowledge
+        grant(R.COOPERATING_DIRECTOR, pole=1, school=31),
+    )
+    assert party_role(d, Action.ACKNOWLEDGE, ressort, 31) == R.COOPERATING_DIRECTOR
+    assert party_role(d, Action.ACKNOWLEDGE, ressort, 21) is None
+    assert party_role(d, Action.SIGN, ressort, 100) == R.COOPERATING_PO_DELEGATE
 
 
 def test_an_inactive_user_has_no_grant():

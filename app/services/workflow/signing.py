@@ -19,7 +19,7 @@ from app.rules.parties import (
 )
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
-from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, ROLE_LABELS, Role
+from app.rules.roles import ROLE_LABELS
 from app.rules.states import Status, status_index, validation_from
 from app.services import audit
 from app.services.workflow._common import (
@@ -74,14 +74,6 @@ def validate(convention: Convention, actor: Any) -> Convention:
 # --- 6. signatures ----------------------------------------------------------------------
 
 
-def _grant_label(actor: Any, pole_id: Any, roles: frozenset[Role], field: str, value: Any) -> str:
-    for grant in permissions.active_grants(actor):
-        role = Role(grant.role)
-        if role in roles and ref_id(grant, "pole") == pole_id and ref_id(grant, field) == value:
-            return ROLE_LABELS[role]
-    return ""
-
-
 @dataclass(frozen=True)
 class _Round:
     """A round in which every party concerned adds its record once, then the convention moves on.
@@ -101,7 +93,6 @@ class _Round:
     party_model: type  # where the party's name is read
     party_of: Callable[[Any, Convention], Any]  # the party the actor speaks for, or None
     no_party: str  # when the actor speaks for no party
-    roles: frozenset[Role]  # the grants that name the actor's capacity
     record: type  # Signature or Acknowledgment
     records: str  # the convention's list of them
     at: str  # the date field, on the record and (when complete) on the convention
@@ -109,6 +100,12 @@ class _Round:
     parties: Callable[[Convention], Iterable[Any]]  # every party that must add a record
     missing: Callable[[Convention], Any]  # the parties still missing
     details: Callable[[Any, Any, Convention], dict[str, Any]]  # audit details of a success
+
+
+def _capacity(actor: Any, action: Action, convention: Convention, party_id: Any) -> str:
+    """The label of the grant through which the actor speaks for ``party_id``."""
+    role = permissions.party_role(actor, action, convention, party_id)
+    return ROLE_LABELS[role] if role else ""
 
 
 def _add_record(rnd: _Round, convention: Convention, actor: Any) -> Convention:
@@ -127,9 +124,7 @@ def _add_record(rnd: _Round, convention: Convention, actor: Any) -> Convention:
             user=getattr(actor, "pk", None),
             username=username_of(actor),
             name=getattr(actor, "full_name", None) or username_of(actor),
-            capacity=_grant_label(
-                actor, ref_id(convention, "pole"), rnd.roles, rnd.party, party_id
-            ),
+            capacity=_capacity(actor, rnd.permission, convention, party_id),
             **{rnd.at: utcnow()},
         )
         event = audit.pending(
@@ -181,7 +176,6 @@ _SIGNATURES = _Round(
     party_model=OrganisingAuthority,
     party_of=permissions.signing_po_id,
     no_party="Vous ne signez pour aucun pouvoir organisateur de cette convention.",
-    roles=PO_DELEGATE_ROLES,
     record=Signature,
     records="signatures",
     at="signed_at",
@@ -211,7 +205,6 @@ _ACKNOWLEDGMENTS = _Round(
     party_model=School,
     party_of=permissions.acknowledging_school_id,
     no_party="Vous ne représentez aucune école de cette convention.",
-    roles=DIRECTOR_ROLES,
     record=Acknowledgment,
     records="acknowledgments",
     at="acknowledged_at",
