@@ -8,7 +8,15 @@ action, ``x`` allowed and ``.`` refused. Every cell is checked in ``PERMISSIONS`
 
 import pytest
 
-from app.rules.permissions import PERMISSIONS, Action, can, role_allows
+from app.rules.permissions import (
+    PERMISSIONS,
+    Action,
+    can,
+    has_role,
+    role_allows,
+    roles_allowed,
+    roles_of,
+)
 from app.rules.roles import Role
 from tests.unit.plain import grant, user
 
@@ -94,3 +102,19 @@ def test_no_grant_no_action(action):
     assert can(user(), action) is False
     assert can(None, action) is False
     assert can(user(grant(Role.ADMINISTRATION), active=False), action) is False
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_a_pages_gate_lists_the_roles_of_its_column(action):
+    expected = {role for role, act, allowed in CELLS if act == action and allowed}
+    assert roles_allowed(action) == expected
+    assert roles_allowed(action.value) == expected
+
+
+def test_roles_of_a_user():
+    u = user(grant(Role.COORDINATOR, pole=1), grant(Role.PARTNER_DIRECTOR, pole=2, school=20))
+    assert roles_of(u) == {Role.COORDINATOR, Role.PARTNER_DIRECTOR}
+    assert has_role(u, Role.SUPPORT, Role.PARTNER_DIRECTOR)
+    assert not has_role(u, Role.SUPPORT, Role.ADMINISTRATION)
+    assert not has_role(user(grant(Role.COORDINATOR, pole=1), active=False), Role.COORDINATOR)
+    assert roles_of(None) == set()

@@ -3,10 +3,19 @@
 Every malformed payload is a French refusal (``RuleViolation``), never another exception.
 """
 
+from decimal import Decimal
+
 import pytest
 
 from app.rules.errors import RuleViolation
-from app.rules.points import normalise_split
+from app.rules.points import (
+    MAX_COUNT,
+    WORKLOADS,
+    normalise_retrocession,
+    normalise_split,
+    retrocession_total,
+    row_points,
+)
 
 SEAT, PARTNER, OTHER = 1001, 2002, 3003
 FASES = [SEAT, PARTNER]
@@ -109,4 +118,163 @@ SPLITS_REFUSED = [
 def test_split_refused_in_french(payload, words):
     with pytest.raises(RuleViolation) as refused:
         normalise_split(payload, FASES)
+    assert words in str(refused.value)
+
+
+# --- the retrocession table ------------------------------------------------------------
+
+# A functions catalogue of the school year (label → points of one full-time job).
+CATALOGUE = {
+    "Logopède": Decimal("125"),
+    "Psychologue": Decimal("140"),
+    "Infirmier": Decimal("115"),
+    "Accompagnateur": 85.0,
+}
+# What each function offers (the others offer every workload).
+OFFERED = {"Accompagnateur": ("3/5", "5/5")}
+
+
+def table(*rows) -> dict:
+    return {"rows": [{"function": f, "counts": c} for f, c in rows]}
+
+
+def test_row_points_is_full_time_points_times_the_workload():
+    assert row_points(Decimal("125"), {"5/5": 1}) == 125.0
+    assert row_points("125", {"1/5": 1}) == 25.0
+    assert row_points(140, {"2,5/5": 1, "4/5": 2}) == 140 * 0.5 + 140 * 1.6
+    assert row_points(115.0, {"2/5": 3}) == 138.0
+    assert row_points(Decimal("85"), {"3/5": 1}) == 51.0
+    assert row_points(Decimal("125"), {}) == 0.0
+    assert row_points(Decimal("0.125"), {"1/5": 1}) == 0.03  # 0.025 rounded half up
+    for workload, fraction in WORKLOADS.items():
+        assert row_points(Decimal("100"), {workload: 1}) == float(100 * fraction)
+
+
+def test_the_total_is_read_from_the_saved_rows():
+    assert retrocession_total([]) == 0.0
+    assert retrocession_total([{"points": 25.0}, {"points": "138.01"}]) == 163.01
+    assert retrocession_total([{"points": None}, {}, {"points": 0}]) == 0.0
+    for bad in ([None], ["Logopède"], [{"points": "abc"}], [{"points": [1]}]):
+        with pytest.raises(RuleViolation, match="mal formé"):
+            retrocession_total(bad)
+
+
+RETROCESSIONS_ACCEPTED = [
+    # (payload, rows kept as (function, counts without zeros), total)
+    (table(("Logopède", {"1/5": 2})), [("Logopède", {"1/5": 2})], 50.0),
+    (table(("Logopède", {"1/5": "2"})), [("Logopède", {"1/5": 2})], 50.0),
+    (table((" Logopède ", {"1/5": " 2 "})), [("Logopède", {"1/5": 2})], 50.0),
+    (table(("Logopède", {"1/5": 2.0})), [("Logopède", {"1/5": 2})], 50.0),
+    (table(("Logopède", {"1/5": 2, "2/5": ""})), [("Logopède", {"1/5": 2})], 50.0),  # blank
+    (table(("Logopède", {"1/5": 2, "2/5": None})), [("Logopède", {"1/5": 2})], 50.0),
+    (table(("Logopède", {"5/5": MAX_COUNT})), [("Logopède", {"5/5": MAX_COUNT})], 124875.0),
+    (table(("Logopède", {"1/5": 0})), [], 0.0),  # an empty row is dropped
+    (table(("Logopède", {"1/5": "0", "2/5": ""})), [], 0.0),
+    (table(("Logopède", {})), [], 0.0),
+    (table(("Logopède", None)), [], 0.0),
+    ({"rows": []}, [], 0.0),
+    (table(("Accompagnateur", {"3/5": 1, "1/5": 0})), [("Accompagnateur", {"3/5": 1})], 51.0),
+    (
+        table(("Psychologue", {"2,5/5": 1}), ("Infirmier", {"2/5": 3})),
+        [("Psychologue", {"2,5/5": 1}), ("Infirmier", {"2/5": 3})],
+        208.0,
+    ),
+]
+
+
+@pytest.mark.parametrize(("payload", "rows", "total"), RETROCESSIONS_ACCEPTED, ids=repr)
+def test_retrocession_accepted(payload, rows, total):
+    clean = normalise_retrocession(payload, CATALOGUE, OFFERED)
+    assert [
+        (r["function"], {w: n for w, n in r["counts"].items() if n}) for r in clean["rows"]
+    ] == rows
+    for row in clean["rows"]:
+        assert list(row["counts"]) == list(WORKLOADS)  # every column, zeros included
+        assert row["points"] == row_points(CATALOGUE[row["function"]], row["counts"])
+    assert clean["total"] == total
+
+
+def test_points_sent_by_the_client_are_recomputed():
+    payload = table(("Logopède", {"1/5": 1}))
+    payload["rows"][0]["points"] = 9999
+    payload["total"] = 9999
+    clean = normalise_retrocession(payload, CATALOGUE)
+    assert clean == {
+        "rows": [
+            {
+                "function": "Logopède",
+                "counts": {"1/5": 1, "2/5": 0, "2,5/5": 0, "3/5": 0, "4/5": 0, "5/5": 0},
+                "points": 25.0,
+            }
+        ],
+        "total": 25.0,
+    }
+
+
+def test_without_offers_every_workload_is_open():
+    clean = normalise_retrocession(table(("Accompagnateur", {"1/5": 1})), CATALOGUE)
+    assert clean["total"] == 17.0
+    clean = normalise_retrocession(table(("Accompagnateur", {"1/5": 1})), CATALOGUE, {})
+    assert clean["total"] == 17.0
+
+
+RETROCESSIONS_REFUSED = [
+    (None, "Le tableau de rétrocession est mal formé."),
+    (True, "mal formé"),
+    ("abc", "mal formé"),
+    ("NaN", "mal formé"),
+    ([], "mal formé"),
+    ([{"rows": []}], "mal formé"),
+    ({}, "mal formé"),
+    ({"rows": "Logopède"}, "mal formé"),
+    ({"rows": {"function": "Logopède"}}, "mal formé"),
+    ({"rows": ["Logopède"]}, "La ligne 1 du tableau de rétrocession est mal formée."),
+    ({"rows": [None]}, "La ligne 1"),
+    (
+        table(("Logopède", {"1/5": 1}), ("Cuisinier", {"1/5": 1})),
+        "Ligne 2 : la fonction « Cuisinier » n'est pas au catalogue des fonctions. "
+        "Fonctions possibles : Logopède, Psychologue, Infirmier, Accompagnateur.",
+    ),
+    (table(("", {"1/5": 1})), "la fonction « — » n'est pas au catalogue"),
+    (table((None, {"1/5": 1})), "la fonction « — » n'est pas au catalogue"),
+    (table(("logopède", {"1/5": 1})), "n'est pas au catalogue"),
+    (
+        table(("Logopède", {"1/5": 1}), ("Logopède", {"2/5": 1})),
+        "La fonction « Logopède » figure deux fois dans le tableau.",
+    ),
+    (table(("Logopède", {"1/5": 1}), (" Logopède", {})), "figure deux fois"),
+    (table(("Logopède", [1, 2])), "Ligne 1 : les nombres de personnes sont mal formés."),
+    (table(("Logopède", "1/5")), "mal formés"),
+    (
+        table(("Logopède", {"1/5": -1})),
+        "Ligne 1 (Logopède), colonne 1/5 : indiquez un nombre entier de personnes entre 0 et 999.",
+    ),
+    (table(("Logopède", {"1/5": MAX_COUNT + 1})), "entre 0 et 999"),
+    (table(("Logopède", {"2/5": "1000"})), "colonne 2/5"),
+    (table(("Logopède", {"1/5": 1.5})), "nombre entier"),
+    (table(("Logopède", {"1/5": "1,5"})), "nombre entier"),
+    (table(("Logopède", {"1/5": "1.0"})), "nombre entier"),
+    (table(("Logopède", {"1/5": "-1"})), "nombre entier"),
+    (table(("Logopède", {"1/5": "abc"})), "nombre entier"),
+    (table(("Logopède", {"1/5": "NaN"})), "nombre entier"),
+    (table(("Logopède", {"1/5": float("nan")})), "nombre entier"),
+    (table(("Logopède", {"1/5": float("inf")})), "nombre entier"),
+    (table(("Logopède", {"1/5": "²"})), "nombre entier"),  # a digit to str.isdigit only
+    (table(("Logopède", {"1/5": "١٢"})), "nombre entier"),  # non-ASCII digits
+    (table(("Logopède", {"1/5": True})), "nombre entier"),
+    (table(("Logopède", {"1/5": [1]})), "nombre entier"),
+    (table(("Logopède", {"1/5": 1, "6/5": 1})), "Ligne 1 : charge horaire inconnue (6/5)."),
+    (table(("Logopède", {"1/5": 1, 3: 1})), "charge horaire inconnue (3)"),
+    (
+        table(("Accompagnateur", {"1/5": 1, "2/5": 2, "3/5": 1})),
+        "Ligne 1 (Accompagnateur) : la charge 1/5, 2/5 n'est pas proposée pour cette fonction "
+        "(charges possibles : 3/5, 5/5).",
+    ),
+]
+
+
+@pytest.mark.parametrize(("payload", "words"), RETROCESSIONS_REFUSED, ids=repr)
+def test_retrocession_refused_in_french(payload, words):
+    with pytest.raises(RuleViolation) as refused:
+        normalise_retrocession(payload, CATALOGUE, OFFERED)
     assert words in str(refused.value)
