@@ -500,6 +500,8 @@ def coverage_map(modules: list[str], jobs: int) -> dict[str, Any]:
         data = json.loads(cache.read_text())
         if set(modules) <= set(data["lines"]):
             return data
+    # Every default module's lines are kept, so that one module at a time reuses the pass.
+    modules = sorted(set(modules) | set(DEFAULT_MODULES))
     print(f"Passe de couverture ({len(TEST_POOL)} dossiers de tests, {jobs} processus)…")
     files = sorted(
         str(p.relative_to(ROOT))

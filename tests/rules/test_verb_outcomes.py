@@ -1,13 +1,17 @@
 """What the verbs refuse and record: the permission is checked before the stage (an outsider
 learns nothing of a convention's stage), and the audit trail's content of each step."""
 
+from datetime import datetime
+
 import pytest
 
 from app.models import AuditEvent, Convention, StoredFile
+from app.models.convention import workflow_write
 from app.models.user import Grant
-from app.rules.errors import InvalidState, PermissionDenied
+from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.states import Status
 from app.services import workflow
+from app.services.workflow import approval
 from tests.rules.conftest import drive, fill_required
 
 SIGN_REFUSAL = "Seul le délégué d'un pouvoir organisateur partie à cette convention"
@@ -223,3 +227,83 @@ def test_the_capacity_is_that_of_the_grant_used(validated, user, pole1, po, scho
 def _sealer(conv, snapshot):
     stored = StoredFile.store("c.pdf", "application/pdf", b"%PDF-1.4 sealed", "admin")
     return stored, stored.sha256
+
+
+def _force(conv, **update):
+    """Another path (or a concurrent request) changes the stored convention behind ``conv``."""
+    with workflow_write():
+        Convention.objects(id=conv.pk).update_one(inc__version=1, **update)
+
+
+def test_a_signed_status_with_a_missing_signature_is_not_approved(validated, user, monkeypatch):
+    workflow.sign(validated, user("po-part1"))
+    _force(validated, set__status=Status.SIGNED)
+    validated.reload()
+    monkeypatch.setattr(workflow, "SEALERS", [_sealer])
+    with pytest.raises(InvalidState, match="n'ont pas encore signé"):
+        workflow.approve(validated, user("admin"))
+    assert StoredFile.objects.count() == 0
+
+
+def test_the_approval_time_is_kept_to_the_millisecond(validated, user, monkeypatch):
+    # MongoDB keeps milliseconds: the snapshot (and its digest) must hold the stored time.
+    drive(validated, Status.SIGNED, user)
+    monkeypatch.setattr(workflow, "SEALERS", [_sealer])
+    monkeypatch.setattr(approval, "utcnow", lambda: datetime(2026, 9, 15, 8, 30, 0, 500400))
+    workflow.approve(validated, user("admin"))
+    conv = Convention.objects.get(id=validated.pk)
+    assert conv.approved_at == datetime(2026, 9, 15, 8, 30, 0, 500000)
+    assert conv.snapshot["approved_at"] == "2026-09-15T08:30:00.500"
+
+
+def test_the_first_sealer_that_answers_seals_and_its_refusal_is_told(validated, user, monkeypatch):
+    drive(validated, Status.SIGNED, user)
+
+    def refuses(conv, snapshot):
+        raise RuleViolation("Le modèle de PDF est incomplet.")
+
+    monkeypatch.setattr(workflow, "SEALERS", [refuses, _sealer])
+    with pytest.raises(RuleViolation, match=r"^Le modèle de PDF est incomplet\.$"):
+        workflow.approve(validated, user("admin"))
+    monkeypatch.setattr(workflow, "SEALERS", [lambda conv, snapshot: None, _sealer])
+    workflow.approve(validated, user("admin"))
+    conv = Convention.objects.get(id=validated.pk)
+    assert conv.status == Status.APPROVED and conv.sealed_pdf is not None
+    assert conv.sealed_pdf.sha256 == conv.sealed_pdf_sha256
+
+
+def test_a_reopening_reason_is_trimmed_and_bounded(validated, user):
+    workflow.reopen(validated, user("admin"), "  " + "x" * 1500)
+    (event,) = AuditEvent.objects(action="convention.reopen", outcome="ok")
+    assert event.details["reason"] == "x" * 1000
+    drive(validated, Status.VALIDATED, user)
+    workflow.reopen(validated, user("admin"), None)
+    assert Convention.objects.get(id=validated.pk).status == Status.LIST_VALIDATED
+
+
+def test_a_stale_reopening_is_refused(validated, user):
+    stale = Convention.objects.get(id=validated.pk)
+    drive(validated, Status.SIGNED, user)  # meanwhile every party signs
+    with pytest.raises(InvalidState, match="ne peut plus être rouverte"):
+        workflow.reopen(stale, user("admin"))
+    stored = Convention.objects.get(id=validated.pk)
+    assert stored.status == Status.SIGNED and len(stored.signatures) == 2
+
+
+def test_a_stale_signature_is_refused_with_the_stage(validated, user):
+    stale = Convention.objects.get(id=validated.pk)
+    workflow.reopen(validated, user("admin"), "article 4")  # meanwhile: back to the list
+    with pytest.raises(InvalidState):
+        workflow.sign(stale, user("po-part1"))
+    stored = Convention.objects.get(id=validated.pk)
+    assert stored.status == Status.LIST_VALIDATED and stored.signatures == []
+
+
+def test_a_party_missing_from_the_directory_signs_with_no_name(validated, user, po):
+    # The signature keeps the party's name when it was signed; a party gone has none.
+    from app.models import OrganisingAuthority
+
+    OrganisingAuthority._get_collection().delete_one({"_id": po(1002).pk})  # past the lock
+    workflow.sign(validated, user("po-part1"))
+    (signature,) = Convention.objects.get(id=validated.pk).signatures
+    assert signature.po_name == "" and signature.name == "Philippe Renson"
