@@ -323,13 +323,18 @@ def _negate_test(node: ast.AST) -> ast.AST:
     return node
 
 
+def _in_signature(func: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> bool:
+    """A line of the decorators or the signature (defaults) runs at import time, in no test."""
+    return line < func.body[0].lineno
+
+
 def _scope_of(tree: ast.Module, line: int) -> tuple[str, bool]:
     """The top-level name holding ``line``, and whether the line runs at import time."""
     for stmt in tree.body:
         end = getattr(stmt, "end_lineno", stmt.lineno)
         if stmt.lineno <= line <= end:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                return stmt.name, False
+                return stmt.name, _in_signature(stmt, line)
             if isinstance(stmt, ast.ClassDef):
                 for sub in stmt.body:
                     sub_end = getattr(sub, "end_lineno", sub.lineno)
@@ -337,7 +342,7 @@ def _scope_of(tree: ast.Module, line: int) -> tuple[str, bool]:
                         isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
                         and sub.lineno <= line <= sub_end
                     ):
-                        return f"{stmt.name}.{sub.name}", False
+                        return f"{stmt.name}.{sub.name}", _in_signature(sub, line)
                 return stmt.name, True
             names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)]
             target = getattr(stmt, "target", None)
