@@ -6,12 +6,12 @@ from datetime import datetime
 import pytest
 
 from app.models import AuditEvent, Convention, StoredFile
-from app.models.convention import workflow_write
 from app.models.user import Grant
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.states import Status
 from app.services import workflow
 from app.services.workflow import approval
+from app.services.workflow._writer import workflow_write
 from tests.rules.conftest import drive, fill_required
 
 SIGN_REFUSAL = "Seul le délégué d'un pouvoir organisateur partie à cette convention"
@@ -273,7 +273,10 @@ def test_the_first_sealer_that_answers_seals_and_its_refusal_is_told(validated, 
 
 
 def test_a_reopening_reason_is_trimmed_and_bounded(validated, user):
-    workflow.reopen(validated, user("admin"), "  " + "x" * 1500)
+    with pytest.raises(RuleViolation, match="caractères"):  # over-long: refused, not cut
+        workflow.reopen(validated, user("admin"), "x" * 1500)
+    assert Convention.objects.get(id=validated.pk).status == Status.VALIDATED
+    workflow.reopen(validated, user("admin"), "  " + "x" * 1000 + "  ")
     (event,) = AuditEvent.objects(action="convention.reopen", outcome="ok")
     assert event.details["reason"] == "x" * 1000
     drive(validated, Status.VALIDATED, user)
