@@ -24,7 +24,8 @@ FORBIDDEN = frozenset(chr(c) for c in range(0x20) if chr(c) not in ALLOWED_CONTR
 
 
 def forbidden_characters(text: str) -> list[str]:
-    """The forbidden characters of ``text``, as ``U+XXXX`` codes, each once, in order."""
+    """The forbidden characters of ``text`` as Unicode code labels (« U+202E »), each once,
+    in code-point order."""
     found = sorted({c for c in text if c in FORBIDDEN})
     return [f"U+{ord(c):04X}" for c in found]
 
