@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_schools_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(api_client_group)
+    app.cli.add_command(remind_command)
 
 
 @click.command("seed")
@@ -199,13 +200,19 @@ outbox_group = AppGroup("outbox", help="Boîte d'envoi des courriels.")
 )
 def outbox_work(once: bool, interval: float) -> None:
     """Envoie les courriels en attente (SMTP selon MAIL_*) et lance les rappels du jour."""
-    from app.services import outbox
+    from app.services import outbox, reminders
 
     config = dict(current_app.config)
     if not config.get("MAIL_SERVER"):
         click.echo("MAIL_SERVER non défini : les courriels sont consignés dans le journal.")
+
+    def daily() -> None:
+        done = reminders.daily()
+        if done is not None:
+            click.echo(f"Rappels du jour : {done['reminders']}, résumés : {done['digests']}")
+
     try:
-        outbox.work(config, once=once, interval=interval, echo=click.echo)
+        outbox.work(config, once=once, interval=interval, daily=daily, echo=click.echo)
     except KeyboardInterrupt:
         click.echo("Arrêt du worker.")
 
@@ -233,3 +240,20 @@ def api_client_create(name: str, scopes: tuple[str, ...]) -> None:
     click.echo(f"Client de l'API créé : {client.name} ({', '.join(client.scopes)}).")
     click.echo("Jeton (il ne sera plus affiché) :")
     click.echo(token)
+@click.command("remind")
+@click.option("--today", "day", default=None, help="La date du jour (AAAA-MM-JJ).")
+def remind_command(day: str | None) -> None:
+    """Écrit les rappels du jour dans la boîte d'envoi (une seule fois par personne et par jour)."""
+    from app import clock
+    from app.services import reminders
+
+    if day:
+        try:
+            today = clock.parse_day(day)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--today") from exc
+    else:
+        today = clock.today()
+    with clock.fixed_today(today):
+        written = reminders.remind(today)
+    click.echo(f"Rappels écrits pour le {today.isoformat()} : {written}")

@@ -133,7 +133,10 @@ def load_demo(password: str) -> dict[str, int]:
     from seed.stages import build_demo_stages  # the workflow needs the users above
 
     counts["financing"] = load_financing_reference()
-    counts["conventions"] = build_demo_stages()
+    from app.services import notify
+
+    with notify.suppressed():  # the demo replays a history: nobody is told now
+        counts["conventions"] = build_demo_stages()
     counts["financing"] += load_financing_demo()
     counts["messages"] = load_messages()
     AppSetting.put("demo_data", True)

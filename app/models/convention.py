@@ -37,6 +37,7 @@ from app.models.school import School
 from app.models.stored_file import StoredFile
 from app.rules.articles import MAX_BODY
 from app.rules.errors import ConventionLocked, ConventionWriteRefused, InvalidState
+from app.rules.refusals import EVENT_LABELS, EventKind
 from app.rules.states import (
     APPROVED_STATUSES,
     EDITABLE_NATURES,
@@ -217,6 +218,27 @@ class Acknowledgment(EmbeddedDocument):
     acknowledged_at = DateTimeField(default=utcnow)
 
 
+class ConventionEvent(EmbeddedDocument):
+    """An entry of the convention's own history, shown to the pole: sent back by the
+    Administration (with the signatures it had) or a PO delegate's decline to sign."""
+
+    kind = TextField(required=True, choices=[k.value for k in EventKind])
+    at = DateTimeField(default=utcnow)
+    user = ObjectIdField()
+    username = TextField()
+    name = TextField()
+    # The reason (sent back) or the comment (declined).
+    text = TextField(default="", max_length=1000)
+    po = ReferenceField(OrganisingAuthority)  # declined: the PO the delegate speaks for
+    po_name = TextField()
+    round = DateTimeField()  # declined: the validation it answers (``validated_at``)
+    signatures = EmbeddedDocumentListField(Signature)  # sent back: removed from the document
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind)
+
+
 class ConventionQuerySet(QuerySet):
     """Refuses bulk writes that would touch a locked convention outside the workflow."""
 
@@ -324,6 +346,7 @@ class Convention(Document):
     articles = EmbeddedDocumentListField(Article)
     signatures = EmbeddedDocumentListField(Signature)
     acknowledgments = EmbeddedDocumentListField(Acknowledgment)
+    history = EmbeddedDocumentListField(ConventionEvent)
     version = IntField(default=1)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)

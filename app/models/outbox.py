@@ -32,6 +32,9 @@ class OutboxMessage(Document):
     next_attempt_at = DateTimeField(default=utcnow)
     claimed_by = TextField(max_length=100)
     claimed_at = DateTimeField()
+    # Unique when set: a reminder or digest written twice the same day is refused by the
+    # database itself (e.g. "remind:<username>:<date>"), whatever the number of workers.
+    key = TextField(max_length=200)
 
     meta = {
         "collection": "outbox",
@@ -42,6 +45,8 @@ class OutboxMessage(Document):
             ("status", "next_attempt_at", "created_at"),
             ("status", "claimed_at"),
             ("status", "username"),
+            {"fields": ["key"], "unique": True, "sparse": True},
+            ("topic", "-created_at"),
         ],
     }
 

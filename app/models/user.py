@@ -18,6 +18,7 @@ from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
+from app.rules.notifications import PREFERENCES, Preference
 from app.rules.roles import ROLE_LABELS, Role, scope_fields
 
 # scrypt with werkzeug's default cost; tests lower it (hashing dominates their run time).
@@ -72,6 +73,8 @@ class User(Document):
     # Flask-Login's id: rotating it ends every session and remember-me cookie at once.
     session_token = TextField(required=True, unique=True, default=new_session_token)
     help_enabled = BooleanField(default=True)
+    # How workflow mail reaches this user (app.rules.notifications); security mail always goes.
+    notifications = TextField(choices=PREFERENCES, default=Preference.IMMEDIATE.value)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField()
     password_changed_at = DateTimeField()

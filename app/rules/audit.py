@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "convention.start_amendment": "Création d'un avenant",
     "convention.save_points": "Enregistrement des points",
     "school_year.update": "Modification d'une année scolaire",
+    "convention.send_back": "Renvoi pour modification par l'Administration",
+    "convention.decline": "Refus de signer",
     "school.change_po": "Changement de pouvoir organisateur d'une école",
     "school.change_zone": "Changement de zone d'une école",
     "directory.import": "Import de l'annuaire des écoles",

@@ -55,6 +55,9 @@ class Action(StrEnum):
     MANAGE_CALENDAR = "calendar.manage"  # school years, their calendars and deadlines
     EXPORT_SEALED_PDFS = "conventions.export_sealed_pdfs"
     MANAGE_API_CLIENTS = "api.manage_clients"
+    SEND_BACK = "convention.send_back"  # signed → draft, with a reason (Administration)
+    DECLINE = "convention.decline"  # a PO delegate concerned declines to sign
+    STEER_CAMPAIGN = "campaign.steer"  # the dashboard of the campaign, reminders to poles
 
 
 A = Action
@@ -79,13 +82,13 @@ _FINANCING = frozenset({A.VIEW_FINANCING, A.SIMULATE_TEAM})
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.COORDINATOR: _SEAT_SIDE | _FINANCING | {A.ENTER_COUNTS},
     Role.SEAT_DIRECTOR: _SEAT_SIDE | _FINANCING | {A.ACKNOWLEDGE, A.ENTER_COUNTS},
-    Role.SEAT_PO_DELEGATE: _SEAT_SIDE | _FINANCING | {A.SIGN},
+    Role.SEAT_PO_DELEGATE: _SEAT_SIDE | _FINANCING | {A.SIGN, A.DECLINE},
     Role.PARTNER_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
-    Role.PARTNER_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN}),
+    Role.PARTNER_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN, A.DECLINE}),
     Role.SPECIFIC_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
-    Role.SPECIFIC_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN}),
+    Role.SPECIFIC_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN, A.DECLINE}),
     Role.COOPERATING_DIRECTOR: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.ACKNOWLEDGE}),
-    Role.COOPERATING_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN}),
+    Role.COOPERATING_PO_DELEGATE: frozenset({A.VIEW_POLE, A.VIEW_CONVENTION, A.SIGN, A.DECLINE}),
     Role.ADMINISTRATION: frozenset(
         {
             A.ENTER_BACKOFFICE,
@@ -94,6 +97,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.EDIT_SCHOOL_LIST,
             A.APPROVE,
             A.REOPEN,
+            A.SEND_BACK,
+            A.STEER_CAMPAIGN,
             A.MANAGE_STRUCTURE,
             A.MANAGE_REFERENCE,
             A.MANAGE_TEMPLATES,
@@ -208,7 +213,7 @@ def _grant_covers(grant: Any, action: Action, obj: Any) -> bool:
 def _covers_convention(grant: Any, role: Role, action: Action, conv: Any) -> bool:
     if ref_id(grant, "pole") != ref_id(conv, "pole"):
         return False
-    if action == Action.SIGN:
+    if action in (Action.SIGN, Action.DECLINE):
         return _may_sign_for(grant, role, conv) is not None
     if action == Action.ACKNOWLEDGE:
         return _may_acknowledge_for(grant, role, conv) is not None

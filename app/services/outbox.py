@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from mongoengine import Q
+from mongoengine import NotUniqueError, Q
 
 from app import mail
 from app.models.base import utcnow
@@ -37,8 +37,14 @@ def queue(
     category: str = Category.SECURITY,
     username: str | None = None,
     hold: bool = False,
-) -> OutboxMessage:
-    """Write an e-mail to the outbox (``hold``: keep it for the recipient's daily digest)."""
+    key: str | None = None,
+) -> OutboxMessage | None:
+    """Write an e-mail to the outbox (``hold``: keep it for the recipient's daily digest).
+
+    With a ``key`` the message is written once: a second message with the same key (a
+    reminder of the same person the same day) is refused by the unique index, atomically,
+    and None is returned.
+    """
     message = OutboxMessage(
         to=to or "",
         subject=subject[:300],
@@ -48,7 +54,12 @@ def queue(
         category=category,
         username=username,
         status=MessageStatus.HELD if hold else MessageStatus.PENDING,
-    ).save()
+        key=key,
+    )
+    try:
+        message.save(force_insert=True)
+    except NotUniqueError:
+        return None
     log.info("Courriel mis en file pour %s : %s", to, subject)
     return message
 

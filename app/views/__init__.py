@@ -1,7 +1,8 @@
 """Blueprints of the pages. Views are thin: parse input, ask the rules, render.
 
 Each module exposes ``bp`` and may expose ``NAV``: menu entries ``(endpoint, label, check)``
-where ``check(user)`` says whether the entry is shown. Menus show only what the user may use.
+where ``check(user)`` says whether the entry is shown and ``label`` may be a function of the
+user (a count of what awaits them). Menus show only what the user may use.
 """
 
 from collections.abc import Callable
@@ -25,9 +26,10 @@ BLUEPRINT_MODULES = [
     "app.views.financing",
     "app.views.directory",
     "app.views.api",
+    "app.views.account",
 ]
 
-NavEntry = tuple[str, str, Callable[[Any], bool]]
+NavEntry = tuple[str, str | Callable[[Any], str], Callable[[Any], bool]]
 
 
 def register_views(app: Flask) -> None:
@@ -49,7 +51,8 @@ def register_views(app: Flask) -> None:
                     items.append(
                         {
                             "endpoint": endpoint,
-                            "label": label,
+                            # A label may be counted for the user (« À signer (2) »).
+                            "label": label(current_user) if callable(label) else label,
                             "active": request.blueprint == blueprint
                             or request.endpoint == endpoint,
                         }

@@ -42,10 +42,16 @@ from app.views.gates import requires
 
 bp = Blueprint("access", __name__)
 
+
+def _pending_label(user: Any) -> str:
+    """« Demandes en attente (N) »: support sees at a glance what waits for a decision."""
+    return f"Demandes en attente ({AccessRequest.objects(status=STATUS_PENDING).count()})"
+
+
 NAV = [
     (
         "access.queue",
-        "Demandes d'accès",
+        _pending_label,
         lambda user: permissions.can(user, Action.REVIEW_ACCESS),
     )
 ]

@@ -20,6 +20,7 @@ from app.rules import parties, permissions, points
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
+from app.rules.refusals import declined_by
 from app.rules.states import SchoolRole, Status
 from app.services import workflow
 from app.views.actions import run_action
@@ -210,6 +211,7 @@ def to_sign():
             continue
         item = _document(conv, names)
         item["po"] = names["pos"].get(po_id)
+        item["declined"] = declined_by(conv.history, conv.validated_at, po_id)
         pending.append(item)
     done.sort(key=lambda d: max(s.signed_at for s in d["signatures"]), reverse=True)
     return render_template(
@@ -237,6 +239,33 @@ def sign(convention_id: str):
         if po
         else f"Votre signature a été enregistrée : « {conv.title} ».",
         failure_to=back,
+    )
+
+
+DECLINE_CONFIRM_MISSING = (
+    "Cochez la case « Je refuse de signer cette convention » pour confirmer. Rien n'a été "
+    "enregistré."
+)
+
+
+@bp.route("/a-signer/<convention_id>/refuser", methods=["POST"])
+@login_required
+@requires(Action.DECLINE)
+def decline(convention_id: str):
+    """Decline to sign, with a comment the pole reads; the convention stays in the list."""
+    conv = convention_or_404(convention_id, current_user)
+    back = url_for("signing.to_sign") + f"#convention-{conv.pk}"
+    if request.form.get("confirm") != "1":
+        flash(DECLINE_CONFIRM_MISSING, "danger")
+        return redirect(back)
+    return run_action(
+        back,
+        workflow.decline,
+        conv,
+        request.form.get("comment", ""),
+        actor(),
+        success=f"Votre refus de signer « {conv.title} » est enregistré ; le pôle lira votre "
+        "commentaire.",
     )
 
 

@@ -42,7 +42,7 @@ def test_request_form_errors_then_support_queue(live_server, page, tmp_path):
     assert reference.startswith("EP-")
 
     log_in(page, live_server, "support")
-    page.click("text=Demandes d'accès")
+    page.click("text=Demandes en attente")
     page.click(f"text={reference}")
     page.screenshot(path=str(tmp_path / "support-detail.png"), full_page=True)
     assert "Direction école partenaire – pôle 1, école FASE 2103" in page.inner_text("body")

@@ -37,7 +37,7 @@ def test_po_delegate_signs_from_the_simplified_page(live_server, page, tmp_path)
         page.screenshot(path=str(tmp_path / f"a-signer-{width}.png"), full_page=False)
 
     card = cards.first
-    card.locator("summary").click()
+    card.locator("summary", has_text="Lire l'intégralité").click()
     assert card.get_by_text("Article 4").first.is_visible()
     page.screenshot(path=str(tmp_path / "a-signer-lecture.png"), full_page=False)
 

@@ -202,6 +202,9 @@ EXPECTED: dict[str, Spec] = {
     "api.poles": everyone("401"),
     "api.schools": everyone("401"),
     "api.organising_authorities": everyone("401"),
+    # Steering (issue 12): the approval queue; everyone's notification preference.
+    "approvals.index": only({ADMIN}, no="forbidden"),
+    "account.notifications": everyone("ok"),
 }
 _FIN_HOME = {ADMIN, *SEAT_SIDE, "coord2"}
 EXPECTED["financing.index"] = only(_FIN_HOME, yes="redirect")

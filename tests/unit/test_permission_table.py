@@ -51,21 +51,24 @@ COLUMNS = {
     "ca": A.MANAGE_CALENDAR,
     "zp": A.EXPORT_SEALED_PDFS,
     "cl": A.MANAGE_API_CLIENTS,
+    "sb": A.SEND_BACK,
+    "dc": A.DECLINE,
+    "sc": A.STEER_CAMPAIGN,
 }
 TABLE = """
-role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo fv ec cc sm mf im ca zp cl
-coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .  .  .
-seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .  .  .
-seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  x  .  .  .  .  .
-partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
-administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x  x  x  x  .  x  x  x  x  x
-data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x  .  .  .  .  .  x  .  .  .
-support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x  .  .  .  .  .  .  .  .  .
+role                         po cv li vl ar va si ap ak re st rf tp us ac gr ms au bo fv ec cc sm mf im ca zp cl sb dc sc
+coordinator                  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .  .  .  .  .  .
+seat_director                x  x  x  x  x  x  .  .  x  .  .  .  .  .  .  .  .  .  .  x  x  .  x  .  .  .  .  .  .  .  .
+seat_po_delegate             x  x  x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  x  .  .  .  .  .  .  x  .
+partner_director             x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+partner_po_delegate          x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .
+specific_partner_director    x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+specific_partner_po_delegate x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .
+cooperating_director         x  x  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+cooperating_po_delegate      x  x  .  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .
+administration               x  x  x  .  .  .  .  x  .  x  x  x  x  x  x  x  x  x  x  x  x  x  .  x  x  x  x  x  x  .  x
+data_manager                 x  x  x  .  .  .  .  .  .  .  x  x  .  .  .  .  .  .  x  .  .  .  .  .  x  .  .  .  .  .  .
+support                      .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 

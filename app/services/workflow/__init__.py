@@ -25,9 +25,10 @@ Decisions worth knowing:
 The package holds one module per part of that life: ``schools`` (routing schools into the
 pole's documents, ``documents`` creating and deleting them), ``school_list`` (derogations,
 validating and reopening a list), ``text`` (articles), ``signing`` (validation, signatures,
-acknowledgments), ``approval`` (approval, sealers, reopening), ``corrections`` (data manager
-corrections of a school) and ``queries`` (reading helpers for the pages); ``_common`` holds
-the plumbing. Callers use the names re-exported here (``workflow.add_school``…).
+acknowledgments), ``approval`` (approval, sealers, reopening), ``refusals`` (sending back,
+declining), ``corrections`` (data manager corrections of a school) and ``queries`` (reading
+helpers for the pages); ``_common`` holds the plumbing. Callers use the names re-exported
+here (``workflow.add_school``…).
 """
 
 from app.rules.articles import is_required, missing_articles
@@ -62,6 +63,7 @@ from app.services.workflow.queries import (
     pole_documents,
     validation_blockers,
 )
+from app.services.workflow.refusals import decline, send_back
 from app.services.workflow.school_list import (
     attach_derogation,
     derogation_file,
@@ -91,6 +93,7 @@ __all__ = [
     "change_school_zone",
     "copy_last_cooperation_article",
     "current_school_year",
+    "decline",
     "delete_convention",
     "derogation_file",
     "follow_up_kinds",
@@ -106,6 +109,7 @@ __all__ = [
     "save_article",
     "save_points",
     "set_school_year",
+    "send_back",
     "set_take_in_charge",
     "share_names",
     "sign",

@@ -89,7 +89,11 @@ def approve(convention: Convention, actor: Any) -> Convention:
             convention.reload()
             raise InvalidState(CHANGED_MESSAGE)
     convention.reload()
-    return chain_events(convention)
+    convention = chain_events(convention)
+    from app.services import notify
+
+    notify.approved(convention)
+    return convention
 
 
 NO_SEALER_MESSAGE = (

@@ -9,6 +9,7 @@ from app.rules import permissions
 from app.rules.articles import missing_articles
 from app.rules.parties import acknowledged_school_ids, signed_po_ids
 from app.rules.permissions import Action
+from app.rules.refusals import declined_by
 from app.rules.states import LOCKED_STATUSES, Kind, Status
 from app.services.workflow._common import UNLOCKED
 
@@ -40,6 +41,8 @@ class Offers:
     sign_for: Any  # the PO the user would sign for now, or None
     acknowledge_for: Any  # the school the user would acknowledge for now, or None
     approve: bool
+    send_back: bool  # signed: back to the pole with a reason
+    decline_for: Any  # the PO the user would decline for now (same as sign_for), or None
     reopen: bool
     copy_article: bool  # take an article over from the pole's last cooperation convention
 
@@ -84,6 +87,12 @@ def offers(convention: Convention, user: Any) -> Offers:
         sign_for=sign_po,
         acknowledge_for=ack_school,
         approve=can(user, Action.APPROVE, convention) and status == Status.SIGNED,
+        send_back=can(user, Action.SEND_BACK, convention) and status == Status.SIGNED,
+        decline_for=sign_po
+        if sign_po is not None
+        and can(user, Action.DECLINE, convention)
+        and not declined_by(convention.history, convention.validated_at, sign_po)
+        else None,
         reopen=can(user, Action.REOPEN, convention) and status == Status.VALIDATED,
         copy_article=convention.kind == Kind.COOPERATION,
     )

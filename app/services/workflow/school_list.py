@@ -147,7 +147,11 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
             set__list_validated_at=utcnow(),
         )
     convention.reload()
-    return chain_events(convention)
+    convention = chain_events(convention)
+    from app.services import notify
+
+    notify.list_validated(convention)
+    return convention
 
 
 def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> Convention:

@@ -68,7 +68,11 @@ def validate(convention: Convention, actor: Any) -> Convention:
             set__validated_at=utcnow(),
         )
     convention.reload()
-    return chain_events(convention)
+    convention = chain_events(convention)
+    from app.services import notify
+
+    notify.validated(convention)
+    return convention
 
 
 # --- 6. signatures ----------------------------------------------------------------------
@@ -100,6 +104,7 @@ class _Round:
     parties: Callable[[Convention], Iterable[Any]]  # every party that must add a record
     missing: Callable[[Convention], Any]  # the parties still missing
     details: Callable[[Any, Any, Convention], dict[str, Any]]  # audit details of a success
+    on_complete: Callable[[Convention], None] | None = None  # tell the next party
 
 
 def _capacity(actor: Any, action: Action, convention: Convention, party_id: Any) -> str:
@@ -146,6 +151,7 @@ def _add_record(rnd: _Round, convention: Convention, actor: Any) -> Convention:
                 raise RuleViolation(rnd.already.format(name=getattr(record, f"{rnd.party}_name")))
             raise state_error(convention, rnd.action.removeprefix("convention."))
     convention.reload()
+    completed = False
     if not rnd.missing(convention):
         complete = {
             "status": rnd.status,
@@ -153,14 +159,19 @@ def _add_record(rnd: _Round, convention: Convention, actor: Any) -> Convention:
         }
         moved = {"status": rnd.next_status, rnd.at: utcnow()}
         # The record's pending event says where the convention went, in the same update.
-        if not raw_write(
+        if raw_write(
             convention.pk,
             {**complete, "pending_events__id": event["id"]},
             {"$set": {**moved, "pending_events.$.status_after": rnd.next_status}},
         ):
-            raw_write(convention.pk, complete, {"$set": moved})  # its event is chained already
+            completed = True
+        else:
+            completed = bool(raw_write(convention.pk, complete, {"$set": moved}))  # event chained
         convention.reload()
-    return chain_events(convention)
+    convention = chain_events(convention)
+    if completed and rnd.on_complete is not None:
+        rnd.on_complete(convention)
+    return convention
 
 
 _SIGNATURES = _Round(
@@ -189,6 +200,7 @@ _SIGNATURES = _Round(
         # Computed before the signature is written: the parties still missing after it.
         "missing": len([po for po in missing_signatures(conv) if po != po_id]),
     },
+    on_complete=lambda conv: _notify().signed(conv),
 )
 
 _ACKNOWLEDGMENTS = _Round(
@@ -216,6 +228,12 @@ _ACKNOWLEDGMENTS = _Round(
         "school_name": ack.school_name,
     },
 )
+
+
+def _notify():  # type: ignore[no-untyped-def]
+    from app.services import notify
+
+    return notify
 
 
 def sign(convention: Convention, actor: Any) -> Convention:

@@ -22,6 +22,7 @@ from app.models import (
 from app.rules.permissions import Action
 from app.views.admin.access import AccessRequestView, OutboxView
 from app.views.admin.api_clients import ApiClient, ApiClientView
+from app.views.admin.approvals import ApprovalsView
 from app.views.admin.base import BackOfficeIndexView
 from app.views.admin.conventions import ConventionView
 from app.views.admin.financing import FinancingView, TeamFunctionView
@@ -57,6 +58,9 @@ def init_admin(app: Flask) -> Admin:
             category=ref,
             endpoint="pos_admin",
         )
+    )
+    admin.add_view(
+        ApprovalsView(name="À approuver", endpoint="approvals", url="/admin/a-approuver")
     )
     admin.add_view(ConventionView(Convention, name="Conventions", endpoint="conventions_admin"))
     admin.add_view(

@@ -9,6 +9,7 @@ from app.models import Convention, OrganisingAuthority, Pole, School
 from app.rules import amendments as amendment_rules
 from app.rules import audit, derogations, parties, permissions, points
 from app.rules.refs import ref_id
+from app.rules.refusals import current_declines, last_sent_back
 from app.rules.states import (
     LIST_LOCKED_STATUSES,
     LOCKED_STATUSES,
@@ -80,6 +81,10 @@ def show(convention_id: str):
         "can_plan": conv.kind == Kind.SPECIFIC_PARTNERSHIP
         and conv.status in (Status.DRAFT, Status.LIST_VALIDATED)
         and permissions.can(current_user, permissions.Action.EDIT_ARTICLES, conv),
+        "sent_back": last_sent_back(conv.history) if conv.status == Status.DRAFT else None,
+        "declines": current_declines(conv.history, conv.validated_at)
+        if conv.status == Status.VALIDATED
+        else [],
     }
     context.update(_amendments(conv))
     if step == 1:
@@ -247,6 +252,8 @@ def _step_three(conv: Convention, offers: workflow.Offers) -> dict[str, Any]:
         if offers.acknowledge_for is not None
         else None,
         "may_approve": offers.approve,
+        "may_send_back": offers.send_back,
+        "decline_for": pos.get(offers.decline_for) if offers.decline_for is not None else None,
         "may_reopen": offers.reopen,
         "follow_up": _follow_up(conv),
     }
@@ -295,8 +302,18 @@ def _detail_text(details: dict[str, Any]) -> str:
         parts.append(f"article {details['article']}")
     if details.get("filename"):
         parts.append(str(details["filename"]))
-    for key in ("reason", "reason_given"):
+    if details.get("po_name") and details.get("comment"):
+        parts.append(str(details["po_name"]))
+    for key in ("reason", "reason_given", "comment"):
         if details.get(key):
             parts.append(str(details[key]))
             break
+    removed = details.get("removed_signatures") or []
+    if removed:
+        names = ", ".join(
+            f"{s.get('po_name') or ''} ({s.get('name') or s.get('username') or ''})"
+            for s in removed
+            if isinstance(s, dict)
+        )
+        parts.append(f"signatures retirées du document : {names}")
     return " · ".join(parts)

@@ -3,13 +3,14 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, request
+from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app import clock
 from app.auth import actor
 from app.services import workflow
+from app.views.actions import run_action
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import back, run
@@ -42,6 +43,16 @@ def sign(convention_id: str):
 @bp.route("/<convention_id>/approuver", methods=["POST"])
 @login_required
 def approve(convention_id: str):
+    if request.form.get("retour") == "a-approuver":  # from the « À approuver » queue
+        conv = convention_or_404(convention_id, current_user)
+        return run_action(
+            url_for("approvals.index"),
+            workflow.approve,
+            conv,
+            actor(),
+            success=f"La convention « {conv.title} » (pôle {conv.pole_number}) est approuvée : "
+            "sa version PDF protégée est disponible.",
+        )
     return _step_three_action(
         convention_id,
         workflow.approve,
@@ -57,6 +68,62 @@ def acknowledge(convention_id: str):
         workflow.acknowledge,
         "Votre prise de connaissance a été enregistrée.",
         unconfirmed="Cochez la case « J'ai pris connaissance de la convention » pour confirmer.",
+    )
+
+
+SEND_BACK_UNCONFIRMED = (
+    "Cochez la case « Je renvoie cette convention au pôle » pour confirmer. Rien n'a été "
+    "enregistré."
+)
+DECLINE_UNCONFIRMED = (
+    "Cochez la case « Je refuse de signer cette convention » pour confirmer. Rien n'a été "
+    "enregistré."
+)
+
+
+@bp.route("/<convention_id>/renvoyer", methods=["POST"])
+@login_required
+def send_back(convention_id: str):
+    """Administration: a signed convention goes back to the pole's draft, with a reason."""
+    conv = convention_or_404(convention_id, current_user)
+    to_queue = request.form.get("retour") == "a-approuver"
+    if request.form.get("confirm") != "1":
+        flash(SEND_BACK_UNCONFIRMED, "danger")
+        return redirect(url_for("approvals.index")) if to_queue else back(conv, 3)
+    success = (
+        f"La convention « {conv.title} » (pôle {conv.pole_number}) est renvoyée au pôle pour "
+        "modification : elle revient au brouillon."
+    )
+    if to_queue:
+        return run_action(
+            url_for("approvals.index"),
+            workflow.send_back,
+            conv,
+            request.form.get("reason", ""),
+            actor(),
+            success=success,
+        )
+    return run(
+        conv,
+        3,
+        success,
+        workflow.send_back,
+        conv,
+        request.form.get("reason", ""),
+        actor(),
+        next_step=1,
+    )
+
+
+@bp.route("/<convention_id>/refuser-de-signer", methods=["POST"])
+@login_required
+def decline(convention_id: str):
+    """A PO delegate concerned declines to sign, with a comment for the pole."""
+    return _step_three_action(
+        convention_id,
+        lambda conv, user: workflow.decline(conv, request.form.get("comment", ""), user),
+        "Votre refus de signer est enregistré ; le pôle lira votre commentaire.",
+        unconfirmed=DECLINE_UNCONFIRMED,
     )
 
 

@@ -1,0 +1,53 @@
+"""« À approuver »: the Administration's queue of conventions signed by every party.
+
+Oldest first (the longest waiting comes first), each with its draft PDF, an approve button
+and a send-back form; both post to the convention's own actions, which come back here.
+"""
+
+from typing import Any
+
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from app.models import Convention, Pole
+from app.rules import permissions
+from app.rules.permissions import Action
+from app.rules.refs import ref_id
+from app.rules.states import Status
+from app.views.admin.base import _deny
+
+
+def awaiting_approval() -> list[Convention]:
+    """Signed conventions, oldest signature round first (one query, no heavy fields)."""
+    return list(
+        Convention.objects(status=Status.SIGNED)
+        .exclude("articles", "snapshot", "acknowledgments")
+        .no_dereference()
+        .order_by("signed_at", "pole_number")
+    )
+
+
+def count_awaiting_approval() -> int:
+    return Convention.objects(status=Status.SIGNED).count()
+
+
+class ApprovalsView(BaseView):
+    """The Administration's approval queue (``Action.APPROVE``)."""
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and permissions.can(current_user, Action.APPROVE)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        return _deny()
+
+    @expose("/")
+    def index(self) -> Any:
+        convs = awaiting_approval()
+        poles = {
+            p.pk: p
+            for p in Pole.objects(id__in=list({ref_id(c, "pole") for c in convs})).only(
+                "number", "name"
+            )
+        }
+        items = [{"conv": c, "pole": poles.get(ref_id(c, "pole"))} for c in convs]
+        return self.render("admin/steering/approvals.html", items=items)
