@@ -13,7 +13,7 @@ from app.rules import permissions
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.roles import ROLE_LABELS
-from app.services import school_years
+from app.services import school_years, workflow
 from app.views.context import current_pole_for
 from app.views.signing import count_to_acknowledge, count_to_sign, is_director, is_po_delegate
 
@@ -80,14 +80,22 @@ def home():
         pole = current_pole_for(current_user)
     pole_ids = permissions.pole_ids(current_user)
     due = None
+    tasks: list[Any] = []
     if not permissions.can(current_user, Action.ENTER_BACKOFFICE) and (pole or pole_ids):
         wanted = [pole.pk] if pole is not None else sorted(pole_ids or [])
         found = school_years.late_and_soon(wanted, permissions.convention_filter(current_user))
         cals = school_years.Calendars.load()
         due = [(c, school_years.deadline_of(c, cals)) for cs in found.values() for c in cs]
+        # « Ce qui vous attend »: to complete, validate, sign, acknowledge, with due dates.
+        tasks = [
+            (t, school_years.deadline_of(t.convention, cals))
+            for t in workflow.tasks_for(current_user, wanted)
+        ]
     return render_template(
         "main/home.html",
         due=due,
+        tasks=tasks,
+        task_titles=workflow.TASK_TITLES,
         profiles=_profiles(grants),
         general=general,
         personal=personal,

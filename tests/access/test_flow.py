@@ -45,7 +45,7 @@ def test_new_director_from_request_to_conventions(demo, app):
     support = app.test_client()
     login(support, "support")
     queue = support.get("/support/demandes").get_data(as_text=True)
-    assert reference in queue and "Demandes d&#39;accès" in queue
+    assert reference in queue and "Demandes en attente (1)" in queue
     detail = support.get(f"/support/demandes/{reference}").get_data(as_text=True)
     assert "Direction école partenaire – pôle 1, école FASE 2103" in detail
     attachment = support.get(f"/support/demandes/{reference}/formulaire.pdf")
@@ -200,4 +200,4 @@ def test_queue_filters_and_access(demo, app):
     director = app.test_client()
     login(director, "dir-siege1")
     assert director.get("/support/demandes").status_code == 403
-    assert "Demandes d&#39;accès" not in director.get("/").get_data(as_text=True)
+    assert "Demandes en attente" not in director.get("/").get_data(as_text=True)

@@ -35,6 +35,9 @@ SERIOUS = ("serious", "critical")
 ANONYMOUS_STARTS = ["/login", "/acces/demande", "/acces/revocation", "/page-qui-n-existe-pas"]
 # Sorting and paging a list change its rows, not its markup.
 LIST_STATE = {"sort", "desc", "page", "page_size"}
+# Flask-Admin's list filters (flt0_12=…): the same list template, filtered (the dashboard's
+# numbers link to them).
+FILTER_ARG = re.compile(r"^flt\d+_\d+$")
 KNOWN_FILE = Path(__file__).with_name("conformance_known.json")
 _MASK = re.compile(r"/(?:[0-9a-f]{24}|\d+|[A-Z0-9]{2,}-[A-Z0-9-]+)(?=/|$)")
 
@@ -56,7 +59,11 @@ def template_key(url: str) -> str:
     """The same page template: path with ids, numbers and references masked, query names."""
     parts = urlsplit(url)
     names = sorted(
-        {n for n, _ in parse_qsl(parts.query, keep_blank_values=True) if n not in LIST_STATE}
+        {
+            n
+            for n, _ in parse_qsl(parts.query, keep_blank_values=True)
+            if n not in LIST_STATE and not FILTER_ARG.match(n)
+        }
     )
     return _MASK.sub("/_", parts.path) + ("?" + "&".join(names) if names else "")
 

@@ -141,3 +141,18 @@ def test_support_sees_the_count_of_pending_requests(staged, login_as):
     pending = AccessRequest.objects(status="pending").count()
     html = login_as("support").get("/").get_data(as_text=True)
     assert f"Demandes en attente ({pending})" in html
+
+
+def test_the_pole_home_lists_what_awaits_each_profile(staged, login_as, client):
+    coord = login_as("coord1").get("/").get_data(as_text=True)
+    assert 'data-testid="tasks-complete"' in coord and "à compléter" in coord
+    assert "Liste des écoles à valider" in coord and "échéance" in coord
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    signer = login_as("po-part1").get("/").get_data(as_text=True)
+    partnership = Convention.objects.get(kind=Kind.PARTNERSHIP, status=Status.VALIDATED)
+    assert 'data-testid="tasks-sign"' in signer
+    assert f"/a-signer#convention-{partnership.pk}" in signer
+    assert 'data-testid="tasks-complete"' not in signer
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    director = login_as("dir-siege1").get("/").get_data(as_text=True)
+    assert 'data-testid="tasks-acknowledge"' in director

@@ -55,12 +55,15 @@ from app.services.workflow.documents import (
 )
 from app.services.workflow.planning import set_take_in_charge
 from app.services.workflow.queries import (
+    TASK_TITLES,
     Offers,
+    Task,
     awaited_acknowledgment,
     awaited_signature,
     follow_up_kinds,
     offers,
     pole_documents,
+    tasks_for,
     validation_blockers,
 )
 from app.services.workflow.refusals import decline, send_back
@@ -78,9 +81,11 @@ __all__ = [
     "CHANGED_MESSAGE",
     "LIST_VALIDATED_MESSAGE",
     "SEALERS",
+    "TASK_TITLES",
     "UNLOCKED",
     "Offers",
     "Sealer",
+    "Task",
     "acknowledge",
     "add_school",
     "amendments_of",
@@ -114,6 +119,7 @@ __all__ = [
     "share_names",
     "sign",
     "start_amendment",
+    "tasks_for",
     "validate",
     "validate_school_list",
     "validation_blockers",

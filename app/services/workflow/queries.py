@@ -1,6 +1,7 @@
 """Reading helpers for the pages: a pole's documents, what a user can do next."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from app.models.convention import Convention
@@ -115,3 +116,57 @@ def follow_up_kinds(kind: str) -> tuple[Kind, ...]:
     if kind in (Kind.COOPERATION, Kind.RESSORT):
         return (Kind.PARTNERSHIP, Kind.SPECIFIC_PARTNERSHIP)
     return ()
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing a convention waits for from the user (the home page's « Ce qui vous attend »)."""
+
+    convention: Convention
+    kind: str  # "complete" | "validate" | "sign" | "acknowledge"
+    label: str
+    step: int  # the step of the convention's page where it is done
+
+
+TASK_ORDER = ("complete", "validate", "sign", "acknowledge")
+TASK_TITLES = {
+    "complete": "À compléter",
+    "validate": "À valider",
+    "sign": "À signer",
+    "acknowledge": "À prendre connaissance",
+}
+
+
+def tasks_for(user: Any, pole_ids: list[Any]) -> list[Task]:
+    """What the poles' conventions wait for from ``user`` now, in one query (scoped by the
+    same filter as every list): complete the list or the articles, validate, sign,
+    acknowledge. Ordered by task, then due date."""
+    scope = permissions.convention_filter(user)
+    if scope is None or not pole_ids:
+        return []
+    wanted = {
+        "pole": {"$in": list(pole_ids)},
+        "status": {"$in": [Status.DRAFT, Status.LIST_VALIDATED, Status.VALIDATED, Status.APPROVED]},
+    }
+    query = {"$and": [scope, wanted]} if scope else wanted
+    can = permissions.can
+    tasks: list[Task] = []
+    for conv in Convention.objects(__raw__=query).exclude("snapshot").no_dereference():
+        status = conv.status
+        if status == Status.DRAFT and can(user, Action.VALIDATE_SCHOOL_LIST, conv):
+            tasks.append(Task(conv, "complete", "Liste des écoles à valider", 1))
+        elif status == Status.LIST_VALIDATED and can(user, Action.EDIT_ARTICLES, conv):
+            missing = len(missing_articles(conv))
+            if missing:
+                tasks.append(Task(conv, "complete", f"{missing} article(s) à compléter", 2))
+            elif can(user, Action.VALIDATE, conv):
+                tasks.append(Task(conv, "validate", "Convention à valider", 2))
+        elif awaited_signature(conv, user) is not None:
+            tasks.append(Task(conv, "sign", "Convention à signer", 3))
+        elif awaited_acknowledgment(conv, user) is not None:
+            tasks.append(Task(conv, "acknowledge", "Convention à prendre en connaissance", 3))
+    far = date.max
+    tasks.sort(
+        key=lambda t: (TASK_ORDER.index(t.kind), t.convention.due_on or far, t.convention.title)
+    )
+    return tasks

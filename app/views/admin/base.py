@@ -361,6 +361,12 @@ class BackOfficeIndexView(AdminIndexView):
     def index(self) -> Any:
         from app.models import Convention, OrganisingAuthority, Pole, School, User
 
+        # The Administration steers the campaign: its home is the dashboard (CONTRACT.md).
+        if permissions.can(current_user, Action.STEER_CAMPAIGN):
+            from app.views.admin import dashboard
+
+            return dashboard.render(self)
+
         counts = {
             "poles": Pole.objects.count(),
             "schools": School.objects.count(),

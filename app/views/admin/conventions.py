@@ -12,6 +12,7 @@ from app.models import Convention
 from app.rules.deadlines import STATE_LABELS, DeadlineState
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
+from app.rules.reference import ZONES, zone_label
 from app.rules.states import (
     APPROVED_STATUSES,
     CONVENTION_FIELD_LABELS,
@@ -46,6 +47,34 @@ class DeadlineFilter(BaseMongoEngineFilter):
         if value not in STATE_OPTIONS:
             return query
         return query.filter(**school_years.state_filter(value))
+
+    def operation(self) -> str:
+        return "est"
+
+
+class ZoneFilter(BaseMongoEngineFilter):
+    """« Zone » : the conventions of the poles of one zone (the dashboard's zone rows)."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        from app.models import Pole
+
+        if not str(value).isdigit():
+            return query
+        return query.filter(pole__in=[p.pk for p in Pole.objects(zone=int(value)).only("id")])
+
+    def operation(self) -> str:
+        return "est"
+
+
+class AmendmentFilter(BaseMongoEngineFilter):
+    """« Avenant » : oui (amendments only) / non (conventions only)."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        if value == "oui":
+            return query.filter(parent__ne=None)
+        if value == "non":
+            return query.filter(parent=None)
+        return query
 
     def operation(self) -> str:
         return "est"
@@ -98,6 +127,9 @@ class ConventionView(SecureModelView):
         DeadlineFilter(
             "due_on", "Échéance", options=[(k.value, v) for k, v in STATE_OPTIONS.items()]
         ),
+        # The dashboard's rows by zone and its amendments line link to these.
+        ZoneFilter("pole", "Zone", options=[(str(z), zone_label(z)) for z in ZONES]),
+        AmendmentFilter("parent", "Avenant", options=[("oui", "oui"), ("non", "non")]),
     ]
     column_formatters = {
         "kind": lambda v, c, m, n: KIND_LABELS.get(m.kind, m.kind),

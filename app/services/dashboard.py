@@ -1,0 +1,121 @@
+"""The Administration's dashboard: read the campaign's conventions once, count them.
+
+One query on the conventions of the school year (a few fields, no embedded lists), one on
+the poles (number, name, zone); the counting is ``app.rules.dashboard``. Late and due-soon
+conventions come from the stored due dates (``app.services.school_years``).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from app import clock
+from app.models.convention import Convention
+from app.models.pole import Pole
+from app.rules import dashboard
+from app.rules.dashboard import Item, Line
+from app.rules.deadlines import DeadlineState
+from app.rules.refs import ref_id
+from app.rules.states import Kind, Status
+from app.services import school_years
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: str
+    zone: int | None = None
+    kind: str | None = None
+
+
+@dataclass
+class Campaign:
+    filters: Filters
+    total: Line
+    kinds: list[Line]
+    amendments: Line
+    zones: list[Line]
+    poles: list[Line]
+    late: list[tuple[Convention, Any]]  # (convention, its deadline) late, then due soon
+    soon: list[tuple[Convention, Any]]
+    to_approve: int
+
+
+def parse_filters(year: str | None, zone: str | None, kind: str | None) -> Filters:
+    """The dashboard's filters from the query string; unknown values are ignored."""
+    label = (year or "").strip()
+    if not label or school_years.find(label) is None:
+        label = school_years.current_label()
+    zone_value = int(zone) if (zone or "").strip().isdigit() else None
+    kind_value = kind if kind in {k.value for k in Kind} else None
+    return Filters(label, zone_value, kind_value)
+
+
+def years() -> list[str]:
+    from app.models.school_year import SchoolYear
+
+    return [y.label for y in SchoolYear.objects.order_by("-first_day").only("label")]
+
+
+def campaign(filters: Filters) -> Campaign:
+    poles = list(Pole.objects.only("number", "name", "zone").order_by("number"))
+    zone_of = {p.pk: p.zone for p in poles}
+    shown = [p for p in poles if filters.zone is None or p.zone == filters.zone]
+    query: dict[str, Any] = {"school_year": filters.year}
+    if filters.kind:
+        query["kind"] = filters.kind
+    if filters.zone is not None:
+        query["pole__in"] = [p.pk for p in shown]
+    convs = list(
+        Convention.objects(**query)
+        .only(
+            "kind",
+            "status",
+            "pole",
+            "pole_number",
+            "school_year",
+            "due_on",
+            "signed_at",
+            "parent",
+            "schools",
+            "slot",
+            "validated_at",
+        )
+        .no_dereference()
+    )
+    cals = school_years.Calendars.load()
+    today = clock.today()
+    items: list[Item] = []
+    late: list[tuple[Convention, Any]] = []
+    soon: list[tuple[Convention, Any]] = []
+    for conv in convs:
+        deadline = school_years.deadline_of(conv, cals, today)
+        open_ = conv.status not in dashboard.DONE_STAGES
+        is_late = deadline.state == DeadlineState.LATE and open_
+        is_soon = deadline.state == DeadlineState.DUE_SOON
+        items.append(
+            Item(
+                kind=conv.kind,
+                status=conv.status,
+                pole=conv.pole_number,
+                zone=zone_of.get(ref_id(conv, "pole")),
+                amendment=conv.is_amendment,
+                late=is_late,
+                soon=is_soon,
+            )
+        )
+        if is_late:
+            late.append((conv, deadline))
+        elif is_soon:
+            soon.append((conv, deadline))
+    late.sort(key=lambda pair: (pair[1].due, pair[0].pole_number))
+    soon.sort(key=lambda pair: (pair[1].due, pair[0].pole_number))
+    return Campaign(
+        filters=filters,
+        total=dashboard.total(items),
+        kinds=dashboard.by_kind(items),
+        amendments=dashboard.amendments(items),
+        zones=dashboard.by_zone(items, {p.zone for p in shown}),
+        poles=dashboard.by_pole(items, {p.number: p.name for p in shown}),
+        late=late,
+        soon=soon,
+        to_approve=Convention.objects(status=Status.SIGNED).count(),
+    )

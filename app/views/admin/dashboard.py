@@ -1,0 +1,155 @@
+"""The Administration's dashboard (``/admin/``): the campaign by kind, stage, zone and pole.
+
+Thin: parse the filters, ask ``app.services.dashboard``, render. Every number links to the
+back-office list of conventions filtered on the same values (Flask-Admin's own filters,
+found by column and operation so that the links follow the list's definition). The charts
+are drawn here as SVG (bars whose lengths are the shares), each followed by its data table.
+"""
+
+import csv
+import io
+from typing import Any
+
+from flask import request, url_for
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app.rules import dashboard as rules
+from app.rules.states import KIND_LABELS, STATUS_LABELS
+from app.services import dashboard
+from app.views.admin.base import escape_csv
+
+# One colour per stage, dark enough for white text and distinct for the usual colour
+# blindnesses; the data tables carry the same numbers for whoever cannot tell them apart.
+STAGE_COLOURS = {
+    "draft": "#6b6b6b",
+    "list_validated": "#2f6f9f",
+    "validated": "#a05a00",
+    "signed": "#6a3d9a",
+    "approved": "#2e7d32",
+    "acknowledged": "#1b3a1e",
+}
+# Flask-Admin's equality filters (their operation's label is translated: match the class).
+EQUALS = ("FilterEqual", "IntEqualFilter")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _conventions_view() -> Any:
+    from flask import current_app
+
+    admin = current_app.extensions["epoles_admin"]
+    return next(v for v in admin._views if getattr(v, "endpoint", "") == "conventions_admin")
+
+
+def _filter_index(view: Any, field: str) -> int | None:
+    """The position of the filter of ``field`` in the list view (equality, or our own)."""
+    from app.views.admin.conventions import AmendmentFilter, DeadlineFilter, ZoneFilter
+
+    own = {"deadline": DeadlineFilter, "zone": ZoneFilter, "amendment": AmendmentFilter}
+    for index, flt in enumerate(view._filters):
+        if field in own:
+            if isinstance(flt, own[field]):
+                return index
+        elif getattr(flt.column, "name", flt.column) == field and type(flt).__name__ in EQUALS:
+            return index
+    return None
+
+
+def list_url(**criteria: Any) -> str:
+    """The conventions list filtered on ``criteria`` (kind, status, pole_number, school_year,
+    zone, deadline, amendment); None values are left out."""
+    view = _conventions_view()
+    params: dict[str, Any] = {}
+    n = 0
+    for field, value in criteria.items():
+        if value is None:
+            continue
+        index = _filter_index(view, field)
+        if index is None:
+            continue
+        params[f"flt{n}_{index}"] = value
+        n += 1
+    return url_for("conventions_admin.index_view", **params)
+
+
+def _pole_rows_csv(campaign: dashboard.Campaign) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(_header())
+    for line in campaign.poles:
+        writer.writerow([escape_csv(v) for v in _row(line)])
+    return text.getvalue().encode("utf-8-sig")
+
+
+def _header() -> list[str]:
+    stages = [rules.STAGE_SHORT[s] for s in rules.STAGES]
+    return ["Pôle", *stages, "Total", "Communiquées (%)", "En retard", "Bientôt"]
+
+
+def _row(line: rules.Line) -> list[Any]:
+    counts = [line.counts.get(s, 0) for s in rules.STAGES]
+    return [line.label, *counts, line.total, round(line.progress * 100, 1), line.late, line.soon]
+
+
+def _pole_rows_xlsx(campaign: dashboard.Campaign) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Campagne {campaign.filters.year}"
+    sheet.append(_header())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in campaign.poles:
+        sheet.append(_row(line))
+    sheet.column_dimensions["A"].width = 40
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def render(view: Any) -> Any:
+    """The dashboard page (or its pole table as CSV / XLSX)."""
+    from app.views.financing import download_response
+
+    filters = dashboard.parse_filters(
+        request.args.get("annee"), request.args.get("zone"), request.args.get("type")
+    )
+    campaign = dashboard.campaign(filters)
+    sort = request.args.get("tri", "pole")
+    descending = request.args.get("ordre") == "desc"
+    campaign.poles = rules.sort_lines(campaign.poles, sort, descending)
+    fmt = request.args.get("format")
+    name = f"campagne-{filters.year}"
+    if fmt == "csv":
+        return download_response(_pole_rows_csv(campaign), "text/csv", f"{name}.csv")
+    if fmt == "xlsx":
+        return download_response(_pole_rows_xlsx(campaign), XLSX, f"{name}.xlsx")
+    year = filters.year
+    zone, kind = filters.zone, filters.kind
+
+    def link(**criteria: Any) -> str:
+        base: dict[str, Any] = {"school_year": year, "zone": zone, "kind": kind}
+        base.update(criteria)
+        return list_url(**base)
+
+    return view.render(
+        "admin/steering/dashboard.html",
+        campaign=campaign,
+        filters=filters,
+        years=dashboard.years() or [year],
+        all_zones=_all_zones(),
+        kinds=KIND_LABELS,
+        stages=rules.STAGES,
+        stage_labels=STATUS_LABELS,
+        stage_short=rules.STAGE_SHORT,
+        colours=STAGE_COLOURS,
+        waiting_for=rules.WAITING_FOR,
+        link=link,
+        sort=sort,
+        descending=descending,
+    )
+
+
+def _all_zones() -> list[tuple[int, str]]:
+    from app.rules.reference import ZONES, zone_label
+
+    return [(z, zone_label(z)) for z in ZONES]
