@@ -240,6 +240,8 @@ def api_client_create(name: str, scopes: tuple[str, ...]) -> None:
     click.echo(f"Client de l'API créé : {client.name} ({', '.join(client.scopes)}).")
     click.echo("Jeton (il ne sera plus affiché) :")
     click.echo(token)
+
+
 @click.command("remind")
 @click.option("--today", "day", default=None, help="La date du jour (AAAA-MM-JJ).")
 def remind_command(day: str | None) -> None:

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, render_template
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
 from flask_login import current_user, login_required
 
 from app import db
@@ -66,6 +66,17 @@ def _profiles(grants: list[Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["pole"].number if r["pole"] else 0, r["label"]))
 
 
+def _task_url(task: Any) -> str:
+    """Where a task of « Ce qui vous attend » is done: the signing pages for a signature or
+    an acknowledgment (the convention's anchor), else the convention's step."""
+    anchor = f"convention-{task.convention.pk}"
+    if task.kind == workflow.TaskKind.SIGN:
+        return url_for("signing.to_sign", _anchor=anchor)
+    if task.kind == workflow.TaskKind.ACKNOWLEDGE:
+        return url_for("signing.to_acknowledge", _anchor=anchor)
+    return url_for("conventions.show", convention_id=str(task.convention.pk), etape=task.step)
+
+
 @bp.route("/")
 @login_required
 def home():
@@ -88,7 +99,7 @@ def home():
         due = [(c, school_years.deadline_of(c, cals)) for cs in found.values() for c in cs]
         # « Ce qui vous attend »: to complete, validate, sign, acknowledge, with due dates.
         tasks = [
-            (t, school_years.deadline_of(t.convention, cals))
+            (t, school_years.deadline_of(t.convention, cals), _task_url(t))
             for t in workflow.tasks_for(current_user, wanted)
         ]
     return render_template(

@@ -8,20 +8,23 @@ import pytest
 
 from app import clock
 from app.models import Convention, Pole, User
-from app.models.convention import workflow_write
 from app.rules.states import Kind, Status
 from app.services import workflow
+from app.services.workflow._writer import workflow_write
 
 
 @pytest.fixture
 def campaign(staged):
-    """Every stage on pole 1 in 2026-2027: the demo's draft, list validated and validated
-    conventions, its ressort acknowledged (written as such: some of its schools have no
-    director account), its signed specific partnership approved."""
+    """Every stage on pole 1 in 2026-2027: the demo's drafts (a cooperation, a specific
+    partnership), list validated and validated conventions, its ressort acknowledged (written
+    as such: some of its schools have no director account), its signed specific partnership
+    approved."""
     pole = Pole.objects.get(number=1)
     with workflow_write():
         Convention.objects(pole=pole, kind=Kind.RESSORT).update_one(set__status=Status.ACKNOWLEDGED)
-    specific = Convention.objects.get(pole=pole, kind=Kind.SPECIFIC_PARTNERSHIP)
+    specific = Convention.objects.get(
+        pole=pole, kind=Kind.SPECIFIC_PARTNERSHIP, status=Status.SIGNED
+    )
     workflow.approve(specific, User.objects.get(username="admin"))
     with clock.fixed_today(date(2026, 10, 20)):  # five days after the campaign deadline
         yield pole
@@ -41,8 +44,8 @@ def test_admin_lands_on_the_dashboard_with_pole_1_by_stage(campaign, login_as):
     assert "Tableau de bord de la campagne 2026-2027" in html
     # Pôle, then the six stages, total, % communicated, late
     cells = _row(html, "by-pole", 'data-pole="1"')
-    assert cells[1:8] == ["1", "1", "1", "0", "1", "1", "5"]
-    assert cells[8].startswith("40") and cells[9] == "3"
+    assert cells[1:8] == ["2", "1", "1", "0", "1", "1", "6"]
+    assert cells[8].startswith("33") and cells[9] == "3"
     partnership = _row(html, "by-kind", "Convention de partenariat<")
     assert partnership[3].startswith("1") and partnership[7] == "2"  # validated; poles 1, 2
 

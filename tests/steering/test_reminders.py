@@ -6,10 +6,11 @@ import pytest
 
 from app import clock
 from app.models import AppSetting, Convention, OutboxMessage
-from app.models.convention import workflow_write
 from app.rules.delivery import Category
 from app.rules.states import Status
-from app.services import reminders, school_years
+from app.services import reminders
+from app.services.workflow import planning
+from app.services.workflow._writer import workflow_write
 from tests.rules.conftest import drive
 from tests.steering.helpers import inbox
 
@@ -27,7 +28,7 @@ def validated(partnership, user, app):
     15th of October (14 days before: 1 October; 3 days before: 12 October)."""
     drive(partnership, Status.VALIDATED, user)
     _validated_on(partnership, datetime(2026, 9, 24, 9, 30))
-    school_years.store_due_date(partnership.pk, date(2026, 10, 15))
+    planning.store_due_date(partnership.pk, date(2026, 10, 15))
     OutboxMessage.objects.delete()  # the step notifications are not what is tested here
     return partnership
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from app.models.convention import Convention
@@ -118,22 +119,31 @@ def follow_up_kinds(kind: str) -> tuple[Kind, ...]:
     return ()
 
 
+class TaskKind(StrEnum):
+    """What a convention waits for from a pole user, in the order the home page lists them."""
+
+    COMPLETE = "complete"
+    VALIDATE = "validate"
+    SIGN = "sign"
+    ACKNOWLEDGE = "acknowledge"
+
+
 @dataclass(frozen=True)
 class Task:
     """One thing a convention waits for from the user (the home page's « Ce qui vous attend »)."""
 
     convention: Convention
-    kind: str  # "complete" | "validate" | "sign" | "acknowledge"
+    kind: TaskKind
     label: str
     step: int  # the step of the convention's page where it is done
 
 
-TASK_ORDER = ("complete", "validate", "sign", "acknowledge")
+TASK_ORDER = tuple(TaskKind)
 TASK_TITLES = {
-    "complete": "À compléter",
-    "validate": "À valider",
-    "sign": "À signer",
-    "acknowledge": "À prendre connaissance",
+    TaskKind.COMPLETE: "À compléter",
+    TaskKind.VALIDATE: "À valider",
+    TaskKind.SIGN: "À signer",
+    TaskKind.ACKNOWLEDGE: "À prendre connaissance",
 }
 
 
@@ -153,18 +163,23 @@ def tasks_for(user: Any, pole_ids: list[Any]) -> list[Task]:
     tasks: list[Task] = []
     for conv in Convention.objects(__raw__=query).exclude("snapshot").no_dereference():
         status = conv.status
-        if status == Status.DRAFT and can(user, Action.VALIDATE_SCHOOL_LIST, conv):
-            tasks.append(Task(conv, "complete", "Liste des écoles à valider", 1))
-        elif status == Status.LIST_VALIDATED and can(user, Action.EDIT_ARTICLES, conv):
+        # An amendment has no school list to validate: its draft is edited, then validated.
+        editing = status == Status.LIST_VALIDATED or (status == Status.DRAFT and conv.is_amendment)
+        if status == Status.DRAFT and not editing:
+            if can(user, Action.VALIDATE_SCHOOL_LIST, conv):
+                tasks.append(Task(conv, TaskKind.COMPLETE, "Liste des écoles à valider", 1))
+        elif editing and can(user, Action.EDIT_ARTICLES, conv):
             missing = len(missing_articles(conv))
             if missing:
-                tasks.append(Task(conv, "complete", f"{missing} article(s) à compléter", 2))
+                label = f"{missing} article(s) à compléter"
+                tasks.append(Task(conv, TaskKind.COMPLETE, label, 2))
             elif can(user, Action.VALIDATE, conv):
-                tasks.append(Task(conv, "validate", "Convention à valider", 2))
+                tasks.append(Task(conv, TaskKind.VALIDATE, "Convention à valider", 2))
         elif awaited_signature(conv, user) is not None:
-            tasks.append(Task(conv, "sign", "Convention à signer", 3))
+            tasks.append(Task(conv, TaskKind.SIGN, "Convention à signer", 3))
         elif awaited_acknowledgment(conv, user) is not None:
-            tasks.append(Task(conv, "acknowledge", "Convention à prendre en connaissance", 3))
+            label = "Convention à prendre en connaissance"
+            tasks.append(Task(conv, TaskKind.ACKNOWLEDGE, label, 3))
     far = date.max
     tasks.sort(
         key=lambda t: (TASK_ORDER.index(t.kind), t.convention.due_on or far, t.convention.title)

@@ -18,9 +18,10 @@ from app.rules.refusals import (
     declined_by,
 )
 from app.rules.states import Status
+from app.services import audit
 from app.services.workflow._common import (
     audited,
-    record_change,
+    chain_events,
     require,
     username_of,
     write_or_refuse,
@@ -54,6 +55,19 @@ def send_back(convention: Convention, reason: str, actor: Any) -> Convention:
         write_or_refuse(
             convention,
             {"status": Status.SIGNED, "version": convention.version},
+            audit.pending(
+                "convention.send_back",
+                actor,
+                status_before=Status.SIGNED,
+                status_after=Status.DRAFT,
+                details={
+                    "reason": text,
+                    "removed_signatures": [
+                        {"po_name": s.po_name, "name": s.name, "username": s.username}
+                        for s in removed
+                    ],
+                },
+            ),
             set__status=Status.DRAFT,
             set__signatures=[],
             push__history=_entry(EventKind.SENT_BACK, actor, text, signatures=removed),
@@ -62,18 +76,7 @@ def send_back(convention: Convention, reason: str, actor: Any) -> Convention:
             unset__signed_at=True,
         )
     convention.reload()
-    record_change(
-        "convention.send_back",
-        actor,
-        convention,
-        Status.SIGNED,
-        {
-            "reason": text,
-            "removed_signatures": [
-                {"po_name": s.po_name, "name": s.name, "username": s.username} for s in removed
-            ],
-        },
-    )
+    convention = chain_events(convention)
     from app.services import notify
 
     notify.sent_back(convention, text, actor)
@@ -131,16 +134,17 @@ def decline(convention: Convention, comment: str, actor: Any) -> Convention:
                     }
                 },
             },
+            audit.pending(
+                "convention.decline",
+                actor,
+                status_before=Status.VALIDATED,
+                status_after=Status.VALIDATED,
+                details={"po": str(po_id), "po_name": entry.po_name, "comment": text},
+            ),
             push__history=entry,
         )
     convention.reload()
-    record_change(
-        "convention.decline",
-        actor,
-        convention,
-        Status.VALIDATED,
-        {"po": str(po_id), "po_name": entry.po_name, "comment": text},
-    )
+    convention = chain_events(convention)
     from app.services import notify
 
     notify.declined(convention, entry, actor)

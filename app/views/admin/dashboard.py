@@ -6,18 +6,14 @@ found by column and operation so that the links follow the list's definition). T
 are drawn here as SVG (bars whose lengths are the shares), each followed by its data table.
 """
 
-import csv
-import io
 from typing import Any
 
 from flask import request, url_for
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from app.rules import dashboard as rules
 from app.rules.states import KIND_LABELS, STATUS_LABELS
 from app.services import dashboard
-from app.views.admin.base import escape_csv
+from app.views.exports import table_response
 
 # One colour per stage, dark enough for white text and distinct for the usual colour
 # blindnesses; the data tables carry the same numbers for whoever cannot tell them apart.
@@ -31,7 +27,6 @@ STAGE_COLOURS = {
 }
 # Flask-Admin's equality filters (their operation's label is translated: match the class).
 EQUALS = ("FilterEqual", "IntEqualFilter")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _conventions_view() -> Any:
@@ -72,15 +67,6 @@ def list_url(**criteria: Any) -> str:
     return url_for("conventions_admin.index_view", **params)
 
 
-def _pole_rows_csv(campaign: dashboard.Campaign) -> bytes:
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=";")
-    writer.writerow(_header())
-    for line in campaign.poles:
-        writer.writerow([escape_csv(v) for v in _row(line)])
-    return text.getvalue().encode("utf-8-sig")
-
-
 def _header() -> list[str]:
     stages = [rules.STAGE_SHORT[s] for s in rules.STAGES]
     return ["Pôle", *stages, "Total", "Communiquées (%)", "En retard", "Bientôt"]
@@ -91,25 +77,8 @@ def _row(line: rules.Line) -> list[Any]:
     return [line.label, *counts, line.total, round(line.progress * 100, 1), line.late, line.soon]
 
 
-def _pole_rows_xlsx(campaign: dashboard.Campaign) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"Campagne {campaign.filters.year}"
-    sheet.append(_header())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in campaign.poles:
-        sheet.append(_row(line))
-    sheet.column_dimensions["A"].width = 40
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def render(view: Any) -> Any:
-    """The dashboard page (or its pole table as CSV / XLSX)."""
-    from app.views.financing import download_response
-
+    """The dashboard page (or its pole table as CSV / XLSX, through the one export home)."""
     filters = dashboard.parse_filters(
         request.args.get("annee"), request.args.get("zone"), request.args.get("type")
     )
@@ -118,11 +87,9 @@ def render(view: Any) -> Any:
     descending = request.args.get("ordre") == "desc"
     campaign.poles = rules.sort_lines(campaign.poles, sort, descending)
     fmt = request.args.get("format")
-    name = f"campagne-{filters.year}"
-    if fmt == "csv":
-        return download_response(_pole_rows_csv(campaign), "text/csv", f"{name}.csv")
-    if fmt == "xlsx":
-        return download_response(_pole_rows_xlsx(campaign), XLSX, f"{name}.xlsx")
+    if fmt in ("csv", "xlsx"):
+        rows = [_row(line) for line in campaign.poles]
+        return table_response(fmt, f"campagne-{filters.year}", _header(), rows)
     year = filters.year
     zone, kind = filters.zone, filters.kind
 
