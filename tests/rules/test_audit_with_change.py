@@ -118,6 +118,26 @@ def test_every_state_change_carries_its_event(
     assert (pending["status_before"], pending["status_after"]) == (stage, status_after)
 
 
+@pytest.mark.parametrize(
+    ("verb", "stage", "actor", "status_after"),
+    [
+        ("send_back", Status.SIGNED, "admin", Status.DRAFT),
+        ("decline", Status.VALIDATED, "po-part1", Status.VALIDATED),
+    ],
+)
+def test_refusals_carry_their_event(partnership, user, crashing, verb, stage, actor, status_after):
+    conv = drive(partnership, stage, user)
+    with crashing():
+        getattr(workflow, verb)(conv, "L'article 5 est incomplet.", user(actor))
+    stored = raw_conventions().find_one({"_id": partnership.pk})
+    assert stored["status"] == status_after
+    (pending,) = stored["pending_events"]
+    assert pending["action"] == f"convention.{verb}"
+    assert (pending["status_before"], pending["status_after"]) == (stage, status_after)
+    assert "L'article 5 est incomplet." in str(pending["details"])
+    assert workflow.chain_all_events() == 1 and len(_ok(f"convention.{verb}")) == 1
+
+
 def test_flask_audit_chain_reports_what_it_chained(app, partnership, user, crashing):
     with crashing():
         workflow.validate(partnership, user("coord1"))
