@@ -25,6 +25,25 @@ WAITING_FOR: dict[str, str] = {
     Status.APPROVED: "les directions (prise de connaissance)",
     Status.ACKNOWLEDGED: "personne (terminée)",
 }
+NAMES_SHOWN = 3  # beyond, « et N autre(s) »
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    rest = len(names) - NAMES_SHOWN
+    return f"{shown} et {rest} autre(s)" if rest > 0 else shown
+
+
+def waiting_for(status: str, po_names: list[str], school_names: list[str]) -> str:
+    """Who an open convention waits for, by name where the stage has named parties: the
+    POs whose delegate has not signed yet, the schools whose director has not acknowledged."""
+    if status == Status.VALIDATED and po_names:
+        return f"la signature de : {_names(po_names)}"
+    if status == Status.APPROVED and school_names:
+        return f"la prise de connaissance de la direction de : {_names(school_names)}"
+    return WAITING_FOR.get(status, "")
+
+
 STAGE_SHORT: dict[str, str] = {
     Status.DRAFT: "Brouillon",
     Status.LIST_VALIDATED: "Liste validée",

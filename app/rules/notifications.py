@@ -101,6 +101,12 @@ def reminder_key(username: str, today: date) -> str:
     return f"remind:{username}:{today.isoformat()}"
 
 
+def late_reminder_key(username: str, today: date) -> str:
+    """The Administration's reminder to late poles: at most one per person per day, however
+    often it is sent (a second click, two clerks)."""
+    return f"remind-late:{username}:{today.isoformat()}"
+
+
 def digest_key(username: str, today: date) -> str:
     return f"digest:{username}:{today.isoformat()}"
 

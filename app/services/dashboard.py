@@ -5,15 +5,18 @@ the poles (number, name, zone); the counting is ``app.rules.dashboard``. Late an
 conventions come from the stored due dates (``app.services.school_years``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app import clock
 from app.models.convention import Convention
+from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
+from app.models.school import School
 from app.rules import dashboard
 from app.rules.dashboard import Item, Line
 from app.rules.deadlines import DeadlineState
+from app.rules.parties import missing_acknowledgments, missing_signatures
 from app.rules.refs import ref_id
 from app.rules.states import Kind, Status
 from app.services import school_years
@@ -37,6 +40,14 @@ class Campaign:
     late: list[tuple[Convention, Any]]  # (convention, its deadline) late, then due soon
     soon: list[tuple[Convention, Any]]
     to_approve: int
+    waiting: dict[Any, str] = field(default_factory=dict)  # convention id → who it waits for
+
+    def late_poles(self) -> list[tuple[int, int]]:
+        """(pole number, late conventions) for each pole with a late one, by number."""
+        counts: dict[int, int] = {}
+        for conv, _deadline in self.late:
+            counts[conv.pole_number] = counts.get(conv.pole_number, 0) + 1
+        return sorted(counts.items())
 
 
 def parse_filters(year: str | None, zone: str | None, kind: str | None) -> Filters:
@@ -78,6 +89,10 @@ def campaign(filters: Filters) -> Campaign:
             "schools",
             "slot",
             "validated_at",
+            "seat_po",
+            "seat_school",
+            "signatures",
+            "acknowledgments",
         )
         .no_dereference()
     )
@@ -118,4 +133,25 @@ def campaign(filters: Filters) -> Campaign:
         late=late,
         soon=soon,
         to_approve=Convention.objects(status=Status.SIGNED).count(),
+        waiting=_waiting([conv for conv, _d in late + soon]),
     )
+
+
+def _waiting(convs: list[Convention]) -> dict[Any, str]:
+    """Who each of ``convs`` waits for, named (two queries for all of them)."""
+    missing_pos = {c.pk: missing_signatures(c) for c in convs if c.status == Status.VALIDATED}
+    missing_schools = {
+        c.pk: missing_acknowledgments(c) for c in convs if c.status == Status.APPROVED
+    }
+    po_ids = {i for ids in missing_pos.values() for i in ids}
+    school_ids = {i for ids in missing_schools.values() for i in ids}
+    po_names = {p.pk: p.name for p in OrganisingAuthority.objects(id__in=list(po_ids)).only("name")}
+    school_names = {s.pk: s.name for s in School.objects(id__in=list(school_ids)).only("name")}
+    return {
+        c.pk: dashboard.waiting_for(
+            c.status,
+            [po_names.get(i, "(supprimé)") for i in missing_pos.get(c.pk, [])],
+            [school_names.get(i, "(supprimé)") for i in missing_schools.get(c.pk, [])],
+        )
+        for c in convs
+    }

@@ -33,6 +33,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERIOUS = ("serious", "critical")
 # Pages an anonymous visitor reaches without links from the home page.
 ANONYMOUS_STARTS = ["/login", "/acces/demande", "/acces/revocation", "/page-qui-n-existe-pas"]
+# Pages a profile reaches through a GET form rather than a link (the dashboard's « rappel »).
+ACCOUNT_STARTS = {"admin": ["/admin/rappels/?annee=2026-2027&pole=1&pole=2"]}
 # Sorting and paging a list change its rows, not its markup.
 LIST_STATE = {"sort", "desc", "page", "page_size"}
 # Flask-Admin's list filters (flt0_12=…): the same list template, filtered (the dashboard's
@@ -87,7 +89,7 @@ def reachable_pages(client, account: str | None) -> dict[str, str]:
         login(client, account)
         if account == "coord1":
             _choose_pole_one(client)
-        starts = ["/"]
+        starts = ["/", *ACCOUNT_STARTS.get(account, [])]
     else:
         starts = ["/", *ANONYMOUS_STARTS]
     pages: dict[str, str] = {}

@@ -204,6 +204,8 @@ EXPECTED: dict[str, Spec] = {
     "api.organising_authorities": everyone("401"),
     # Steering (issue 12): the approval queue; everyone's notification preference.
     "approvals.index": only({ADMIN}, no="forbidden"),
+    "late_reminders.index": only({ADMIN}, no="forbidden"),
+    "late_reminders.send": everyone("method"),  # POST only; its access is tested apart
     "account.notifications": everyone("ok"),
 }
 _FIN_HOME = {ADMIN, *SEAT_SIDE, "coord2"}

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.rules import dashboard
 from app.rules.delivery import Category
 from app.rules.errors import InvalidState, RuleViolation
 from app.rules.notifications import (
@@ -123,3 +124,31 @@ def test_warning_days_setting():
     assert parse_days("deux", (7,)) == (7,)
     assert parse_days("", (7,)) == (7,)
     assert parse_days("0, 400", (7,)) == (7,)
+
+
+@pytest.mark.parametrize(
+    ("status", "pos", "schools", "expected"),
+    [
+        ("validated", ["PO A", "PO B"], [], "la signature de : PO A, PO B"),
+        ("validated", ["A", "B", "C", "D", "E"], [], "la signature de : A, B, C et 2 autre(s)"),
+        ("validated", ["A", "B", "C"], [], "la signature de : A, B, C"),
+        ("validated", [], [], dashboard.WAITING_FOR["validated"]),
+        ("approved", [], ["École X"], "la prise de connaissance de la direction de : École X"),
+        ("approved", ["PO A"], [], dashboard.WAITING_FOR["approved"]),
+        ("draft", ["PO A"], ["École X"], dashboard.WAITING_FOR["draft"]),
+        ("signed", [], [], "l'Administration (approbation)"),
+    ],
+)
+def test_waiting_for_names_the_parties_of_the_stage(status, pos, schools, expected):
+    assert dashboard.waiting_for(status, pos, schools) == expected
+
+
+def test_one_late_reminder_per_person_per_day():
+    from app.rules.notifications import late_reminder_key, reminder_key
+
+    day = date(2026, 10, 20)
+    assert late_reminder_key("coord1", day) == late_reminder_key("coord1", day)
+    assert late_reminder_key("coord1", day) != late_reminder_key("coord1", date(2026, 10, 21))
+    assert late_reminder_key("coord1", day) != late_reminder_key("coord2", day)
+    # the daily reminder of the same person the same day is another message
+    assert late_reminder_key("coord1", day) != reminder_key("coord1", day)

@@ -26,6 +26,7 @@ from app.views.admin.approvals import ApprovalsView
 from app.views.admin.base import BackOfficeIndexView
 from app.views.admin.conventions import ConventionView
 from app.views.admin.financing import FinancingView, TeamFunctionView
+from app.views.admin.late_reminders import LateRemindersView
 from app.views.admin.messages import MessageView, StructureLink
 from app.views.admin.reference import (
     ArticleTemplateView,
@@ -61,6 +62,9 @@ def init_admin(app: Flask) -> Admin:
     )
     admin.add_view(
         ApprovalsView(name="À approuver", endpoint="approvals", url="/admin/a-approuver")
+    )
+    admin.add_view(
+        LateRemindersView(name="Rappels", endpoint="late_reminders", url="/admin/rappels")
     )
     admin.add_view(ConventionView(Convention, name="Conventions", endpoint="conventions_admin"))
     admin.add_view(
