@@ -6,17 +6,22 @@ from datetime import date
 from html import unescape
 
 from app import clock
-from app.models import Convention, OutboxMessage, Pole
+from app.models import Convention, OutboxMessage, Pole, User
 from app.rules.states import Kind, Status
 from app.services import workflow
 from tests.conftest import csrf_token
+
+
+def _user(username: str) -> User:
+    # Not the rules' ``user`` fixture: it loads the reference data again over ``staged``.
+    return User.objects.get(username=username)
 
 
 def _subjects(username: str) -> list[str]:
     return [m.subject for m in OutboxMessage.objects(username=username).order_by("created_at")]
 
 
-def test_admin_steers_pole_1_from_the_dashboard(staged, login_as, user):
+def test_admin_steers_pole_1_from_the_dashboard(staged, login_as):
     pole = Pole.objects.get(number=1)
     specific = Convention.objects.get(
         pole=pole, kind=Kind.SPECIFIC_PARTNERSHIP, status=Status.SIGNED
@@ -45,8 +50,8 @@ def test_admin_steers_pole_1_from_the_dashboard(staged, login_as, user):
         assert any("Convention approuvée" in s for s in _subjects("dir-siege1"))
 
         # The partnership's two POs sign: the Administration is told it awaits approval …
-        workflow.sign(Convention.objects.get(id=partnership.pk), user("po-siege1"))
-        workflow.sign(Convention.objects.get(id=partnership.pk), user("po-part1"))
+        workflow.sign(Convention.objects.get(id=partnership.pk), _user("po-siege1"))
+        workflow.sign(Convention.objects.get(id=partnership.pk), _user("po-part1"))
         assert any("Convention à approuver" in s for s in _subjects("admin"))
 
         # … and sends it back from the queue with a reason: the pole is told.

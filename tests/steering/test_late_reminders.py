@@ -4,10 +4,15 @@ from html import unescape
 
 import pytest
 
-from app.models import AuditEvent, Convention, OutboxMessage
+from app.models import AuditEvent, Convention, OutboxMessage, User
 from app.rules.states import Kind, Status
 from tests.conftest import csrf_token
 from tests.rules.conftest import drive
+
+
+def _user(username: str) -> User:
+    # Not the rules' ``user`` fixture: it loads the reference data again over ``staged``.
+    return User.objects.get(username=username)
 
 
 def _outbox_late() -> list[OutboxMessage]:
@@ -86,8 +91,8 @@ def test_pole_and_other_back_office_users_may_not_remind(campaign, login_as, who
     assert not _outbox_late()
 
 
-def test_a_convention_signed_since_is_no_longer_late(campaign, login_as, user):
+def test_a_convention_signed_since_is_no_longer_late(campaign, login_as):
     partnership = Convention.objects.get(pole=campaign, kind=Kind.PARTNERSHIP)
-    drive(partnership, Status.SIGNED, user)
+    drive(partnership, Status.SIGNED, _user)
     html = unescape(login_as("admin").get("/admin/rappels/?pole=1").get_data(as_text=True))
     assert "Convention de partenariat<" not in html.split('data-testid="late-poles"')[1]
