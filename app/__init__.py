@@ -37,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         locale_selector=lambda: formatting.LOCALE,
         timezone_selector=lambda: formatting.TIMEZONE_NAME,
     )
+    from app.views.admin import wording
+
+    wording.install()  # Flask-Admin's French words, corrected
     limiter.init_app(app)
     principal.init_app(app)
     login_manager.init_app(app)

@@ -1,4 +1,5 @@
-"""Administrator commands: ``flask --app wsgi seed | create-user | audit verify``."""
+"""Administrator commands: ``flask --app wsgi seed | create-user | audit verify |
+sort-keys``."""
 
 import click
 from flask import Flask, current_app
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(api_client_group)
     app.cli.add_command(remind_command)
+    app.cli.add_command(sort_keys_command)
 
 
 @click.command("seed")
@@ -53,6 +55,14 @@ def seed_command(scale: str, reset: bool) -> None:
         counts = loader.load_demo(current_app.config["EPOLES_DEMO_PASSWORD"])
     for key, value in counts.items():
         click.echo(f"{key}: +{value}")
+
+
+@click.command("sort-keys")
+def sort_keys_command() -> None:
+    """Calcule la clé de tri française des écoles et PO enregistrés avant qu'elle existe."""
+    from app.services.reference import fill_sort_keys
+
+    click.echo(f"clés de tri ajoutées : {fill_sort_keys()}")
 
 
 @click.command("create-user")

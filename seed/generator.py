@@ -10,6 +10,7 @@ from typing import Any
 from bson import ObjectId
 
 from app.models import OrganisingAuthority, Pole, School
+from app.rules.collation import sort_key
 
 # Poles per zone (48 in all), roughly as the Government's list spreads them.
 POLES_PER_ZONE = {1: 8, 2: 3, 3: 3, 4: 7, 5: 3, 6: 5, 7: 3, 8: 4, 9: 6, 10: 6}
@@ -170,7 +171,11 @@ def load_full(seed: int = 2026) -> dict[str, int]:
     counts = {}
     po_coll = OrganisingAuthority._get_collection()
     have = {d["fase"] for d in po_coll.find({}, {"fase": 1})}
-    new = [dict(d, _id=ObjectId()) for d in data["organising_authorities"] if d["fase"] not in have]
+    new = [
+        dict(d, _id=ObjectId(), sort_name=sort_key(d["name"]))
+        for d in data["organising_authorities"]
+        if d["fase"] not in have
+    ]
     if new:
         po_coll.insert_many(new)
     counts["organising_authorities"] = len(new)
@@ -179,7 +184,7 @@ def load_full(seed: int = 2026) -> dict[str, int]:
     school_coll = School._get_collection()
     have = {d["fase"] for d in school_coll.find({}, {"fase": 1})}
     new = [
-        dict(d, _id=ObjectId(), po=po_ids[d["po"]])
+        dict(d, _id=ObjectId(), po=po_ids[d["po"]], sort_name=sort_key(d["name"]))
         for d in data["schools"]
         if d["fase"] not in have
     ]

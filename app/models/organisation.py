@@ -1,10 +1,11 @@
 """Organising authorities (pouvoirs organisateurs, PO)."""
 
-from mongoengine import IntField, ValidationError
+from mongoengine import IntField, StringField, ValidationError
 
 from app.models.base import french_check
 from app.models.fields import TextField
 from app.models.reference_net import GuardedReference
+from app.rules.collation import sort_key
 from app.rules.reference import fase_error
 from app.rules.reference_lock import PO_LOCKED_FIELDS
 
@@ -16,17 +17,19 @@ class OrganisingAuthority(GuardedReference):
 
     fase = IntField(required=True, unique=True, validation=french_check(fase_error))
     name = TextField(required=True, max_length=200)
+    sort_name = StringField()  # app.rules.collation: French order on every store
     street = TextField(max_length=200)
     postal_code = TextField(max_length=10)
     city = TextField(max_length=100)
 
     meta = {
         "collection": "organising_authorities",
-        "indexes": ["name"],
+        "indexes": ["name", "sort_name"],
     }
 
     def clean(self) -> None:
         self.name = (self.name or "").strip()
+        self.sort_name = sort_key(self.name)
         if not self.name:
             raise ValidationError("La dénomination du pouvoir organisateur est obligatoire.")
         if fase_error(self.fase) is None:

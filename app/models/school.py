@@ -4,6 +4,7 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
+    StringField,
     ValidationError,
 )
 
@@ -11,6 +12,7 @@ from app.models.base import french_check
 from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.reference_net import GuardedReference
+from app.rules.collation import sort_key
 from app.rules.reference import (
     EDUCATION_LABELS,
     ORDINARY,
@@ -28,6 +30,7 @@ class School(GuardedReference):
 
     fase = IntField(required=True, unique=True, validation=french_check(fase_error))
     name = TextField(required=True, max_length=200)
+    sort_name = StringField()  # app.rules.collation: French order on every store
     street = TextField(max_length=200)
     postal_code = TextField(max_length=10)
     city = TextField(max_length=100)
@@ -41,11 +44,12 @@ class School(GuardedReference):
 
     meta = {
         "collection": "schools",
-        "indexes": ["name", "po", "zone", "education"],
+        "indexes": ["name", "sort_name", "po", "zone", "education"],
     }
 
     def clean(self) -> None:
         self.name = (self.name or "").strip()
+        self.sort_name = sort_key(self.name)
         if not self.name:
             raise ValidationError("La dénomination de l'école est obligatoire.")
         if self.education not in (ORDINARY, SPECIALIZED):

@@ -184,13 +184,15 @@ def _whole_number(value: Any) -> int | None:
 
 
 def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
+    """A number as typed (decimal comma or point) with two decimals at most, else None.
+
+    ``True``, ``None``, ``"NaN"`` or a list are no number: ``Decimal`` refuses their text. An
+    infinite number, a signalling NaN or one too large to carry two decimals makes
+    ``quantize`` signal; a quiet NaN is not equal to itself, so it is refused too.
+    """
     try:
         number = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
+        cents = number.quantize(Decimal("0.01"))
+    except InvalidOperation:
         return None
-    if not number.is_finite() or abs(number) > 1000:
-        return None  # a percentage is at most 100: larger numbers cannot be quantized
-    cents = number.quantize(Decimal("0.01"))
     return cents if number == cents else None

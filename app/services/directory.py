@@ -21,6 +21,7 @@ from app.models.pole import Pole
 from app.models.school import School
 from app.rules import directory as rules
 from app.rules import permissions
+from app.rules.collation import sort_key
 from app.rules.errors import PermissionDenied, RuleViolation
 from app.rules.permissions import Action
 from app.rules.states import LIST_LOCKED_STATUSES, Status
@@ -175,6 +176,7 @@ def _school_document(line: rules.DirectoryLine, po_id: Any) -> dict[str, Any]:
         "_id": ObjectId(),
         "fase": line.fase,
         "name": line.name,
+        "sort_name": sort_key(line.name),
         "street": line.street,
         "postal_code": line.postal_code,
         "city": line.city,
@@ -193,11 +195,15 @@ def _write(report: rules.DirectoryReport, stored: tuple) -> None:
     new_pos = []
     for fase, name in report.new_pos.items():
         po_ids[fase] = ObjectId()
-        new_pos.append({"_id": po_ids[fase], "fase": fase, "name": name})
+        new_pos.append(
+            {"_id": po_ids[fase], "fase": fase, "name": name, "sort_name": sort_key(name)}
+        )
     if new_pos:
         po_collection.insert_many(new_pos, ordered=True)
     for fase, (old, new) in report.renamed_pos.items():
-        po_collection.update_one({"_id": po_ids[fase], "name": old}, {"$set": {"name": new}})
+        po_collection.update_one(
+            {"_id": po_ids[fase], "name": old}, {"$set": {"name": new, "sort_name": sort_key(new)}}
+        )
     schools_collection = School._get_collection()
     new_schools = [_school_document(o.line, po_ids[o.line.po_fase]) for o in report.new]
     if new_schools:
@@ -213,6 +219,8 @@ def _write(report: rules.DirectoryReport, stored: tuple) -> None:
                 update["types"] = list(line.types)
             else:
                 update[change.field] = getattr(line, change.field)
+        if "name" in update:
+            update["sort_name"] = sort_key(update["name"])
         # Conditional on what the preview saw: a school edited meanwhile is left alone.
         schools_collection.update_one({"_id": before["_id"], "po": before["_po"]}, {"$set": update})
         changed_ids.append((before["_id"], line))

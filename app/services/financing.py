@@ -132,7 +132,7 @@ def retrocession_catalogue(
 
 def cooperating_schools(pole: Pole) -> list[School]:
     ids = [ref_id(s) if not hasattr(s, "pk") else s.pk for s in pole.cooperating_schools or []]
-    return list(School.objects(id__in=ids).only("fase", "name").order_by("name"))
+    return list(School.objects(id__in=ids).only("fase", "name").order_by("sort_name"))
 
 
 def count_sheet(pole: Pole, school_year: str) -> PupilCountSheet | None:

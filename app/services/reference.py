@@ -130,3 +130,21 @@ def update_keys_fields(update: dict[str, Any], fields: Iterable[str]) -> set[str
         parts = [p for p in key.split("__") if p]
         out |= set(parts) & fields
     return out
+
+
+def fill_sort_keys() -> int:
+    """Give each school and PO stored before the French sort key existed its key (idempotent:
+    only documents without one; conditional on the name read, so a rename meanwhile wins)."""
+    from app.models import OrganisingAuthority, School
+    from app.rules.collation import sort_key
+
+    filled = 0
+    for model in (School, OrganisingAuthority):
+        collection = model._get_collection()
+        for doc in collection.find({"sort_name": {"$exists": False}}, {"name": 1}):
+            result = collection.update_one(
+                {"_id": doc["_id"], "name": doc.get("name")},
+                {"$set": {"sort_name": sort_key(doc.get("name"))}},
+            )
+            filled += result.modified_count
+    return filled

@@ -38,6 +38,7 @@ from app.rules.permissions import Action
 from app.rules.uploads import MAX_FILE_BYTES
 from app.services import access
 from app.views.actions import run_action
+from app.views.confirm import Confirmation, ask, confirmed, to_confirmation
 from app.views.gates import requires
 
 bp = Blueprint("access", __name__)
@@ -243,11 +244,54 @@ def detail(reference: str):
     )
 
 
-@bp.route("/support/demandes/<reference>/accepter", methods=["POST"])
+IMMEDIATE = (
+    "La révocation prend effet immédiatement : les sessions ouvertes du compte sont fermées à "
+    "sa prochaine action."
+)
+
+
+def _removed_line(removed: list[str]) -> str:
+    """« Profil retiré : … » / « Profils retirés : … ; … »."""
+    label = "Profils retirés : " if len(removed) > 1 else "Profil retiré : "
+    return label + (" ; ".join(removed) or "aucun") + "."
+
+
+def _revocation_confirmation(req: AccessRequest) -> Confirmation:
+    """What accepting a revocation request takes away, and from whom."""
+    removed = [access.describe_grant(g) for g in access.grants_for_request(req)]
+    return Confirmation(
+        title="Accepter la révocation ?",
+        subject=f"{req.kind_label} {req.reference} – compte {req.person.username} "
+        f"({req.person.first_name} {req.person.last_name})",
+        consequences=[
+            _removed_line(removed),
+            f"{IMMEDIATE} Un compte sans profil est désactivé.",
+            "La demande sera close comme acceptée et la réponse envoyée au courriel enregistré "
+            "du compte.",
+        ],
+        button="Accepter : révoquer maintenant",
+        tone="danger",
+        cancel_url=url_for("access.detail", reference=req.reference),
+        breadcrumb=(
+            ("Demandes d'accès", url_for("access.queue")),
+            (req.reference, url_for("access.detail", reference=req.reference)),
+        ),
+    )
+
+
+@bp.route("/support/demandes/<reference>/accepter", methods=["GET", "POST"])
 @login_required
 @requires(Action.REVIEW_ACCESS, code=403, record=True)
 def approve(reference: str):
+    """Accept a request; a revocation is confirmed first on a page of its own (GET)."""
     req = _find_request(reference)
+    confirming = req.kind == KIND_REVOCATION and req.status == STATUS_PENDING
+    if request.method == "GET":
+        if not confirming:
+            return redirect(url_for("access.detail", reference=req.reference))
+        return ask(_revocation_confirmation(req))
+    if confirming and not confirmed():
+        return to_confirmation()
     base = links.base_url(current_app.config)
     try:
         if base is None:  # the mail's link would lead nowhere: decide nothing yet
@@ -367,16 +411,54 @@ def account(username: str):
     )
 
 
-@bp.route("/support/utilisateurs/<username>/revoquer", methods=["POST"])
+def _account_confirmation(user: User, title: str, removed: list[str], button: str, **extra: Any):
+    """What revoking ``removed`` from ``user`` will do, with the way back to the account."""
+    last = len(removed) >= len(user.grants)
+    return Confirmation(
+        title=title,
+        subject=f"Compte {user.username} – {user.full_name}",
+        consequences=[
+            _removed_line(removed),
+            IMMEDIATE,
+            "Le compte n'aura plus aucun profil et sera désactivé."
+            if last
+            else "Les autres profils du compte restent attribués.",
+            "Pour rétablir un accès, une nouvelle demande d'accès signée sera nécessaire.",
+        ],
+        button=button,
+        tone="danger",
+        cancel_url=url_for("access.account", username=user.username),
+        breadcrumb=(
+            ("Comptes", url_for("access.accounts")),
+            (user.username, url_for("access.account", username=user.username)),
+        ),
+        **extra,
+    )
+
+
+@bp.route("/support/utilisateurs/<username>/revoquer", methods=["GET", "POST"])
 @login_required
 @requires(Action.MANAGE_USERS, code=403, record=True)
 def revoke(username: str):
+    """GET ``?grant=``: what revoking that profile does; POST confirmed: revoke it."""
     user = _find_account(username)
-    key = request.form.get("grant", "")
+    key = (request.form if request.method == "POST" else request.args).get("grant", "")
     grant = next((g for g in user.grants if access.grant_key(g) == key), None)
     if grant is None:
         flash("Ce profil n'est plus attribué à ce compte.", "warning")
         return redirect(url_for("access.account", username=user.username))
+    if request.method == "GET":
+        return ask(
+            _account_confirmation(
+                user,
+                "Révoquer ce profil ?",
+                [access.describe_grant(grant)],
+                "Révoquer maintenant",
+                hidden={"grant": key},
+            )
+        )
+    if not confirmed():
+        return to_confirmation(grant=key)
     return run_action(
         url_for("access.account", username=user.username),
         access.revoke_user,
@@ -387,11 +469,24 @@ def revoke(username: str):
     )
 
 
-@bp.route("/support/utilisateurs/<username>/desactiver", methods=["POST"])
+@bp.route("/support/utilisateurs/<username>/desactiver", methods=["GET", "POST"])
 @login_required
 @requires(Action.MANAGE_USERS, code=403, record=True)
 def deactivate(username: str):
+    """GET: what deactivating the account removes; POST confirmed: deactivate it."""
     user = _find_account(username)
+    if request.method == "GET":
+        if not user.active:
+            flash(f"Le compte {user.username} est déjà désactivé.", "info")
+            return redirect(url_for("access.account", username=user.username))
+        removed = [access.describe_grant(g) for g in user.grants] or ["aucun profil"]
+        return ask(
+            _account_confirmation(
+                user, "Désactiver ce compte ?", removed, "Désactiver le compte maintenant"
+            )
+        )
+    if not confirmed():
+        return to_confirmation()
     return run_action(
         url_for("access.account", username=user.username),
         access.revoke_user,

@@ -19,10 +19,12 @@ from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, SPECIALIZED, ZONES
 from app.rules.refs import ref_id
-from app.rules.states import SCHOOL_ROLE_LABELS, SchoolRole, Status
+from app.rules.states import SCHOOL_ROLE_LABELS, STATUS_LABELS, SchoolRole, Status
 from app.services import audit, reference, workflow
 from app.views.admin.base import error_message
+from app.views.confirm import ask, confirmed, motive_problem, to_confirmation
 from app.views.context import parse_object_id
+from app.views.conventions import confirmations
 
 bp = Blueprint("datamgmt", __name__, url_prefix="/gestion")
 
@@ -314,19 +316,33 @@ def correct_school(number: int):
     return redirect(url_for("datamgmt.pole", number=pole.number))
 
 
-@bp.route("/poles/<int:number>/conventions/<convention_id>/rouvrir-liste", methods=["POST"])
+@bp.route("/poles/<int:number>/conventions/<convention_id>/rouvrir-liste", methods=["GET", "POST"])
 @login_required
 def reopen_list(number: int, convention_id: str):
+    """GET: what reopening the list means, with its motive; POST confirmed: reopen it."""
     pole = _pole(number)
     oid = parse_object_id(convention_id)
     conv = Convention.objects(id=oid, pole=pole.pk).exclude("snapshot").first()
     if conv is None:
         abort(404)
-    reason = request.form.get("reason") or ""  # the verb refuses an over-long one
+    here = url_for("datamgmt.pole", number=pole.number)
+    confirmation = confirmations.reopen_list(conv, cancel_url=here)
+    if request.method == "GET":
+        if conv.status != Status.LIST_VALIDATED or not permissions.can(
+            current_user, Action.REOPEN, conv
+        ):
+            flash(confirmations.NOT_OFFERED.format(STATUS_LABELS[conv.status]), "info")
+            return redirect(here)
+        return ask(confirmation)
+    if not confirmed():
+        return to_confirmation()
+    reason, problem = motive_problem(confirmation.motive)
+    if problem:
+        return ask(confirmation, motive_value=reason, error=problem)
     try:
         workflow.reopen_school_list(conv, actor(), reason=reason)
     except RuleViolation as exc:
         flash(str(exc), "danger")
     else:
         flash(f"La liste des écoles de « {conv.title} » est rouverte.", "success")
-    return redirect(url_for("datamgmt.pole", number=pole.number))
+    return redirect(here)

@@ -25,6 +25,7 @@ from app.rules.states import SchoolRole, Status
 from app.services import workflow
 from app.views.actions import run_action
 from app.views.context import convention_or_404
+from app.views.conventions._common import still_awaited
 from app.views.gates import requires
 
 bp = Blueprint("signing", __name__)
@@ -205,13 +206,14 @@ def to_sign():
     for conv in convs:
         mine = [s for s in conv.signatures if s.user == user_id]
         if mine:
-            done.append({"doc": _document(conv, names), "signatures": mine})
+            done.append({"doc": _document(conv, names), "signatures": mine, "pdf": _pdf_url(conv)})
         po_id = workflow.awaited_signature(conv, current_user)
         if po_id is None:
             continue
         item = _document(conv, names)
         item["po"] = names["pos"].get(po_id)
         item["declined"] = declined_by(conv.history, conv.validated_at, po_id)
+        item["pdf"] = _pdf_url(conv)
         pending.append(item)
     done.sort(key=lambda d: max(s.signed_at for s in d["signatures"]), reverse=True)
     return render_template(
@@ -235,9 +237,14 @@ def sign(convention_id: str):
         workflow.sign,
         conv,
         actor(),
-        success=f"Votre signature au nom de {po.name} a été enregistrée : « {conv.title} »."
-        if po
-        else f"Votre signature a été enregistrée : « {conv.title} ».",
+        success=lambda signed: (
+            (
+                f"Votre signature au nom de {po.name} a été enregistrée : « {conv.title} ». "
+                if po
+                else f"Votre signature a été enregistrée : « {conv.title} ». "
+            )
+            + still_awaited(signed)
+        ),
         failure_to=back,
     )
 
@@ -321,6 +328,9 @@ def acknowledge(convention_id: str):
         workflow.acknowledge,
         conv,
         actor(),
-        success=f"Votre prise de connaissance a été enregistrée : « {conv.title} ».",
+        success=lambda done: (
+            f"Votre prise de connaissance a été enregistrée : « {conv.title} ». "
+            + still_awaited(done)
+        ),
         failure_to=back,
     )

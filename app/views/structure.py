@@ -188,7 +188,7 @@ def _candidates(pole: Pole, role: SchoolRole, q: str) -> Any:
         if q.isdigit() and len(q) <= 9:
             text |= Q(fase=int(q))
         query &= text
-    return School.objects(query).order_by("name")
+    return School.objects(query).order_by("sort_name", "name")
 
 
 def _page_number() -> int:

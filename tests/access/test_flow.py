@@ -4,6 +4,8 @@ then the PO asks for revocation and the director's open session ends at the next
 
 import io
 import re
+from html import unescape
+from urllib.parse import unquote
 
 from flask.testing import FlaskClient
 
@@ -27,7 +29,9 @@ def approve(app, reference: str) -> None:
     page = support.get(f"/support/demandes/{reference}").get_data(as_text=True)
     assert reference in page
     token = csrf_token(support, f"/support/demandes/{reference}")
-    response = support.post(f"/support/demandes/{reference}/accepter", data={"csrf_token": token})
+    # A revocation is confirmed on its own page: its form sends confirm=oui.
+    data = {"csrf_token": token, "confirm": "oui"}
+    response = support.post(f"/support/demandes/{reference}/accepter", data=data)
     assert response.status_code == 302
 
 
@@ -130,14 +134,14 @@ def test_support_revokes_one_profile_from_the_account_page(demo, app):
     support = app.test_client()
     login(support, "support")
     page = support.get("/support/utilisateurs/coord1").get_data(as_text=True)
-    keys = re.findall(r'name="grant" value="([^"]+)"', page)
+    keys = [unquote(unescape(k)) for k in re.findall(r'/revoquer\?grant=([^"]+)"', page)]
     assert len(keys) == 2
     token = csrf_token(support, "/support/utilisateurs/coord1")
     pole3 = str(Pole.objects.get(number=3).pk)
     key = next(k for k in keys if pole3 in k)
     response = support.post(
         "/support/utilisateurs/coord1/revoquer",
-        data={"csrf_token": token, "grant": key},
+        data={"csrf_token": token, "grant": key, "confirm": "oui"},
         follow_redirects=True,
     )
     assert "Profil révoqué avec effet immédiat" in response.get_data(as_text=True)

@@ -69,6 +69,8 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     page.wait_for_load_state("networkidle")
     page.get_by_test_id("validate").click()
     page.wait_for_load_state("networkidle")
+    page.get_by_test_id("confirm-button").click()
+    page.wait_for_load_state("networkidle")
     assert "verrouillée" in page.content()
     assert status_of(app, amendment_id) == Status.VALIDATED
     context.close()
@@ -89,7 +91,9 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     # 3. The Administration approves: its own sealed PDF.
     context, page = context_as(browser, server, "admin")
     page.goto(amendment_url)
-    page.get_by_test_id("approve-form").get_by_role("button", name="Approuver").click()
+    page.get_by_test_id("approve-form").get_by_role("link", name="Approuver…").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Approuver et sceller").click()
     page.wait_for_load_state("networkidle")
     assert status_of(app, amendment_id) == Status.APPROVED
     pdf = page.request.get(amendment_url + "/pdf")

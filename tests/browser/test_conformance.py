@@ -83,13 +83,35 @@ def _choose_pole_one(client) -> None:
     client.post("/selection-du-pole", data={"csrf_token": token, "pole_id": str(pole.pk)})
 
 
+def confirmation_starts(account: str | None) -> list[str]:
+    """Pages the crawl of ``account`` would reach past its page limit, or only through a
+    search form: the confirmation pages of irreversible steps (app.views.confirm)."""
+    from app.models import Convention
+
+    def first(status: str) -> str | None:
+        conv = Convention.objects(pole_number=1, status=status).only("id").first()
+        return str(conv.pk) if conv else None
+
+    if account == "admin":
+        signed, validated, listed = first("signed"), first("validated"), first("list_validated")
+        return [
+            *([f"/conventions/{signed}/approuver"] if signed else []),
+            *([f"/conventions/{validated}/rouvrir"] if validated else []),
+            *([f"/conventions/{listed}/rouvrir-liste"] if listed else []),
+            *([f"/gestion/poles/1/conventions/{listed}/rouvrir-liste"] if listed else []),
+        ]
+    if account == "support":  # accounts are found by searching: start at one
+        return ["/support/utilisateurs/coord1"]
+    return []
+
+
 def reachable_pages(client, account: str | None) -> dict[str, str]:
     """One URL per template key → its HTML, as ``account`` (None: anonymous) reaches them."""
     if account:
         login(client, account)
         if account == "coord1":
             _choose_pole_one(client)
-        starts = ["/", *ACCOUNT_STARTS.get(account, [])]
+        starts = ["/", *ACCOUNT_STARTS.get(account, []), *confirmation_starts(account)]
     else:
         starts = ["/", *ANONYMOUS_STARTS]
     pages: dict[str, str] = {}

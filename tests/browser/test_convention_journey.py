@@ -52,6 +52,10 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
     if status_of(app, conv_id) == Status.DRAFT:
         page.get_by_test_id("validate-list").click()
         page.wait_for_load_state("networkidle")
+        assert "sera verrouillée" in page.content()  # the confirmation page, nothing done yet
+        assert status_of(app, conv_id) == Status.DRAFT
+        page.get_by_test_id("confirm-button").click()
+        page.wait_for_load_state("networkidle")
         assert "La liste des écoles est validée" in page.content()
     page.goto(conv_url + "?etape=2")
     assert page.locator("button:has-text('VALIDER')").is_disabled()
@@ -78,6 +82,10 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
     shoot(page, shots, "05-step2-complete-1280")
     page.get_by_test_id("validate").click()
     page.wait_for_load_state("networkidle")
+    shoot(page, shots, "05b-confirm-validate-1280")
+    assert status_of(app, conv_id) == Status.LIST_VALIDATED
+    page.get_by_test_id("confirm-button").click()
+    page.wait_for_load_state("networkidle")
     assert "verrouillée" in page.content()
     assert status_of(app, conv_id) == Status.VALIDATED
     shoot(page, shots, "06-step3-validated-1280")
@@ -100,7 +108,11 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
     # 3. The Administration approves.
     context, page = context_as(browser, server, "admin")
     page.goto(conv_url)
-    page.get_by_test_id("approve-form").get_by_role("button", name="Approuver").click()
+    page.get_by_test_id("approve-form").get_by_role("link", name="Approuver…").click()
+    page.wait_for_load_state("networkidle")
+    assert "Approuver et sceller la convention ?" in page.content()
+    assert status_of(app, conv_id) == Status.SIGNED
+    page.get_by_role("button", name="Approuver et sceller").click()
     page.wait_for_load_state("networkidle")
     assert status_of(app, conv_id) == Status.APPROVED
     shoot(page, shots, "08-approved-1280")

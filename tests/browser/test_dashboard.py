@@ -38,7 +38,12 @@ def test_dashboard_at_two_widths(live_server, browser):
         assert "Convention de partenariat spécifique" in page.inner_text("body")
         page.goto(live_server.url + "/admin/a-approuver/")
         page.screenshot(path=str(SHOTS / "approvals-1280.png"), full_page=True)
-        page.click("[data-testid=approve-form] button")
+        page.get_by_test_id("approve-form").get_by_role("link", name="Approuver…").click()
         page.wait_for_load_state("networkidle")
+        assert "Approuver et sceller la convention ?" in page.content()
+        page.screenshot(path=str(SHOTS / "approve-confirm-390.png"), full_page=True)
+        page.get_by_role("button", name="Approuver et sceller").click()
+        page.wait_for_load_state("networkidle")
+        assert "a-approuver" in page.url
         assert "est approuvée" in page.inner_text("body")
         context.close()

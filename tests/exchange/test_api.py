@@ -253,12 +253,12 @@ def test_backoffice_creates_shows_token_once_and_revokes(demo) -> None:
     assert f"/admin/api-clients/{stored.pk}/revoquer" in listing
     revoke = admin.post(
         f"/admin/api-clients/{stored.pk}/revoquer",
-        data={"csrf_token": csrf_token(admin, "/admin/api-clients/")},
+        data={"csrf_token": csrf_token(admin, "/admin/api-clients/"), "confirm": "oui"},
     )
     assert revoke.status_code == 302
     again = admin.post(
         "/admin/api-clients/not-an-id/revoquer",
-        data={"csrf_token": csrf_token(admin, "/admin/api-clients/")},
+        data={"csrf_token": csrf_token(admin, "/admin/api-clients/"), "confirm": "oui"},
         follow_redirects=True,
     )
     assert "n'existe pas" in unescape(again.get_data(as_text=True))

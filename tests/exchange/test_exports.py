@@ -34,7 +34,7 @@ def _filter_arg(app, endpoint: str, column: str) -> str:
     """The URL argument of a list's equality filter on ``column`` (Flask-Admin numbers them)."""
     view = next(v for v in app.extensions["epoles_admin"]._views if v.endpoint == endpoint)
     for arg, (_index, flt) in view._filter_args.items():
-        if flt.column == column and type(flt).__name__ == "FilterEqual":
+        if flt.column == column and type(flt).__name__ in ("FilterEqual", "ChoiceEqualFilter"):
             return f"flt0_{arg}"
     raise AssertionError(f"no equality filter on {column}")
 

@@ -72,6 +72,9 @@ def test_new_changed_applied_in_one_go_then_idempotent(demo) -> None:
     created = School.objects.get(fase=99000001)
     assert created.name == "École Nouvelle d'Ère"
     assert created.po.fase == 88000001 and created.po.name == "Commune d'Éghezée"
+    # Raw writes carry the French sort key too (app.rules.collation).
+    assert created.sort_name == "ecole nouvelle d'ere"
+    assert created.po.sort_name == "commune d'eghezee"
     assert School.objects.get(fase=target.fase).street == "Rue Nouvelle 12"
     event = AuditEvent.objects(action="directory.import", outcome="ok").get()
     assert event.details["new"] == 1 and event.details["changed"] == 1

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from app import create_app
-from app.models import Convention, OrganisingAuthority, School, StoredFile
+from app.models import Convention, Grant, OrganisingAuthority, School, StoredFile
 from app.pdf import render, seal_convention
 from app.pdf.verify import verify_bytes
 from app.rules.errors import RuleViolation
@@ -213,3 +213,29 @@ def test_sealer_is_registered_once_whatever_the_number_of_apps(app, tmp_path):
             }
         )
     assert workflow.SEALERS.count(seal_convention) == 1
+
+
+def test_the_sealed_pdf_prints_the_capacity_of_the_grant_that_signed(demo):
+    # Jean Masset delegates the seat's PO and also holds, listed first, a partner-delegate
+    # grant naming the same PO: the sealed PDF prints the capacity of the grant that allows
+    # him to sign this partnership (the seat delegate's), not of the first grant naming it.
+    conv = demo_convention("partnership", status="validated")
+    assert not conv.signatures
+    delegate = user("po-siege1")
+    seat_po = OrganisingAuthority.objects.get(fase=1001)
+    delegate.grants.insert(0, Grant(role="partner_po_delegate", pole=conv.pole, po=seat_po))
+    delegate.save()
+    workflow.sign(conv, user("po-part1"))
+    workflow.sign(conv, delegate)
+    conv = workflow.approve(conv, user("admin"))
+    text = pdf_text(stored_bytes(conv))
+    partner_po = OrganisingAuthority.objects.get(fase=1002)
+    assert_in_order(
+        text,
+        [
+            "Signatures et mise en œuvre",
+            f"{partner_po.name} Philippe Renson Délégué PO école partenaire",
+            f"{seat_po.name} Jean Masset Délégué PO école siège",
+        ],
+    )
+    assert text.count("Délégué PO école partenaire") == 1

@@ -220,7 +220,7 @@ def test_a_validated_list_must_be_reopened_by_the_administration(demo):
     # The data manager may not reopen it, even by forging the request.
     response = manager.post(
         f"/gestion/poles/1/conventions/{coop.pk}/rouvrir-liste",
-        data={"csrf_token": token},
+        data={"csrf_token": token, "confirm": "oui"},
         follow_redirects=True,
     )
     assert Convention.objects.get(id=coop.pk).status == Status.LIST_VALIDATED
@@ -230,7 +230,7 @@ def test_a_validated_list_must_be_reopened_by_the_administration(demo):
     assert "Rouvrir la liste" in admin.get("/gestion/poles/1").get_data(as_text=True)
     admin.post(
         f"/gestion/poles/1/conventions/{coop.pk}/rouvrir-liste",
-        data={"csrf_token": token, "reason": "École oubliée"},
+        data={"csrf_token": token, "reason": "École oubliée", "confirm": "oui"},
     )
     assert Convention.objects.get(id=coop.pk).status == Status.DRAFT
     assert AuditEvent.objects(action="convention.reopen_list").count() >= 1

@@ -103,9 +103,10 @@ ADMIN_VIEWS = {
     "api_clients_admin": admin_view({ADMIN}),
 }
 # API clients: created on « Nouveau client » (the token shown once), never edited; revoked
-# by a POST per row.
+# by a POST per row, confirmed first.
 ADMIN_VIEWS["api_clients_admin"]["create_client"] = only({ADMIN}, no="forbidden")
-ADMIN_VIEWS["api_clients_admin"]["revoke"] = everyone("method")
+# GET: the confirmation page of a client not revoked yet (the matrix's id is none: back).
+ADMIN_VIEWS["api_clients_admin"]["revoke"] = only({ADMIN}, yes="redirect", no="forbidden")
 for _name in ("create_view", "edit_view", "details_view"):
     ADMIN_VIEWS["api_clients_admin"][_name] = only({ADMIN}, yes="redirect", no="forbidden")
 ADMIN_VIEWS["api_clients_admin"]["ajax_lookup"] = only({ADMIN}, yes="missing", no="forbidden")
@@ -152,10 +153,12 @@ EXPECTED: dict[str, Spec] = {
     "access.attachment": only(BACK_ACCESS, yes="missing", no="forbidden"),
     "access.accounts": only(BACK_ACCESS, no="forbidden"),
     "access.account": only(BACK_ACCESS, no="forbidden"),
-    "access.approve": everyone("method"),
+    # Accepting the demo's access request needs no confirmation page: back to the request.
+    "access.approve": only(BACK_ACCESS, yes="redirect", no="forbidden"),
     "access.reject": everyone("method"),
-    "access.revoke": everyone("method"),
-    "access.deactivate": everyone("method"),
+    # Revoking confirms first (GET ?grant=…); without a held grant: back to the account.
+    "access.revoke": only(BACK_ACCESS, yes="redirect", no="forbidden"),
+    "access.deactivate": only(BACK_ACCESS, no="forbidden"),
     # Pole pages.
     "poles.select": per_user(
         {ADMIN: "ok", DATA_MANAGER: "ok", "coord1": "ok", SUPPORT: "missing"}, "redirect"
@@ -170,6 +173,16 @@ EXPECTED: dict[str, Spec] = {
     # The partnership is validated: its articles are read on the convention page.
     "conventions.article": only(SEES_PARTNERSHIP, yes="redirect"),
     "conventions.derogation": only(SEES_COOP1004),
+    # Irreversible steps answer GET with their confirmation page (app.views.confirm) when the
+    # step is offered; the partnership is validated and not fully signed: only reopening is.
+    "conventions.validate_list": only(SEES_PARTNERSHIP, yes="redirect"),
+    "conventions.reopen_list": only(SEES_PARTNERSHIP, yes="redirect"),
+    "conventions.validate": only(SEES_PARTNERSHIP, yes="redirect"),
+    "conventions.approve": only(SEES_PARTNERSHIP, yes="redirect"),
+    "conventions.reopen": per_user(
+        {ADMIN: "ok", **{u: "redirect" for u in SEES_PARTNERSHIP - {ADMIN}}}, "missing"
+    ),
+    "datamgmt.reopen_list": only(BACK_REF, yes="redirect"),
     "pdf.convention": only(SEES_PARTNERSHIP),
     "pdf.school_list": only(SEES_PARTNERSHIP),
     "signing.to_sign": only(PO_DELEGATES),

@@ -11,6 +11,7 @@ from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.states import Status
 from app.services import workflow
 from app.services.workflow import approval
+from app.services.workflow._common import CHANGED_MESSAGE
 from app.services.workflow._writer import workflow_write
 from tests.rules.conftest import drive, fill_required
 
@@ -291,6 +292,55 @@ def test_a_stale_reopening_is_refused(validated, user):
         workflow.reopen(stale, user("admin"))
     stored = Convention.objects.get(id=validated.pk)
     assert stored.status == Status.SIGNED and len(stored.signatures) == 2
+
+
+@pytest.mark.parametrize("reopenings", [1, 2])  # back to the list, then to the draft
+def test_reopening_a_copy_another_administrator_reopened_says_it_changed(
+    validated, user, reopenings
+):
+    stale = Convention.objects.get(id=validated.pk)
+    workflow.sign(validated, user("po-part1"))
+    for _ in range(reopenings):
+        workflow.reopen(validated, user("admin"), "article 4")
+    status = Convention.objects.get(id=validated.pk).status
+    with pytest.raises(InvalidState) as refused:
+        workflow.reopen(stale, user("admin"), "article 5")
+    # Not « toutes les parties ont signé » (the stale copy's stage): the convention changed.
+    assert str(refused.value) == CHANGED_MESSAGE
+    assert Convention.objects.get(id=validated.pk).status == status  # nothing reopened further
+    (event,) = _refusals("convention.reopen")
+    assert event.details["reason"] == CHANGED_MESSAGE
+
+
+def test_reopening_a_draft_copy_of_a_convention_validated_since_changes_nothing(partnership, user):
+    stale = Convention.objects.get(id=partnership.pk)
+    _force(partnership, set__status=Status.DRAFT)
+    stale.reload()  # the page showed a draft…
+    _force(partnership, set__status=Status.VALIDATED)  # …validated since
+    with pytest.raises(InvalidState) as refused:
+        workflow.reopen(stale, user("admin"), "article 5")
+    assert str(refused.value) == CHANGED_MESSAGE
+    assert Convention.objects.get(id=partnership.pk).status == Status.VALIDATED
+
+
+@pytest.mark.parametrize("stage", [Status.SIGNED, Status.APPROVED, Status.ACKNOWLEDGED])
+def test_a_convention_signed_by_all_is_not_reopened(validated, user, stage, monkeypatch):
+    monkeypatch.setattr(workflow, "SEALERS", [_sealer])
+    drive(validated, stage, user)
+    with pytest.raises(InvalidState, match=r"^Toutes les parties ont signé cette convention"):
+        workflow.reopen(validated, user("admin"), "article 5")
+    assert Convention.objects.get(id=validated.pk).status == stage
+
+
+def test_a_validated_status_with_every_signature_is_not_reopened(validated, user):
+    # Every party signed but the move to « signée » has not happened yet (a crash between the
+    # two updates): the signatures stand.
+    drive(validated, Status.SIGNED, user)
+    _force(validated, set__status=Status.VALIDATED)
+    validated.reload()
+    with pytest.raises(InvalidState, match=r"^Toutes les parties ont signé cette convention"):
+        workflow.reopen(validated, user("admin"), "article 5")
+    assert len(Convention.objects.get(id=validated.pk).signatures) == 2
 
 
 def test_a_stale_signature_is_refused_with_the_stage(validated, user):

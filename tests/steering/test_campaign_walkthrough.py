@@ -41,7 +41,7 @@ def test_admin_steers_pole_1_from_the_dashboard(staged, login_as):
         token = csrf_token(admin, "/admin/a-approuver/")
         approved = admin.post(
             f"/conventions/{specific.pk}/approuver",
-            data={"csrf_token": token, "retour": "a-approuver"},
+            data={"csrf_token": token, "retour": "a-approuver", "confirm": "oui"},
             follow_redirects=True,
         )
         assert "est approuvée" in unescape(approved.get_data(as_text=True))

@@ -38,12 +38,30 @@ def test_approve_from_the_queue_comes_back_to_it(signed_specific, login_as):
     token = csrf_token(client, "/admin/a-approuver/")
     response = client.post(
         f"/conventions/{signed_specific.pk}/approuver",
-        data={"csrf_token": token, "retour": "a-approuver"},
+        data={"csrf_token": token, "retour": "a-approuver", "confirm": "oui"},
     )
     assert response.status_code == 302 and response.location.endswith("/admin/a-approuver/")
     assert Convention.objects.get(id=signed_specific.pk).status == Status.APPROVED
     page = client.get("/admin/a-approuver/").get_data(as_text=True)
     assert "est approuvée" in page and "Aucune convention n'attend votre approbation" in page
+
+
+def test_approving_from_the_queue_is_confirmed_first(signed_specific, login_as):
+    client = login_as("admin")
+    queue = client.get("/admin/a-approuver/").get_data(as_text=True)
+    link = f"/conventions/{signed_specific.pk}/approuver?retour=a-approuver"
+    assert f'href="{link}"' in queue.replace("&amp;", "&")
+    page = client.get(link).get_data(as_text=True)
+    assert "Approuver et sceller la convention ?" in page
+    assert 'name="retour" value="a-approuver"' in page  # carried to the POST
+    assert 'href="/admin/a-approuver/"' in page  # « Annuler » goes back to the queue
+    token = csrf_token(client, link)
+    unconfirmed = client.post(
+        f"/conventions/{signed_specific.pk}/approuver",
+        data={"csrf_token": token, "retour": "a-approuver"},
+    )
+    assert unconfirmed.status_code == 303 and "retour=a-approuver" in unconfirmed.location
+    assert Convention.objects.get(id=signed_specific.pk).status == Status.SIGNED
 
 
 def test_send_back_from_the_queue_needs_the_box_and_a_reason(signed_specific, login_as):

@@ -18,6 +18,8 @@ from tests.views.conftest import (
     user,
 )
 
+CONFIRMED = {"confirm": "oui"}  # what a confirmation page's form sends (app.views.confirm)
+
 
 def post(client, conv, suffix, data=None, step=1, **kwargs):
     token = csrf_token(client, url(conv, f"?etape={step}"))
@@ -172,11 +174,11 @@ def test_derogation_upload_without_file_is_refused(client_for, coop_draft):
 
 def test_validate_list_refused_without_derogation_then_accepted(client_for, coop_draft):
     client = client_for("coord1")
-    response = post(client, coop_draft, "/valider-liste", follow_redirects=True)
+    response = post(client, coop_draft, "/valider-liste", CONFIRMED, follow_redirects=True)
     assert "alert-danger" in response.get_data(as_text=True)
     assert reload(coop_draft).status == Status.DRAFT
     workflow.attach_derogation(coop_draft, school(9301), "d.pdf", PDF_BYTES, user("coord1"))
-    response = post(client, coop_draft, "/valider-liste")
+    response = post(client, coop_draft, "/valider-liste", CONFIRMED)
     assert response.headers["Location"].endswith("etape=2")
     assert reload(coop_draft).status == Status.LIST_VALIDATED
 
@@ -185,12 +187,14 @@ def test_reopen_list_by_the_administration_only(client_for, coop_draft):
     conv = at_stage(coop_draft, Status.LIST_VALIDATED)
     client = client_for("coord1")
     assert "Rouvrir la liste" not in client.get(url(conv, "?etape=1")).get_data(as_text=True)
-    response = post(client, conv, "/rouvrir-liste", {"reason": "x"}, follow_redirects=True)
+    response = post(
+        client, conv, "/rouvrir-liste", {"reason": "x", **CONFIRMED}, follow_redirects=True
+    )
     assert "alert-danger" in response.get_data(as_text=True)
     assert reload(conv).status == Status.LIST_VALIDATED
     client = client_for("admin")
     assert "Rouvrir la liste" in client.get(url(conv, "?etape=1")).get_data(as_text=True)
-    response = post(client, conv, "/rouvrir-liste", {"reason": "Erreur d'encodage"})
+    response = post(client, conv, "/rouvrir-liste", {"reason": "Erreur d'encodage", **CONFIRMED})
     assert response.status_code == 302
     assert reload(conv).status == Status.DRAFT
 
@@ -366,7 +370,7 @@ def test_validate_happy_path_and_lock(client_for, coop):
     client = client_for("coord1")
     html = client.get(url(conv, "?etape=2")).get_data(as_text=True)
     assert 'data-testid="validate"' in html
-    response = post(client, conv, "/valider", step=2)
+    response = post(client, conv, "/valider", CONFIRMED, step=2)
     assert response.headers["Location"].endswith("etape=3")
     assert reload(conv).status == Status.VALIDATED
     html = client.get(url(conv, "?etape=2")).get_data(as_text=True)
@@ -378,7 +382,7 @@ def test_validate_refused_when_articles_missing(client_for, coop):
     if not workflow.missing_articles(conv):
         pytest.skip("the demo seed completed every article")
     client = client_for("coord1")
-    response = post(client, conv, "/valider", step=2, follow_redirects=True)
+    response = post(client, conv, "/valider", CONFIRMED, step=2, follow_redirects=True)
     assert "alert-danger" in response.get_data(as_text=True)
     assert reload(conv).status == Status.LIST_VALIDATED
 
@@ -414,12 +418,12 @@ def test_approve_and_acknowledge(client_for, coop):
     conv = at_stage(coop, Status.SIGNED)
     client = client_for("coord1")
     assert 'data-testid="approve-form"' not in client.get(url(conv, "?etape=3")).get_data(True)
-    response = post(client, conv, "/approuver", step=3, follow_redirects=True)
+    response = post(client, conv, "/approuver", CONFIRMED, step=3, follow_redirects=True)
     assert "alert-danger" in response.get_data(as_text=True)
     assert reload(conv).status == Status.SIGNED
     client = client_for("admin")
     assert 'data-testid="approve-form"' in client.get(url(conv, "?etape=3")).get_data(True)
-    post(client, conv, "/approuver", step=3)
+    post(client, conv, "/approuver", CONFIRMED, step=3)
     assert reload(conv).status == Status.APPROVED
     client = client_for("dir-coop1")
     html = client.get(url(conv, "?etape=3")).get_data(as_text=True)
@@ -433,12 +437,16 @@ def test_approve_and_acknowledge(client_for, coop):
 def test_reopen_by_the_administration(client_for, coop):
     conv = at_stage(coop, Status.VALIDATED)
     client = client_for("coord1")
-    response = post(client, conv, "/rouvrir", {"reason": "x"}, step=3, follow_redirects=True)
+    response = post(
+        client, conv, "/rouvrir", {"reason": "x", **CONFIRMED}, step=3, follow_redirects=True
+    )
     assert "alert-danger" in response.get_data(as_text=True)
     assert reload(conv).status == Status.VALIDATED
     client = client_for("admin")
     assert 'data-testid="reopen-form"' in client.get(url(conv, "?etape=3")).get_data(True)
-    response = post(client, conv, "/rouvrir", {"reason": "Erreur à l'article 4"}, step=3)
+    response = post(
+        client, conv, "/rouvrir", {"reason": "Erreur à l'article 4", **CONFIRMED}, step=3
+    )
     assert response.headers["Location"].endswith("etape=2")
     assert reload(conv).status == Status.LIST_VALIDATED
     assert AuditEvent.objects(convention=conv.pk, outcome="ok").count() > 0
@@ -478,7 +486,7 @@ def test_pdf_links_when_the_pdf_pages_exist(client_for, coop, app):
 
 def test_history_lists_the_events_in_french(client_for, coop_draft):
     client = client_for("coord1")
-    post(client, coop_draft, "/valider-liste")  # refused: derogation missing
+    post(client, coop_draft, "/valider-liste", CONFIRMED)  # refused: derogation missing
     html = client.get(url(coop_draft, "?etape=1")).get_data(as_text=True)
     history = html[html.index('data-testid="history"') :]
     assert "Ajout d&#39;une école" in history

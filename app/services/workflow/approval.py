@@ -10,7 +10,7 @@ from app.rules.errors import InvalidState, RuleViolation
 from app.rules.parties import missing_signatures
 from app.rules.permissions import Action
 from app.rules.snapshot import build_snapshot, snapshot_digest
-from app.rules.states import Status, validation_from
+from app.rules.states import Status, status_index, validation_from
 from app.rules.text import MAX_MOTIVE, required_text
 from app.services import audit
 from app.services.workflow._common import (
@@ -123,6 +123,27 @@ def _seal(convention: Convention, snapshot: dict[str, Any]) -> "tuple[StoredFile
     raise RuleViolation(NO_SEALER_MESSAGE)
 
 
+ALL_SIGNED_MESSAGE = (
+    "Toutes les parties ont signé cette convention : elle ne peut plus être rouverte."
+)
+
+
+def _reopen_refusal(seen: str, stored: str, signatures_missing: bool) -> str | None:
+    """Why a convention the caller saw at ``seen``, stored at ``stored``, cannot be reopened
+    (None: it can). A copy gone stale is told so, never given the copy's stage as the cause
+    (a convention another administrator reopened meanwhile was « signée par toutes les
+    parties »)."""
+    if status_index(stored) > status_index(Status.VALIDATED) or (
+        stored == Status.VALIDATED and not signatures_missing
+    ):
+        return ALL_SIGNED_MESSAGE
+    if stored != seen:
+        return CHANGED_MESSAGE
+    if stored != Status.VALIDATED:
+        return "Cette convention n'est pas validée : il n'y a rien à rouvrir."
+    return None
+
+
 def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
     """Administration, before all have signed: validated → list_validated (an amendment:
     draft), signatures removed.
@@ -136,17 +157,11 @@ def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
         require(
             actor, Action.REOPEN, convention, "Seule l'Administration peut rouvrir une convention."
         )
-        if convention.status != Status.VALIDATED:
-            if convention.status == Status.DRAFT:
-                raise InvalidState("Cette convention n'est pas validée : il n'y a rien à rouvrir.")
-            raise InvalidState(
-                "Toutes les parties ont signé cette convention : elle ne peut plus être rouverte."
-            )
-        convention.reload()
-        if convention.status != Status.VALIDATED or not missing_signatures(convention):
-            raise InvalidState(
-                "Toutes les parties ont signé cette convention : elle ne peut plus être rouverte."
-            )
+        seen = convention.status
+        convention.reload()  # the stored stage decides, not the caller's copy of it
+        refusal = _reopen_refusal(seen, convention.status, bool(missing_signatures(convention)))
+        if refusal:
+            raise InvalidState(refusal)
         removed = [
             {"po_name": s.po_name, "name": s.name, "username": s.username}
             for s in convention.signatures

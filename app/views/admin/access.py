@@ -6,6 +6,8 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup, escape
 
+from app.models.access_request import KIND_LABELS, REVOCATION_PROFILE_LABELS
+from app.models.access_request import STATUS_LABELS as REQUEST_STATUS_LABELS
 from app.rules.delivery import STATUS_LABELS, mask_one_time_links
 from app.rules.permissions import Action
 from app.views.admin.base import SecureModelView
@@ -48,6 +50,7 @@ class OutboxView(SecureModelView):
     }
     column_searchable_list = ["to", "subject", "topic"]
     column_filters = ["status", "category", "topic"]
+    choice_labels = {"status": STATUS_LABELS}
     column_default_sort = ("created_at", True)
     # One-time links (password setting) are masked in every back-office view: whoever reads
     # the outbox must not be able to take over the account.
@@ -86,6 +89,11 @@ class AccessRequestView(SecureModelView):
     }
     column_searchable_list = ["reference"]
     column_filters = ["status", "kind", "profile"]
+    choice_labels = {
+        "status": REQUEST_STATUS_LABELS,
+        "kind": KIND_LABELS,
+        "profile": REVOCATION_PROFILE_LABELS,
+    }
     column_default_sort = ("created_at", True)
     column_formatters = {
         "reference": _reference,

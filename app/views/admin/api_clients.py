@@ -3,10 +3,10 @@ when each was last used, revoke."""
 
 from typing import Any
 
+from bson import ObjectId
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.models.api_client import ApiClient
@@ -15,18 +15,23 @@ from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services import api_clients
 from app.views.admin.base import SecureModelView
+from app.views.confirm import Confirmation, confirmed, page_context, to_confirmation
 
 
 def _revoke_button(view: Any, context: Any, model: ApiClient, name: str) -> Any:
     if not model.active:
         return "révoqué"
     target = url_for(".revoke", client_id=str(model.pk))
-    return Markup(
-        '<form method="post" action="{}" class="mb-0">'
-        '<input type="hidden" name="csrf_token" value="{}">'
-        '<button class="btn btn-sm btn-outline-danger" type="submit">Révoquer {}</button>'
-        "</form>"
-    ).format(target, generate_csrf(), model.name)
+    return Markup('<a class="btn btn-sm btn-outline-danger" href="{}">Révoquer {}…</a>').format(
+        target, model.name
+    )
+
+
+def _active(client_id: str) -> ApiClient | None:
+    """The client not revoked yet with that id, or None."""
+    if not ObjectId.is_valid(client_id):
+        return None
+    return ApiClient.objects(pk=client_id, revoked_at=None).first()
 
 
 class ApiClientView(SecureModelView):
@@ -85,9 +90,31 @@ class ApiClientView(SecureModelView):
     def _form(self, name: str, chosen: list[str]) -> Any:
         return self.render("admin/api_client_new.html", name=name, chosen=chosen, scopes=SCOPES)
 
-    @expose("/<client_id>/revoquer", methods=("POST",))
+    @expose("/<client_id>/revoquer", methods=("GET", "POST"))
     def revoke(self, client_id: str) -> Any:
-        """Revoke one client (its token stops working at once); CSRF like every form."""
+        """GET: what revoking the client does; POST confirmed (CSRF like every form): revoke
+        it (its token stops working at once)."""
+        if request.method == "GET":
+            client = _active(client_id)
+            if client is None:
+                flash("Ce client n'existe pas ou est déjà révoqué.", "info")
+                return redirect(self.get_url(".index_view"))
+            confirmation = Confirmation(
+                title="Révoquer ce client de l'API ?",
+                subject=f"Client « {client.name} » (jeton {client.token_hint}…)",
+                consequences=[
+                    "Son jeton cessera immédiatement de fonctionner : chaque appel du système "
+                    "qui l'utilise recevra une erreur 401.",
+                    "Un client révoqué ne peut pas être rétabli : il faudra créer un nouveau "
+                    "client, dont le nouveau jeton sera à transmettre au système concerné.",
+                ],
+                button="Révoquer maintenant",
+                tone="danger",
+                cancel_url=self.get_url(".index_view"),
+            )
+            return self.render("admin/confirm.html", **page_context(confirmation))
+        if not confirmed():
+            return to_confirmation()
         try:
             changed = api_clients.revoke(client_id, current_user._get_current_object())
         except RuleViolation as exc:

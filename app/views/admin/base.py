@@ -1,6 +1,6 @@
 """The secured base of every back-office view."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,7 +11,7 @@ from flask_admin.actions import action as admin_action
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.ajax import QueryAjaxModelLoader
-from flask_admin.contrib.mongoengine.filters import FilterConverter
+from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter, FilterConverter
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
 from flask_admin.contrib.mongoengine.view import SORTABLE_FIELDS
@@ -167,11 +167,21 @@ FRENCH_TYPES = {
 
 class TextModelConverter(CustomModelConverter):
     """Forms for our ``TextField`` (the hostile-text rule's field): Flask-Admin converts by
-    class name; a long text (over 300 characters) is edited in a text area."""
+    class name; a long text (over 300 characters) is edited in a text area. Every field is
+    labelled with the view's French column label."""
 
     def __init__(self, view: Any) -> None:
         super().__init__(view)
         self.converters["TextField"] = self.conv_Text
+
+    def convert(self, model: Any, field: Any, field_args: Any) -> Any:
+        # Flask-Admin's mongoengine forms label a field with its verbose_name, else its
+        # name title-cased (« Postal Code »): the view's French column label comes first.
+        labels = getattr(self.view, "column_labels", None) or {}
+        name = getattr(field, "name", None)  # None on a form_overrides placeholder
+        if name in labels and not (field_args or {}).get("label"):
+            field_args = {**(field_args or {}), "label": labels[name]}
+        return super().convert(model, field, field_args)
 
     def conv_Text(self, model: Any, field: Any, kwargs: dict[str, Any]) -> Any:
         if field.max_length is not None and field.max_length > 300:
@@ -185,6 +195,25 @@ class TextFilterConverter(FilterConverter):
     @admin_filters.convert("TextField")
     def conv_text(self, column: str, name: str) -> list[Any]:
         return self.conv_string(column, name)
+
+
+class ChoiceEqualFilter(BaseMongoEngineFilter):
+    """Equality on a coded field, offered as its French labels: « Brouillon » finds the
+    drafts (the code ``draft`` is what is stored and matched)."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return query.filter(**{self.column: str(value)})
+
+    def operation(self) -> str:
+        return "est"
+
+
+class ChoiceNotEqualFilter(ChoiceEqualFilter):
+    def apply(self, query: Any, value: Any) -> Any:
+        return query.filter(**{f"{self.column}__ne": str(value)})
+
+    def operation(self) -> str:
+        return "n'est pas"
 
 
 class SecureModelView(ModelView):
@@ -206,6 +235,9 @@ class SecureModelView(ModelView):
     prefetch_refs: dict[str, type[Document]] = {}
     # Integer fields matched exactly when the search term is a number (FASE, pole number).
     numeric_search_fields: tuple[str, ...] = ()
+    # French labels of coded fields whose model choices are codes only: {field: {code: label}}
+    # (fields whose choices are (code, label) pairs need nothing here).
+    choice_labels: dict[str, Mapping[str, str]] = {}
 
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and permissions.can(current_user, self.action)
@@ -221,6 +253,29 @@ class SecureModelView(ModelView):
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
         return _deny()
 
+    def scaffold_filters(self, name: Any) -> Any:  # type: ignore[override]
+        # A coded field is filtered by choosing its French label, not by typing its code.
+        attr = self.model._fields.get(name) if isinstance(name, str) else name
+        labels = self._labels_of_choices(attr)
+        if not labels:
+            return super().scaffold_filters(name)
+        visible = self.get_column_name(attr.name)
+        options = [(str(code), str(label)) for code, label in labels.items()]
+        return [
+            ChoiceEqualFilter(attr.name, visible, options=options),
+            ChoiceNotEqualFilter(attr.name, visible, options=options),
+        ]
+
+    def _labels_of_choices(self, attr: Any) -> Mapping[str, str] | None:
+        if attr is None:
+            return None
+        if attr.name in self.choice_labels:
+            return self.choice_labels[attr.name]
+        choices = getattr(attr, "choices", None) or ()
+        if choices and all(isinstance(c, list | tuple) and len(c) == 2 for c in choices):
+            return {c[0]: c[1] for c in choices}
+        return None
+
     def _create_ajax_loader(self, name: str, opts: Any) -> Any:
         loader = super()._create_ajax_loader(name, opts)
         return SearchAjaxLoader(name, loader.model, **opts)
@@ -233,6 +288,16 @@ class SecureModelView(ModelView):
         return True
 
     def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        # Flask-Admin's mongoengine list sorts by the column's own name: a sortable column
+        # declared as (column, field) — a name sorted by its French key — sorts by the field.
+        args, kwargs = list(args), dict(kwargs)
+        column = args[1] if len(args) > 1 else kwargs.get("sort_column")
+        field = (self._sortable_columns or {}).get(column) if column else None
+        if isinstance(field, str) and field != column:
+            if len(args) > 1:
+                args[1] = field
+            else:
+                kwargs["sort_column"] = field
         count, data = super().get_list(*args, **kwargs)
         if kwargs.get("execute", True) and self.prefetch_refs:
             data = list(data)

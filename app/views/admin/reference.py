@@ -64,7 +64,9 @@ class OrganisingAuthorityView(SecureModelView):
     column_searchable_list = ["name", "city"]
     numeric_search_fields = ("fase",)
     column_filters = ["name", "city"]
-    column_default_sort = "name"
+    # French order (« École » with E): the stored key of app.rules.collation.
+    column_sortable_list = ["fase", ("name", "sort_name"), "postal_code", "city"]
+    column_default_sort = "sort_name"
     form_columns = ["fase", "name", "street", "postal_code", "city"]
     can_export = True
 
@@ -100,8 +102,8 @@ class SchoolView(SecureModelView):
     }
     column_searchable_list = ["name", "city"]
     numeric_search_fields = ("fase",)
-    column_default_sort = "name"
-    column_sortable_list = ["fase", "name", "city", "zone", "education"]
+    column_default_sort = "sort_name"  # French order: app.rules.collation
+    column_sortable_list = ["fase", ("name", "sort_name"), "city", "zone", "education"]
     prefetch_refs = {"po": OrganisingAuthority}
     column_formatters = {
         "zone": _zone,

@@ -1,4 +1,5 @@
-"""What the convention views share: optional links, redirects back to a step, one rule call."""
+"""What the convention views share: optional links, redirects back to a step, one rule call,
+and who the convention still awaits."""
 
 from collections.abc import Callable
 from typing import Any
@@ -7,7 +8,9 @@ from flask import current_app, redirect, url_for
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from app.models import Convention
+from app.models import Convention, OrganisingAuthority, School
+from app.rules import parties
+from app.rules.states import Status
 from app.views.actions import run_action
 
 
@@ -34,7 +37,7 @@ def back(conv: Convention, step: int, anchor: str | None = None) -> Response:
 def run(
     conv: Convention,
     step: int,
-    success: str,
+    success: str | Callable[[Any], str],
     call: Callable[..., Any],
     *args: Any,
     next_step: int | None = None,
@@ -50,3 +53,37 @@ def run(
         failure_to=step_url(conv, step),
         **kwargs,
     )
+
+
+def _awaited(one: str, many: str, names: list[str]) -> str:
+    """« {one} : A. » or « {many} : A, B et C. »"""
+    if len(names) == 1:
+        return f"{one} : {names[0]}."
+    return f"{many} : {', '.join(names[:-1])} et {names[-1]}."
+
+
+def still_awaited(conv: Convention) -> str:
+    """Who the convention waits for now, in French: the POs yet to sign, the Administration's
+    approval, or the directors yet to acknowledge (said after each signature)."""
+    if conv.status == Status.VALIDATED:
+        missing = parties.missing_signatures(conv)
+        names = {p.pk: p.name for p in OrganisingAuthority.objects(id__in=missing).only("name")}
+        listed = [names.get(i, "un pouvoir organisateur") for i in missing]
+        return _awaited("Signature encore attendue", "Signatures encore attendues", listed)
+    if conv.status == Status.SIGNED:
+        return (
+            "Toutes les parties ont signé : la convention attend maintenant l'approbation de "
+            "l'Administration."
+        )
+    if conv.status == Status.APPROVED:
+        waiting = parties.missing_acknowledgments(conv)
+        names = {s.pk: s.name for s in School.objects(id__in=waiting).only("name")}
+        listed = [names.get(i, "une école") for i in waiting]
+        return _awaited(
+            "Prise de connaissance encore attendue",
+            "Prises de connaissance encore attendues",
+            listed,
+        )
+    if conv.status == Status.ACKNOWLEDGED:
+        return "Toutes les directions ont pris connaissance de la convention."
+    return ""

@@ -15,8 +15,8 @@ from app.rules.text import length_problem
 from app.services import financing, workflow
 from app.services.articles import split_parties
 from app.views.context import convention_or_404
-from app.views.conventions import bp
-from app.views.conventions._common import back, run
+from app.views.conventions import bp, confirmations
+from app.views.conventions._common import back
 
 # The articles whose content is structured data read from a form, not only a text.
 _FORMS = ("points_split", "retrocession")
@@ -232,17 +232,22 @@ def article(convention_id: str, key: str):
     return back(conv, 2, f"article-{art.key}")
 
 
-@bp.route("/<convention_id>/valider", methods=["POST"])
+@bp.route("/<convention_id>/valider", methods=["GET", "POST"])
 @login_required
 def validate(convention_id: str):
+    """GET: what validating locks (or back to what is missing); POST confirmed: validate."""
     conv = convention_or_404(convention_id, current_user)
-    return run(
+    offered = confirmations.offers(conv).validate
+    if request.method == "GET" and offered and workflow.validation_blockers(conv):
+        flash("La convention ne peut pas encore être validée : voyez ce qui manque.", "warning")
+        return back(conv, 2, "validate-box")
+    return confirmations.take(
         conv,
         2,
+        offered,
+        confirmations.validate,
         "La convention est validée et verrouillée. Les délégués des pouvoirs organisateurs "
         "peuvent maintenant la signer.",
         workflow.validate,
-        conv,
-        actor(),
         next_step=3,
     )

@@ -23,7 +23,7 @@ from app.services import audit as audit_trail
 from app.services import school_years, workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
-from app.views.conventions._common import optional_url
+from app.views.conventions._common import optional_url, still_awaited
 from app.views.conventions.articles import retrocession_total, share_rows
 
 ADD_ROLES = {
@@ -251,6 +251,7 @@ def _step_three(conv: Convention, offers: workflow.Offers) -> dict[str, Any]:
         "ack_for": schools.get(offers.acknowledge_for)
         if offers.acknowledge_for is not None
         else None,
+        "awaited": still_awaited(conv),
         "may_approve": offers.approve,
         "may_send_back": offers.send_back,
         "decline_for": pos.get(offers.decline_for) if offers.decline_for is not None else None,

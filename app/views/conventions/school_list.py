@@ -1,4 +1,5 @@
-"""Step 1 actions: remove a school, attach or download a derogation, validate or reopen."""
+"""Step 1 actions: remove a school, attach or download a derogation, validate or reopen the
+list (both confirmed on a page of their own first)."""
 
 from io import BytesIO
 
@@ -10,7 +11,7 @@ from app.models import Convention, School
 from app.rules.errors import NotFound, RuleViolation
 from app.services import workflow
 from app.views.context import convention_or_404, parse_object_id
-from app.views.conventions import bp
+from app.views.conventions import bp, confirmations
 from app.views.conventions._common import back, run
 
 
@@ -89,32 +90,32 @@ def derogation(convention_id: str, school_id: str):
     return response
 
 
-@bp.route("/<convention_id>/valider-liste", methods=["POST"])
+@bp.route("/<convention_id>/valider-liste", methods=["GET", "POST"])
 @login_required
 def validate_list(convention_id: str):
+    """GET: what validating the list locks; POST with the confirmation: validate it."""
     conv = convention_or_404(convention_id, current_user)
-    return run(
+    return confirmations.take(
         conv,
         1,
+        confirmations.offers(conv).validate_list,
+        confirmations.validate_list,
         "La liste des écoles est validée. Complétez maintenant les articles.",
         workflow.validate_school_list,
-        conv,
-        actor(),
         next_step=2,
     )
 
 
-@bp.route("/<convention_id>/rouvrir-liste", methods=["POST"])
+@bp.route("/<convention_id>/rouvrir-liste", methods=["GET", "POST"])
 @login_required
 def reopen_list(convention_id: str):
+    """GET: what reopening the list means, with its motive; POST confirmed: reopen it."""
     conv = convention_or_404(convention_id, current_user)
-    reason = request.form.get("reason") or ""  # the verb refuses an over-long one
-    return run(
+    return confirmations.take(
         conv,
         1,
+        confirmations.offers(conv).reopen_list,
+        confirmations.reopen_list,
         "La liste des écoles est rouverte : elle peut de nouveau être modifiée.",
         workflow.reopen_school_list,
-        conv,
-        actor(),
-        reason=reason,
     )

@@ -1,4 +1,5 @@
-"""Step 3 actions: sign, approve, acknowledge, and reopen a validated convention."""
+"""Step 3 actions: sign, approve, acknowledge, and reopen a validated convention (approving
+and reopening confirmed on a page of their own first)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -12,20 +13,23 @@ from app.auth import actor
 from app.services import workflow
 from app.views.actions import run_action
 from app.views.context import convention_or_404
-from app.views.conventions import bp
-from app.views.conventions._common import back, run
+from app.views.conventions import bp, confirmations
+from app.views.conventions._common import back, run, still_awaited
 from app.views.conventions.page import default_step
 
 
 def _step_three_action(
     convention_id: str, call: Callable[..., Any], success: str, unconfirmed: str | None = None
 ) -> Response:
-    """Run one step 3 rule on the convention; ``unconfirmed``: the box to tick first."""
+    """Run one step 3 rule on the convention (``unconfirmed``: the box to tick first); the
+    message then says who the convention still awaits."""
     conv = convention_or_404(convention_id, current_user)
     if unconfirmed is not None and request.form.get("confirm") != "1":
         flash(unconfirmed, "danger")
         return back(conv, 3)
-    return run(conv, 3, success, call, conv, actor())
+    return run(
+        conv, 3, lambda done: f"{success} {still_awaited(done)}".strip(), call, conv, actor()
+    )
 
 
 @bp.route("/<convention_id>/signer", methods=["POST"])
@@ -40,23 +44,20 @@ def sign(convention_id: str):
     )
 
 
-@bp.route("/<convention_id>/approuver", methods=["POST"])
+@bp.route("/<convention_id>/approuver", methods=["GET", "POST"])
 @login_required
 def approve(convention_id: str):
-    if request.form.get("retour") == "a-approuver":  # from the « À approuver » queue
-        conv = convention_or_404(convention_id, current_user)
-        return run_action(
-            url_for("approvals.index"),
-            workflow.approve,
-            conv,
-            actor(),
-            success=f"La convention « {conv.title} » (pôle {conv.pole_number}) est approuvée : "
-            "sa version PDF protégée est disponible.",
-        )
-    return _step_three_action(
-        convention_id,
-        workflow.approve,
+    """GET: what approving seals; POST confirmed: approve and seal (from the « À approuver »
+    queue, ``retour=a-approuver`` brings the Administration back to it)."""
+    conv = convention_or_404(convention_id, current_user)
+    return confirmations.take(
+        conv,
+        3,
+        confirmations.offers(conv).approve,
+        confirmations.approve,
         "La convention est approuvée : sa version PDF protégée est disponible.",
+        workflow.approve,
+        queue=confirmations.queue_url(),
     )
 
 
@@ -127,19 +128,18 @@ def decline(convention_id: str):
     )
 
 
-@bp.route("/<convention_id>/rouvrir", methods=["POST"])
+@bp.route("/<convention_id>/rouvrir", methods=["GET", "POST"])
 @login_required
 def reopen(convention_id: str):
+    """GET: what reopening cancels, with its motive; POST confirmed: reopen."""
     conv = convention_or_404(convention_id, current_user)
-    reason = request.form.get("reason") or ""  # the verb refuses an over-long one
-    return run(
+    return confirmations.take(
         conv,
         3,
+        confirmations.offers(conv).reopen,
+        confirmations.reopen,
         "La convention est rouverte : le siège peut de nouveau modifier les articles.",
         workflow.reopen,
-        conv,
-        actor(),
-        reason=reason,
         next_step=2,
     )
 

@@ -1,0 +1,261 @@
+"""Irreversible steps are confirmed on a page of their own, without JavaScript.
+
+For each step: the page's button is a link to the confirmation page, which says what will
+follow; a GET and an unconfirmed POST change nothing (the POST is sent to the page); the
+confirmed POST acts; a step not offered sends the user back with why.
+"""
+
+import re
+from html import unescape
+
+import pytest
+
+from app.models import ApiClient, AuditEvent, User
+from app.rules.states import Status
+from app.services import api_clients, workflow
+from tests.conftest import csrf_token, login
+from tests.views.conftest import PDF_BYTES, at_stage, fill_articles, reload, school, url, user
+
+CONFIRM = {"confirm": "oui"}
+FORM_RE = re.compile(r'<form method="post" action="([^"]+)">')
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def confirmation_page(client, path: str) -> str:
+    """The confirmation page at ``path``: its form posts back to it with confirm=oui."""
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    html = text(response)
+    assert 'data-testid="confirmation"' in html
+    assert FORM_RE.search(html).group(1) == path.split("?")[0]
+    assert 'name="confirm" value="oui"' in html
+    return html
+
+
+def unconfirmed_post(client, path: str, data: dict | None = None):
+    """A POST without the confirmation: sent (303) to the confirmation page."""
+    token = csrf_token(client, "/")
+    response = client.post(path, data={"csrf_token": token, **(data or {})})
+    assert response.status_code == 303
+    assert response.location.split("?")[0] == path
+    return response
+
+
+def confirmed_post(client, path: str, data: dict | None = None, **kwargs):
+    token = csrf_token(client, "/")
+    return client.post(path, data={"csrf_token": token, **CONFIRM, **(data or {})}, **kwargs)
+
+
+def events(conv, action: str) -> int:
+    return AuditEvent.objects(convention=conv.pk, action=action).count()
+
+
+# -- the convention's steps ------------------------------------------------------------------
+
+
+def test_validating_the_list_is_confirmed_first(client_for, coop_draft):
+    coop = coop_draft
+    workflow.attach_derogation(coop, school(9301), "d.pdf", PDF_BYTES, user("coord1"))
+    client = client_for("coord1")
+    path = url(coop, "/valider-liste")
+    step1 = text(client.get(url(coop, "?etape=1")))
+    assert f'href="{path}" data-testid="validate-list"' in step1
+    html = confirmation_page(client, path)
+    assert "Valider la liste des écoles ?" in html
+    assert "sera verrouillée : plus aucune école ne pourra y être ajoutée ni retirée" in html
+    assert f"{len(coop.schools)} école" in html
+    assert reload(coop).status == Status.DRAFT
+    unconfirmed_post(client, path)
+    assert reload(coop).status == Status.DRAFT
+    assert events(coop, "convention.validate_list") == 0
+    response = confirmed_post(client, path)
+    assert response.location.endswith("etape=2")
+    assert reload(coop).status == Status.LIST_VALIDATED
+
+
+def test_validating_the_convention_says_it_locks_and_who_signs(client_for, coop):
+    conv = at_stage(coop, Status.LIST_VALIDATED)
+    conv = fill_articles(conv)
+    client = client_for("coord1")
+    path = url(conv, "/valider")
+    html = confirmation_page(client, path)
+    assert "La convention sera verrouillée : plus aucun article ne pourra être modifié." in html
+    # The seat's PO (Ville de Liège) and the cooperating PO sign.
+    assert "Ville de Liège" in html and "seront invités à signer" in html
+    unconfirmed_post(client, path)
+    assert reload(conv).status == Status.LIST_VALIDATED
+    assert confirmed_post(client, path).location.endswith("etape=3")
+    assert reload(conv).status == Status.VALIDATED
+
+
+def test_validating_with_articles_missing_goes_back_to_what_is_missing(client_for, coop):
+    conv = at_stage(coop, Status.LIST_VALIDATED)
+    if not workflow.validation_blockers(conv):
+        pytest.skip("the demo seed completed every article")
+    client = client_for("coord1")
+    response = client.get(url(conv, "/valider"))
+    assert response.status_code == 302 and "etape=2" in response.location
+    assert "ne peut pas encore être validée" in text(client.get(response.location))
+    assert reload(conv).status == Status.LIST_VALIDATED
+
+
+def test_approving_says_it_seals_and_only_the_confirmation_seals(client_for, coop):
+    conv = at_stage(coop, Status.SIGNED)
+    client = client_for("admin")
+    path = url(conv, "/approuver")
+    step3 = text(client.get(url(conv, "?etape=3")))
+    assert f'href="{path}"' in step3
+    html = confirmation_page(client, path)
+    assert "Approuver et sceller la convention ?" in html
+    assert "scellée" in html and "ne pourra plus être modifiée ni rouverte" in html
+    assert "Cette action est définitive." in html
+    unconfirmed_post(client, path)
+    conv = reload(conv)
+    assert conv.status == Status.SIGNED and not conv.sealed_pdf_sha256
+    assert confirmed_post(client, path).status_code == 302
+    conv = reload(conv)
+    assert conv.status == Status.APPROVED and conv.sealed_pdf_sha256
+
+
+def test_approving_is_not_offered_to_a_coordinator(client_for, coop):
+    conv = at_stage(coop, Status.SIGNED)
+    client = client_for("coord1")
+    response = client.get(url(conv, "/approuver"))
+    assert response.status_code == 302 and "etape=3" in response.location
+    assert "ne vous est pas proposée" in text(client.get(response.location))
+    response = confirmed_post(client, url(conv, "/approuver"), follow_redirects=True)
+    assert "Seule l'Administration peut approuver" in text(response)
+    assert reload(conv).status == Status.SIGNED
+
+
+def test_reopening_names_the_signatures_it_cancels_and_keeps_the_motive(client_for, coop):
+    conv = at_stage(coop, Status.VALIDATED)
+    workflow.sign(conv, user("po-siege1"))
+    client = client_for("admin")
+    path = url(conv, "/rouvrir")
+    html = confirmation_page(client, path)
+    assert "Rouvrir la convention ?" in html
+    assert "Les signatures déjà données seront annulées (Ville de Liège)" in html
+    assert 'name="reason"' in html
+    unconfirmed_post(client, path, {"reason": "Erreur"})
+    assert reload(conv).status == Status.VALIDATED and reload(conv).signatures
+    # An over-long motive: the page again, with what was typed and why, nothing changed.
+    response = confirmed_post(client, path, {"reason": "x" * 1001})
+    assert response.status_code == 400
+    html = text(response)
+    assert "Le motif est trop long" in html and "x" * 1001 in html
+    assert reload(conv).status == Status.VALIDATED
+    response = confirmed_post(client, path, {"reason": "Erreur à l'article 4"})
+    assert response.location.endswith("etape=2")
+    conv = reload(conv)
+    assert conv.status == Status.LIST_VALIDATED and not conv.signatures
+    event = AuditEvent.objects(convention=conv.pk, action="convention.reopen", outcome="ok")
+    assert event.first().details["reason"] == "Erreur à l'article 4"
+
+
+def test_reopening_the_list_from_the_convention_and_the_data_pages(client_for, coop):
+    conv = at_stage(coop, Status.LIST_VALIDATED)
+    client = client_for("admin")
+    path = url(conv, "/rouvrir-liste")
+    assert f'href="{path}"' in text(client.get(url(conv, "?etape=1")))
+    html = confirmation_page(client, path)
+    assert "des écoles pourront de nouveau être ajoutées ou retirées" in html
+    unconfirmed_post(client, path)
+    assert reload(conv).status == Status.LIST_VALIDATED
+    confirmed_post(client, path, {"reason": "École oubliée"})
+    assert reload(conv).status == Status.DRAFT
+
+    conv = at_stage(conv, Status.LIST_VALIDATED)
+    data_path = f"/gestion/poles/1/conventions/{conv.pk}/rouvrir-liste"
+    assert f'href="{data_path}"' in text(client.get("/gestion/poles/1"))
+    html = confirmation_page(client, data_path)
+    assert 'href="/gestion/poles/1" data-testid="confirm-cancel"' in html
+    unconfirmed_post(client, data_path)
+    assert reload(conv).status == Status.LIST_VALIDATED
+    response = confirmed_post(client, data_path, {"reason": "Zone corrigée"})
+    assert response.location.endswith("/gestion/poles/1")
+    assert reload(conv).status == Status.DRAFT
+
+
+def test_a_stale_confirmation_page_sends_back_with_why(client_for, coop):
+    conv = at_stage(coop, Status.LIST_VALIDATED)
+    client = client_for("coord1")
+    response = client.get(url(conv, "/valider-liste"))
+    assert response.status_code == 302 and "etape=1" in response.location
+    assert "ne vous est pas proposée" in text(client.get(response.location))
+
+
+def test_another_poles_user_gets_404_on_the_confirmation_page(client_for, coop):
+    client = client_for("coord2")
+    for suffix in ("/valider-liste", "/valider", "/approuver", "/rouvrir", "/rouvrir-liste"):
+        assert client.get(url(coop, suffix)).status_code == 404, suffix
+
+
+# -- access ---------------------------------------------------------------------------------
+
+
+def test_revoking_a_profile_is_confirmed_first(demo, client):
+    login(client, "support")
+    account = text(client.get("/support/utilisateurs/coord1"))
+    links = re.findall(r'href="(/support/utilisateurs/coord1/revoquer\?grant=[^"]+)"', account)
+    assert len(links) == 2
+    html = confirmation_page(client, links[0])
+    assert "Révoquer ce profil ?" in html and "effet immédiat" in html
+    assert "Les autres profils du compte restent attribués." in html
+    key = re.search(r'name="grant" value="([^"]+)"', html).group(1)
+    unconfirmed_post(client, "/support/utilisateurs/coord1/revoquer", {"grant": key})
+    assert len(User.objects.get(username="coord1").grants) == 2
+    response = confirmed_post(
+        client, "/support/utilisateurs/coord1/revoquer", {"grant": key}, follow_redirects=True
+    )
+    assert "Profil révoqué avec effet immédiat" in text(response)
+    assert len(User.objects.get(username="coord1").grants) == 1
+
+
+def test_deactivating_an_account_is_confirmed_first(demo, client):
+    login(client, "support")
+    path = "/support/utilisateurs/dir-part1/desactiver"
+    assert f'href="{path}"' in text(client.get("/support/utilisateurs/dir-part1"))
+    html = confirmation_page(client, path)
+    assert "Le compte n'aura plus aucun profil et sera désactivé." in html
+    unconfirmed_post(client, path)
+    assert User.objects.get(username="dir-part1").active
+    confirmed_post(client, path)
+    assert not User.objects.get(username="dir-part1").active
+
+
+def test_accepting_a_revocation_request_is_confirmed_first(demo, client):
+    from app.services import access
+    from tests.access.helpers import revocation_form
+
+    req = access.submit_request(revocation_form(), kind="revocation")
+    login(client, "support")
+    path = f"/support/demandes/{req.reference}/accepter"
+    detail = text(client.get(f"/support/demandes/{req.reference}"))
+    assert f'href="{path}" data-testid="accept-revocation"' in detail
+    html = confirmation_page(client, path)
+    assert "Accepter la révocation ?" in html and "Profil retiré" in html
+    granted = len(User.objects.get(username="dir-part1").grants)
+    unconfirmed_post(client, path)
+    assert len(User.objects.get(username="dir-part1").grants) == granted
+    assert confirmed_post(client, path).status_code == 302
+    assert len(User.objects.get(username="dir-part1").grants) < granted
+
+
+def test_revoking_an_api_client_is_confirmed_first(demo, client):
+    created, _token = api_clients.create("Statistiques", ["conventions"], user("admin"))
+    login(client, "admin")
+    path = f"/admin/api-clients/{created.pk}/revoquer"
+    assert f'href="{path}"' in text(client.get("/admin/api-clients/"))
+    html = confirmation_page(client, path)
+    assert "Son jeton cessera immédiatement de fonctionner" in html
+    unconfirmed_post(client, path)
+    assert ApiClient.objects.get(pk=created.pk).revoked_at is None
+    confirmed_post(client, path)
+    assert ApiClient.objects.get(pk=created.pk).revoked_at is not None
+    # Already revoked: no confirmation page, back to the list with why.
+    response = client.get(path, follow_redirects=True)
+    assert "déjà révoqué" in text(response)
