@@ -26,7 +26,7 @@ STAGE_COLOURS = {
     "acknowledged": "#1b3a1e",
 }
 # Flask-Admin's equality filters (their operation's label is translated: match the class).
-EQUALS = ("FilterEqual", "IntEqualFilter")
+EQUALS = ("FilterEqual", "IntEqualFilter", "ChoiceEqualFilter")
 
 
 def _conventions_view() -> Any:
