@@ -31,15 +31,20 @@ $(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
 
 # The checkers of the conformance tests (axe-core, vnu-jar), pinned in package.json; vnu runs
 # on Debian's Java. No CDN: whatever a page or a test uses is installed and served from here.
+# A node_modules that is a link (a git worktree sharing another checkout's install) is left
+# alone: npm ci would empty the shared folder through the link.
 node_modules/.installed: package.json package-lock.json
-	@if ! command -v npm >/dev/null || ! command -v java >/dev/null; then \
-		if [ "$$(id -u)" = "0" ]; then \
-			DEBIAN_FRONTEND=noninteractive apt-get update -q && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm default-jre-headless; \
-		else echo "npm ou java absent : apt-get install npm default-jre-headless"; fi; \
+	@if [ -L node_modules ]; then \
+		echo "node_modules est un lien vers une installation partagée : npm ci non relancé"; \
+	else \
+		if ! command -v npm >/dev/null || ! command -v java >/dev/null; then \
+			if [ "$$(id -u)" = "0" ]; then \
+				DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+				DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm default-jre-headless; \
+			else echo "npm ou java absent : apt-get install npm default-jre-headless"; fi; \
+		fi; \
+		npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
 	fi
-	npm ci --no-audit --no-fund --ignore-scripts
-	touch $@
 
 run: $(VENV)/.deps
 	$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)

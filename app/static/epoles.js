@@ -45,9 +45,36 @@
     inputs.forEach(function (el) { el.addEventListener("input", update); });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", percentSum);
-  } else {
+  // The front office's menu on a narrow screen: folded behind its « Menu » button, which
+  // only exists for those who have JavaScript (without it the menu stays unfolded).
+  function foldingMenu() {
+    var button = document.querySelector(".ep-menu-toggle");
+    var menu = document.getElementById("ep-menu");
+    if (!button || !menu || !window.matchMedia) return;
+    var narrow = window.matchMedia("(max-width: 991.98px)");
+    function set(open) {
+      menu.classList.toggle("ep-menu-folded", !open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    function follow() {
+      button.hidden = !narrow.matches;
+      set(!narrow.matches);
+    }
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+    if (narrow.addEventListener) narrow.addEventListener("change", follow);
+    follow();
+  }
+
+  function start() {
     percentSum();
+    foldingMenu();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

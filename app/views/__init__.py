@@ -22,6 +22,7 @@ BLUEPRINT_MODULES = [
     "app.views.poles",
     "app.views.signing",
     "app.views.help",
+    "app.views.legal",
     "app.views.datamgmt",
     "app.views.financing",
     "app.views.directory",

@@ -30,6 +30,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "access.request_revocation",
         "access.set_password",
         "pdf.verify",
+        "legal.notices",  # the footer's pages: legal notices, accessibility, contact
+        "legal.accessibility",
+        "legal.contact",
         "static",
         "admin.static",
     }
