@@ -27,6 +27,32 @@ def test_two_delegates_signing_at_the_same_moment_both_land(validated, user):
     assert second.status == Status.SIGNED  # the caller's object is reloaded
 
 
+def test_the_last_signature_moves_on_when_a_concurrent_request_chained_its_event(
+    validated, user, monkeypatch
+):
+    # Between the last signature's write and the move to « signée », another request on the
+    # convention chains the pending events (its own verb ends): the move still happens.
+    from app.services.workflow import _common, signing
+
+    workflow.sign(validated, user("po-siege1"))
+    real = signing.raw_write
+    calls = []
+
+    def interleaved(*args, **kwargs):
+        if not calls:
+            _common.chain_events(Convention.objects.get(id=validated.pk))
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(signing, "raw_write", interleaved)
+    workflow.sign(validated, user("po-part1"))
+    stored = Convention.objects.get(id=validated.pk)
+    assert stored.status == Status.SIGNED and stored.signed_at
+    assert len(calls) == 2  # the event's update found no event, the plain one moved it
+    events = AuditEvent.objects(action="convention.sign", outcome="ok")
+    assert [e.actor for e in events.order_by("seq")] == ["po-siege1", "po-part1"]
+
+
 def test_double_click_signs_once(validated, user):
     first = Convention.objects.get(id=validated.pk)
     second = Convention.objects.get(id=validated.pk)
