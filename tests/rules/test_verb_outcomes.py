@@ -81,6 +81,38 @@ def test_the_stage_is_told_to_those_allowed(validated, user):
         workflow.acknowledge(validated, user("dir-siege1"))
 
 
+def test_validating_too_early_or_twice_says_which(partnership, user):
+    coord = user("coord1")
+    workflow.reopen_school_list(partnership, user("admin"), "une école manque")
+    with pytest.raises(InvalidState) as refused:
+        workflow.validate(partnership, coord)
+    assert str(refused.value) == "Validez d'abord la liste des écoles (étape 1)."
+    workflow.validate_school_list(partnership, coord)
+    workflow.validate(partnership, coord)
+    (event,) = AuditEvent.objects(action="convention.validate", outcome="ok")
+    assert event.details["version"] == Convention.objects.get(id=partnership.pk).version
+    for stage in (Status.VALIDATED, Status.SIGNED):
+        drive(partnership, stage, user)
+        with pytest.raises(InvalidState) as refused:
+            workflow.validate(partnership, coord)
+        assert str(refused.value) == "Cette convention est déjà validée."
+        assert Convention.objects.get(id=partnership.pk).status == stage
+
+
+def test_a_draft_amendment_is_validated_its_list_being_its_conventions(staged):
+    # An amendment has no list step: from its draft, it is validated directly.
+    from app.models import User
+    from app.rules.states import Kind
+
+    coord = User.objects.get(username="coord1")
+    ressort = Convention.objects.get(pole_number=1, kind=Kind.RESSORT, parent=None)
+    amendment = Convention.objects.get(parent=ressort.pk)
+    assert amendment.status == Status.DRAFT
+    workflow.save_points(amendment, {"mode": "seat"}, coord)
+    workflow.validate(amendment, coord)
+    assert Convention.objects.get(id=amendment.pk).status == Status.VALIDATED
+
+
 def test_signing_is_audited_with_party_capacity_and_what_remains(validated, user, po):
     workflow.sign(validated, user("po-part1"))
     workflow.sign(validated, user("po-siege1"))
