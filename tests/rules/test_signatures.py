@@ -131,10 +131,12 @@ def test_approval_race_leaves_no_orphan_file(validated, user, monkeypatch):
         return stored, stored.sha256
 
     monkeypatch.setattr(workflow, "SEALERS", [sealer])
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="modifiée entre-temps"):
         workflow.approve(validated, user("admin"))
     assert StoredFile.objects.count() == 0
-    assert Convention.objects.get(id=validated.pk).status == Status.SIGNED
+    stored = Convention.objects.get(id=validated.pk)
+    assert stored.status == Status.SIGNED
+    assert validated.version == stored.version  # the caller's copy is the stored one again
 
 
 def test_failing_sealer_refuses_cleanly(validated, user, monkeypatch):

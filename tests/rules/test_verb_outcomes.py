@@ -99,7 +99,7 @@ def test_validating_too_early_or_twice_says_which(partnership, user):
         assert Convention.objects.get(id=partnership.pk).status == stage
 
 
-def test_a_draft_amendment_is_validated_its_list_being_its_conventions(staged):
+def test_a_draft_amendment_is_validated_its_list_being_its_conventions(staged, monkeypatch):
     # An amendment has no list step: from its draft, it is validated directly.
     from app.models import User
     from app.rules.states import Kind
@@ -111,6 +111,13 @@ def test_a_draft_amendment_is_validated_its_list_being_its_conventions(staged):
     workflow.save_points(amendment, {"mode": "seat"}, coord)
     workflow.validate(amendment, coord)
     assert Convention.objects.get(id=amendment.pk).status == Status.VALIDATED
+    # Signed by the ressort's PO, approved: its snapshot cites the convention it modifies.
+    workflow.sign(amendment, User.objects.get(username="po-siege1"))
+    monkeypatch.setattr(workflow, "SEALERS", [_sealer])
+    workflow.approve(amendment, User.objects.get(username="admin"))
+    cited = Convention.objects.get(id=amendment.pk).snapshot["amendment_of"]
+    assert cited["id"] == str(ressort.pk)
+    assert cited["sealed_pdf_sha256"] == ressort.sealed_pdf_sha256
 
 
 def test_signing_is_audited_with_party_capacity_and_what_remains(validated, user, po):
