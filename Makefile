@@ -69,6 +69,7 @@ seed-full: $(VENV)/.deps
 	$(FLASK) seed --scale full
 
 bench: $(VENV)/.dev-deps
+	$(BIN)/python -m bench.seed
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.pdf
 	$(BIN)/python -m bench.directory --store embedded

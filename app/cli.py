@@ -51,6 +51,9 @@ def seed_command(scale: str, reset: bool) -> None:
         counts["school_years"] = load_school_years()
         counts["article_templates"] = loader.load_templates()
         counts["financing"] = loader.load_financing_reference()
+        from seed.stages import build_full_stages
+
+        counts.update(build_full_stages())
     else:
         counts = loader.load_demo(current_app.config["EPOLES_DEMO_PASSWORD"])
     for key, value in counts.items():

@@ -165,9 +165,12 @@ def generate(seed: int = 2026) -> dict[str, list[dict[str, Any]]]:
     return {"organising_authorities": pos, "schools": schools, "poles": poles}
 
 
-def load_full(seed: int = 2026) -> dict[str, int]:
-    """Insert the full data set in bulk (what exists already, by FASE or number, is kept)."""
-    data = generate(seed)
+def load_full(
+    seed: int = 2026, data: dict[str, list[dict[str, Any]]] | None = None
+) -> dict[str, int]:
+    """Insert the full data set (or ``data``, a part of it) in bulk (what exists already, by
+    FASE or number, is kept)."""
+    data = data if data is not None else generate(seed)
     counts = {}
     po_coll = OrganisingAuthority._get_collection()
     have = {d["fase"] for d in po_coll.find({}, {"fase": 1})}

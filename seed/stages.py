@@ -20,6 +20,7 @@ A pole that already has conventions is left alone, so running the seed again cha
 """
 
 import json
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,32 @@ def due_soon_take_in_charge() -> date | None:
         if today < due and (due - today).days <= soon // 2:
             return day
     return None
+
+
+# --- full scale ---------------------------------------------------------------------------
+
+# Share of the school lists validated at full scale: mid-campaign, most poles have settled
+# their lists, some are still drafting (and a list missing a derogation stays a draft).
+FULL_SCALE_VALIDATED_PERCENT = 60
+
+
+def full_scale_validates(conv: Convention) -> bool:
+    """Whether the full-scale seed validates this convention's list (the same answer on every
+    run: a stable hash of the pole and the slot's kind and first school)."""
+    first = conv.schools[0].fase if conv.schools else 0
+    key = f"{conv.pole_number}:{conv.kind}:{first}".encode()
+    return zlib.crc32(key) % 100 < FULL_SCALE_VALIDATED_PERCENT
+
+
+def build_full_stages(actor: str = "seed") -> dict[str, int]:
+    """The routed conventions of every pole that has none yet, through the bulk path."""
+    from app.services.workflow import bulk
+
+    have = set(Convention._get_collection().distinct("pole"))
+    poles = [p for p in Pole.objects.order_by("number") if p.pk not in have]
+    report = bulk.route_poles(poles, actor, validate_list=full_scale_validates)
+    return {
+        "conventions": report.conventions,
+        "list_validated": report.list_validated,
+        "audit_events": report.events,
+    }
