@@ -1,11 +1,14 @@
-"""The main list pages make the same number of database queries whatever the number of rows
-(no N+1): each page is loaded on the demo data, then again with 60 more rows of what it lists.
+"""The list pages make the same number of database queries whatever the number of rows
+(no N+1): every back-office list and every pole page is loaded on the demo data, then again
+with 60 more rows of what it lists; a back-office list makes at most 4 round trips of its own
+(beyond the session's user, loaded once per request).
 
 mongomock has no command listener: the collection's read methods are wrapped to count calls.
 """
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import mongomock
 import pytest
@@ -19,12 +22,28 @@ from tests.raw import raw_conventions
 READS = ("find", "find_one", "count_documents", "aggregate", "distinct")
 EXTRA = 60
 
-PAGES = [
+# Every back-office list (Flask-Admin views), then the pole pages.
+BACK_OFFICE = [
     ("admin", "/admin/schools_admin/"),
     ("admin", "/admin/poles_admin/"),
     ("admin", "/admin/pos_admin/"),
     ("admin", "/admin/conventions_admin/"),
     ("admin", "/admin/messages_admin/"),
+    ("admin", "/admin/users_admin/"),
+    ("admin", "/admin/access_requests_admin/"),
+    ("admin", "/admin/outbox_admin/"),
+    ("admin", "/admin/templates_admin/"),
+    ("admin", "/admin/annees/"),
+    ("admin", "/admin/fonctions/"),
+]
+BACK_OFFICE_ROUND_TRIPS = 4
+# Still above the ceiling, measured (own round trips, whatever the size): the count and the
+# page, then one batched query per referenced collection (messages: school and PO; users: the
+# grants' pole, school and PO). A cheap pager would take them to 3 and 4 (issue 16, open).
+OVER_CEILING = {"/admin/messages_admin/": 5, "/admin/users_admin/": 6}
+PAGES = [
+    *BACK_OFFICE,
+    ("coord1", "/poles/1/eleves"),
     ("po-part1", "/a-signer"),
     ("po-part1", "/"),
     ("dir-siege1", "/a-prendre-connaissance"),
@@ -49,7 +68,10 @@ def counter(monkeypatch) -> Iterator[dict[str, int]]:
 
 
 def _grow() -> None:
-    """60 more POs, schools, poles, messages, and conventions awaiting po-part1 and dir-siege1."""
+    """60 more POs, schools, poles, messages, conventions awaiting po-part1 and dir-siege1,
+    accounts (each with a pole, a school and a PO grant), access requests, e-mails, article
+    templates, school years, functions and team scenarios of pole 1; pole 1 lists 60 more
+    cooperating schools."""
     from app.models import Message
 
     po_col = OrganisingAuthority._get_collection()
@@ -84,6 +106,62 @@ def _grow() -> None:
             else {"title": f"Message {i}", "body": "Texte", "audience": "po", "po": po_id}
         )
 
+    _grow_the_rest(pole_col.find_one({"number": 1}))
+
+
+def _copies(model: Any, count: int, change: Callable[[int], dict[str, Any]]) -> None:
+    """``count`` raw copies of the first document of ``model``'s collection, each changed."""
+    collection = model._get_collection()
+    first = collection.find_one({})
+    assert first is not None, model
+    collection.insert_many(
+        [dict(copy.deepcopy(first), _id=ObjectId(), **change(i)) for i in range(count)]
+    )
+
+
+def _grow_the_rest(pole: dict[str, Any]) -> None:
+    from app.models import (
+        ArticleTemplate,
+        OutboxMessage,
+        SchoolYear,
+        TeamFunction,
+        TeamScenario,
+        User,
+    )
+    from app.services.access import submit_request
+    from tests.access.helpers import PDF, director_form
+
+    submit_request(director_form(), ("annexe.pdf", PDF))
+    schools = list(School._get_collection().find({"fase": {"$gte": 60000}}, {"po": 1}))
+    pole_ids = [p["_id"] for p in Pole._get_collection().find({"number": {"$gte": 100}})]
+    _copies(
+        User,
+        EXTRA,
+        lambda i: {
+            "username": f"compte{i}",
+            "session_token": f"jeton-{i}",
+            "grants": [
+                {"role": "coordinator", "pole": pole_ids[i]},
+                {"role": "partner_director", "pole": pole_ids[i], "school": schools[i]["_id"]},
+                {"role": "partner_po_delegate", "pole": pole_ids[i], "po": schools[i]["po"]},
+            ],
+        },
+    )
+    from app.models import AccessRequest
+
+    _copies(AccessRequest, EXTRA, lambda i: {"reference": f"EP-2026-9{i:05d}"})
+    if OutboxMessage._get_collection().find_one({}) is None:
+        OutboxMessage(to="a@example.org", subject="Sujet", body="Texte").save()
+    _copies(OutboxMessage, EXTRA, lambda i: {"to": f"personne{i}@example.org"})
+    _copies(ArticleTemplate, EXTRA, lambda i: {"key": f"test-{i}", "position": 1000 + i})
+    _copies(SchoolYear, EXTRA, lambda i: {"label": f"{1900 + i}-{1901 + i}", "current": False})
+    _copies(TeamFunction, EXTRA, lambda i: {"code": f"TEST-{i}", "label": f"Fonction {i}"})
+    _copies(TeamScenario, EXTRA, lambda i: {"name": f"Scénario {i}"})
+    Pole._get_collection().update_one(
+        {"_id": pole["_id"]},
+        {"$push": {"cooperating_schools": {"$each": [s["_id"] for s in schools]}}},
+    )
+
 
 def _queries(client, path: str, counter: dict[str, int]) -> int:
     counter["n"] = 0
@@ -92,15 +170,50 @@ def _queries(client, path: str, counter: dict[str, int]) -> int:
     return counter["n"]
 
 
-def test_list_pages_make_a_constant_number_of_queries(demo, counter):
+def _before_and_after(demo, counter, pages: list[tuple[str, str]]) -> dict[str, int]:
+    """Each page's reads on the demo data, then with the grown data: equal; the latter."""
     clients = {}
-    for username in {u for u, _ in PAGES}:
+    for username in {u for u, _ in pages}:
         clients[username] = demo.test_client()
         login(clients[username], username)
-    before = {path: _queries(clients[u], path, counter) for u, path in PAGES}
+    before = {path: _queries(clients[u], path, counter) for u, path in pages}
     _grow()
-    after = {path: _queries(clients[u], path, counter) for u, path in PAGES}
+    after = {path: _queries(clients[u], path, counter) for u, path in pages}
     assert after == before
+    return after
+
+
+def test_list_pages_make_a_constant_number_of_queries(demo, counter):
+    after = _before_and_after(demo, counter, PAGES)
+    own = {path: after[path] - 1 for _, path in BACK_OFFICE}  # the first: the session's user
+    over = {path: n for path, n in own.items() if n > BACK_OFFICE_ROUND_TRIPS}
+    assert over == OVER_CEILING
+
+
+# Measured with 60 more poles, functions and scenarios: 20 → 320, 16 → 196 and 18 → 11,658
+# reads (one query per pole / function / scenario line): issue 16, not fixed yet.
+FINANCING_PAGES = [
+    ("admin", "/admin/financement/"),
+    ("coord1", "/poles/1/financement"),
+    ("coord1", "/poles/1/simulations"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="financing pages read per row (issue 16, open)")
+def test_financing_pages_make_a_constant_number_of_queries(demo, counter):
+    _before_and_after(demo, counter, FINANCING_PAGES)
+
+
+def test_the_users_list_names_every_grant_scope(demo):
+    """The batched references are the right ones: each grown account shows its pole, school
+    and PO, by number and FASE."""
+    _grow()
+    client = demo.test_client()
+    login(client, "admin")
+    html = client.get("/admin/users_admin/?search=compte7").get_data(as_text=True)
+    assert "pôle 107" in html
+    assert "école FASE 60007" in html
+    assert "PO FASE 50007" in html
 
 
 def test_the_grown_rows_are_on_the_pages(demo, counter):

@@ -134,6 +134,16 @@ def _plain(value: Any) -> Any:
     return None  # an ObjectId, a DBRef, an embedded document: not for a spreadsheet
 
 
+def prefetch_embedded(
+    items: Iterable[Document], list_field: str, models: dict[str, type[Document]]
+) -> None:
+    """Resolve the references of the embedded documents in ``list_field`` (a user's grants:
+    pole, school, PO) of a page of documents with one ``$in`` query per referenced model."""
+    embedded = [e for item in items for e in (item._data.get(list_field) or [])]
+    for field, model in models.items():
+        prefetch(embedded, field, model)
+
+
 class SearchAjaxLoader(QueryAjaxModelLoader):
     """Flask-Admin 2.2.1's mongoengine loader calls ``.filter`` on the search text (every
     lookup answered 500): search the referenced collection itself, at most 50 rows."""

@@ -5,12 +5,12 @@ from typing import Any
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from app.models import User
+from app.models import OrganisingAuthority, Pole, School, User
 from app.rules import permissions
 from app.rules.permissions import Action
 from app.services import audit
 from app.services.access import describe_grant
-from app.views.admin.base import SecureModelView
+from app.views.admin.base import SecureModelView, prefetch_embedded
 
 
 def _grants(view: Any, context: Any, model: Any, name: str) -> Any:
@@ -58,6 +58,17 @@ class UserView(SecureModelView):
 
     def get_query(self) -> Any:
         return super().get_query().filter(__raw__=permissions.account_filter(current_user))
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, data = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True):
+            # The « Profils » column names each grant's pole, school and PO: one query per
+            # collection for the page, not three per grant.
+            data = list(data)
+            prefetch_embedded(
+                data, "grants", {"pole": Pole, "school": School, "po": OrganisingAuthority}
+            )
+        return count, data
 
     def get_count_query(self) -> Any:
         return self.get_query()
