@@ -154,15 +154,9 @@ def count_lines(sheet: PupilCountSheet | None) -> list[financing.CountLine]:
     ]
 
 
-def _in_force(pole: Pole, school_year: str) -> list[Convention]:
-    """The pole's conventions concluded for ``school_year`` or before, each replaced by its
-    latest approved amendment taking effect by then (app.rules.amendments.in_force)."""
-    docs = list(
-        Convention.objects(
-            pole=pole.pk,
-            kind__in=[Kind.PARTNERSHIP, Kind.RESSORT, Kind.SPECIFIC_PARTNERSHIP],
-        ).only("kind", "status", "schools", "articles", "school_year", "seat_school", "parent")
-    )
+def _in_force(docs: list[Convention], school_year: str) -> list[Convention]:
+    """Of one pole's conventions, those concluded for ``school_year`` or before, each replaced
+    by its latest approved amendment taking effect by then (app.rules.amendments.in_force)."""
     by_parent: dict[Any, list[Convention]] = {}
     for doc in docs:
         if doc.is_amendment:
@@ -189,43 +183,90 @@ def commitments(pole: Pole, school_year: str) -> list[financing.Commitment]:
     """Points committed by the pole's conventions in force for a school year: the split key
     of the partnership / ressort and each specific partnership's retrocession table (the
     points kept when the table was saved)."""
+    return commitments_by_pole([pole.pk], school_year).get(pole.pk, [])
+
+
+def commitments_by_pole(
+    pole_ids: list[Any] | None, school_year: str
+) -> dict[Any, list[financing.Commitment]]:
+    """``commitments`` of several poles (every pole when None) in two queries whatever their
+    number: their conventions, then the seat schools their split keys name."""
+    filters: dict[str, Any] = {
+        "kind__in": [Kind.PARTNERSHIP, Kind.RESSORT, Kind.SPECIFIC_PARTNERSHIP]
+    }
+    if pole_ids is not None:
+        filters["pole__in"] = list(pole_ids)
+    # No dereference: the school entries' references would cost two queries per convention,
+    # and only their stored names are shown.
+    docs = (
+        Convention.objects(**filters)
+        .only(
+            "pole", "kind", "status", "schools", "articles", "school_year", "seat_school", "parent"
+        )
+        .no_dereference()
+    )
+    by_pole: dict[Any, list[Convention]] = {}
+    for doc in docs:
+        by_pole.setdefault(ref_id(doc, "pole"), []).append(doc)
+    in_force = {pole_id: _in_force(found, school_year) for pole_id, found in by_pole.items()}
+    seat_ids = {
+        ref_id(conv, "seat_school")
+        for convs in in_force.values()
+        for conv in convs
+        if any(_is_split(art) for art in conv.articles)
+    }
+    seats = (
+        {s.pk: s for s in School.objects(id__in=list(seat_ids)).only("fase", "name")}
+        if seat_ids
+        else {}
+    )
+    return {
+        pole_id: [c for conv in convs for c in _commitments_of(conv, seats)]
+        for pole_id, convs in in_force.items()
+    }
+
+
+def _is_split(article: Any) -> bool:
+    return article.form == "points_split" and (article.data or {}).get("mode") == "split"
+
+
+def _commitments_of(conv: Convention, seats: dict[Any, School]) -> list[financing.Commitment]:
     out: list[financing.Commitment] = []
-    for conv in _in_force(pole, school_year):
-        for art in conv.articles:
-            data = art.data or {}
-            if art.form == "retrocession" and data.get("rows"):
-                total = sum((Decimal(str(r.get("points") or 0)) for r in data["rows"]), Decimal(0))
-                out.append(
-                    financing.Commitment(
-                        label=conv.title,
-                        kind="retrocession",
-                        points=financing.cents(total),
-                        status=STATUS_LABELS.get(conv.status, conv.status),
-                        ref=conv.pk,
-                    )
+    for art in conv.articles:
+        data = art.data or {}
+        if art.form == "retrocession" and data.get("rows"):
+            total = sum((Decimal(str(r.get("points") or 0)) for r in data["rows"]), Decimal(0))
+            out.append(
+                financing.Commitment(
+                    label=conv.title,
+                    kind="retrocession",
+                    points=financing.cents(total),
+                    status=STATUS_LABELS.get(conv.status, conv.status),
+                    ref=conv.pk,
                 )
-            elif art.form == "points_split" and data.get("mode") == "split":
-                names = {e.fase: e.name for e in conv.schools}
-                seat = School.objects(id=ref_id(conv, "seat_school")).only("fase", "name").first()
-                if seat is not None:
-                    names[seat.fase] = f"{seat.name} (école siège)"
-                shares = tuple(
-                    (
-                        names.get(s.get("school_fase"), f"FASE {s.get('school_fase')}"),
-                        Decimal(str(s.get("percent"))),
-                    )
-                    for s in data.get("shares") or []
+            )
+        elif _is_split(art):
+            names = {e.fase: e.name for e in conv.schools}
+            seat = seats.get(ref_id(conv, "seat_school"))
+            if seat is not None:
+                names[seat.fase] = f"{seat.name} (école siège)"
+            shares = tuple(
+                (
+                    names.get(s.get("school_fase"), f"FASE {s.get('school_fase')}"),
+                    Decimal(str(s.get("percent"))),
                 )
-                out.append(
-                    financing.Commitment(
-                        label=conv.title,
-                        kind="split",
-                        points=Decimal(0),
-                        status=STATUS_LABELS.get(conv.status, conv.status),
-                        ref=conv.pk,
-                        shares=shares,
-                    )
+                for s in data.get("shares") or []
+            )
+            out.append(
+                financing.Commitment(
+                    label=conv.title,
+                    kind="split",
+                    points=Decimal(0),
+                    status=STATUS_LABELS.get(conv.status, conv.status),
+                    ref=conv.pk,
+                    shares=shares,
                 )
+            )
     return out
 
 
@@ -526,16 +567,40 @@ def scenario_of(pole: Pole, scenario_id: Any) -> TeamScenario:
 
 def evaluate(pole: Pole, school_year: str, lines: list[financing.ScenarioLine]) -> Any:
     """Price a team for a pole and school year against its envelope and commitments."""
+    return _pricer(pole, school_year)(lines)
+
+
+def evaluate_scenarios(pole: Pole, scenarios: list[TeamScenario]) -> list[tuple[Any, str | None]]:
+    """Each scenario priced (its evaluation, else the French reason it cannot be), the pole's
+    state and catalogue read once per school year, not once per scenario."""
+    pricers: dict[str, Any] = {}
+    out: list[tuple[Any, str | None]] = []
+    for scenario in scenarios:
+        year = scenario.school_year
+        if year not in pricers:
+            try:
+                pricers[year] = _pricer(pole, year)
+            except RuleViolation as exc:  # no parameters that year: every scenario says so
+                pricers[year] = str(exc)
+        try:
+            if isinstance(pricers[year], str):
+                out.append((None, pricers[year]))
+            else:
+                out.append((pricers[year](scenario_lines(scenario)), None))
+        except RuleViolation as exc:
+            out.append((None, str(exc)))
+    return out
+
+
+def _pricer(pole: Pole, school_year: str) -> Any:
+    """A function pricing scenario lines for the pole and year (NO_PARAMETERS refused)."""
     state = pole_financing(pole, school_year)
-    if state.params is None or state.envelope is None:
+    params, envelope = state.params, state.envelope
+    if params is None or envelope is None:
         raise RuleViolation(NO_PARAMETERS.format(year=school_year))
-    return financing.evaluate(
-        lines,
-        catalogue(school_year),
-        state.params,
-        state.envelope.total,
-        state.balance.retroceded if state.balance else Decimal(0),
-    )
+    cat = catalogue(school_year)
+    retroceded = state.balance.retroceded if state.balance else Decimal(0)
+    return lambda lines: financing.evaluate(lines, cat, params, envelope.total, retroceded)
 
 
 def scenario_lines(scenario: TeamScenario) -> list[financing.ScenarioLine]:
@@ -654,8 +719,10 @@ def overview(school_year: str, sort: str = "pole", descending: bool = False) -> 
     for sc in TeamScenario.objects(school_year=school_year):
         scen_by_pole.setdefault(ref_id(sc, "pole"), []).append(sc)
     cat = catalogue(school_year)
+    by_pole = commitments_by_pole(None, school_year)
     rows = []
-    for pole in Pole.objects.only("number", "name", "cooperating_schools").order_by("number"):
+    poles = Pole.objects.only("number", "name", "cooperating_schools").order_by("number")
+    for pole in poles.no_dereference():  # the schools are counted, not read
         lines = count_lines(sheets.get(pole.pk))
         totals = financing.count_totals(lines)
         env = (
@@ -663,7 +730,7 @@ def overview(school_year: str, sort: str = "pole", descending: bool = False) -> 
             if params
             else None
         )
-        commits = commitments(pole, school_year)
+        commits = by_pole.get(pole.pk, [])
         bal = financing.balance(env.total, commits) if env else None
         under_minimum = None
         for sc in scen_by_pole.get(pole.pk, []):

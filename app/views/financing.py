@@ -232,11 +232,8 @@ def _lines_from_form() -> list[dict[str, Any]]:
     ]
 
 
-def _evaluate(pole: Pole, year: str, scenario: TeamScenario) -> tuple[Any, str | None]:
-    try:
-        return financing.evaluate(pole, year, financing.scenario_lines(scenario)), None
-    except RuleViolation as exc:
-        return None, str(exc)
+def _evaluate(pole: Pole, scenario: TeamScenario) -> tuple[Any, str | None]:
+    return financing.evaluate_scenarios(pole, [scenario])[0]
 
 
 def _editor(
@@ -250,7 +247,7 @@ def _editor(
     catalogue = financing.catalogue(year)
     evaluation, problem = (None, None)
     if scenario is not None:
-        evaluation, problem = _evaluate(pole, year, scenario)
+        evaluation, problem = _evaluate(pole, scenario)
     return render_template(
         "financing/scenario.html",
         pole=pole,
@@ -302,7 +299,7 @@ def simulations(number: int):
     year = _year()
     if request.method == "POST":
         return _save(pole, year, None)
-    listed = [_one(pole, str(found.pk)) for found in financing.scenarios(pole, year)]
+    listed = _listed(pole, financing.scenarios(pole, year))
     if request.args.get("nouveau"):
         return _editor(pole, year, None, _rows_of(None), "")
     return render_template(
@@ -337,15 +334,23 @@ def delete(number: int, scenario_id: str):
     return redirect(url_for("financing.simulations", number=pole.number, annee=found.school_year))
 
 
+def _listed(pole: Pole, scenarios: list[TeamScenario]) -> list[dict[str, Any]]:
+    """Scenarios with their evaluations, priced together (the pole's state read once)."""
+    return [
+        {"scenario": found, "evaluation": evaluation, "problem": problem}
+        for found, (evaluation, problem) in zip(
+            scenarios, financing.evaluate_scenarios(pole, scenarios), strict=True
+        )
+    ]
+
+
 def _one(pole: Pole, scenario_id: str) -> dict[str, Any]:
-    found = _scenario(pole, scenario_id)
-    evaluation, problem = _evaluate(pole, found.school_year, found)
-    return {"scenario": found, "evaluation": evaluation, "problem": problem}
+    return _listed(pole, [_scenario(pole, scenario_id)])[0]
 
 
 def _compared(pole: Pole) -> list[dict[str, Any]]:
     """The scenarios named in ``?s=…`` (up to four), each of this pole, else 404."""
-    return [_one(pole, raw) for raw in request.args.getlist("s")[:4]]
+    return _listed(pole, [_scenario(pole, raw) for raw in request.args.getlist("s")[:4]])
 
 
 @bp.route("/poles/<int:number>/simulations/comparer")

@@ -190,8 +190,9 @@ def test_list_pages_make_a_constant_number_of_queries(demo, counter):
     assert over == OVER_CEILING
 
 
-# Measured with 60 more poles, functions and scenarios: 20 → 320, 16 → 196 and 18 → 11,658
-# reads (one query per pole / function / scenario line): issue 16, not fixed yet.
+# Before their commitments were read for all poles at once and scenarios priced together,
+# 60 more poles, conventions and scenarios took them from 20 to 320, 16 to 196 and 18 to
+# 11,658 reads.
 FINANCING_PAGES = [
     ("admin", "/admin/financement/"),
     ("coord1", "/poles/1/financement"),
@@ -199,7 +200,6 @@ FINANCING_PAGES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="financing pages read per row (issue 16, open)")
 def test_financing_pages_make_a_constant_number_of_queries(demo, counter):
     _before_and_after(demo, counter, FINANCING_PAGES)
 

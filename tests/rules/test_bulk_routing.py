@@ -9,6 +9,9 @@ completeness, pre-filled text) and statuses must be equal, and the stored fields
 
 from typing import Any
 
+import pytest
+from bson import ObjectId
+
 from app.models import Convention, Grant, OrganisingAuthority, Pole, School, User
 from app.rules.errors import RuleViolation
 from app.rules.roles import Role
@@ -166,3 +169,70 @@ def test_bulk_events_extend_an_existing_chain(app):
     assert again["conventions"] == Convention.objects.count() - report.conventions
     assert build_full_stages()["conventions"] == 0
     assert audit.verify_chain().ok
+
+
+def test_bulk_events_travel_with_their_conventions(app):
+    """Every convention is inserted with its events pending (``audit.pending``, as a verb's
+    change carries them), then each batch's are chained and taken off: one creation per
+    convention, the list's validation right after it when validated, each chained once."""
+    poles = _load(app, _three_poles())
+    report = bulk.route_poles(poles, "seed", validate_list=full_scale_validates, batch_size=3)
+    assert report.list_validated and report.events == report.conventions + report.list_validated
+    raw = Convention._get_collection()
+    assert raw.count_documents({"pending_events.0": {"$exists": True}}) == 0
+    for conv in Convention.objects:
+        events = audit.history(conv.pk)
+        actions = [e.action for e in events]
+        validated = conv.status == "list_validated"
+        assert actions == ["convention.create"] + ["convention.validate_list"] * validated
+        assert all(e.origin and e.actor == "seed" for e in events)
+        assert events[0].details["schools_added"][0]["school_fase"] == conv.schools[0].fase
+    assert audit.verify_chain().ok
+
+
+def test_an_interrupted_bulk_run_leaves_its_events_pending_not_lost(app, monkeypatch):
+    """Stopped after a batch's insert, before its chaining: the conventions carry their events,
+    and ``flask audit chain``'s verb chains them later."""
+    poles = _load(app, _three_poles())
+
+    def crash(events):
+        raise RuntimeError("arrêt")
+
+    monkeypatch.setattr(audit, "chain_pending_batch", crash)
+    with pytest.raises(RuntimeError):
+        bulk.route_poles(poles[:1], "seed")
+    stored = Convention._get_collection().find_one({})
+    assert stored is not None and len(stored["pending_events"]) == 1
+    assert audit.verify_chain().checked == 0
+    monkeypatch.undo()
+    assert workflow.chain_all_events() == Convention.objects.count() > 1
+    report = audit.verify_chain()
+    assert report.ok and report.checked == Convention.objects.count()
+
+
+def test_a_batch_that_loses_a_position_chains_its_prefix_and_leaves_the_rest(app, monkeypatch):
+    """Another writer takes the next position between the batch's read of the last event and
+    its insert: the insert stops there, the events not chained stay pending (returned as not
+    chained), and chaining them later keeps the trail whole."""
+    audit.record("login", "someone")
+    conv_id = ObjectId()
+    events = [audit.pending("convention.create", "seed") for _ in range(3)]
+    original = audit._linked
+    calls = {"n": 0}
+
+    def interleaved(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the batch has read the last event and built its first
+            audit.record("login", "someone else")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "_linked", interleaved)
+    chained = audit.chain_pending_batch([(e, conv_id) for e in events])
+    monkeypatch.undo()
+    assert chained == []  # its first position was taken: nothing of it went in
+    assert audit.verify_chain().ok
+    for event in events:
+        audit.chain_pending(event, conv_id)
+    assert audit.chain_pending_batch([(e, conv_id) for e in events]) == []  # already chained
+    report = audit.verify_chain()
+    assert report.ok and report.checked == 2 + 3

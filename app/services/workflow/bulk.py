@@ -6,13 +6,16 @@ event each): 0.1-0.25 s a school, minutes for the 48 poles. Here the same rules 
 and their pre-filled text, ``app.rules.derogations`` for whether a list may be validated) on
 data loaded once (raw documents, read through small views the rules take like models), the
 documents are built in memory in their stored form and inserted in batches (``insert_many``
-inside the workflow's writer scope); their audit events (the creation listing the schools
-added, the list's validation) are chained in memory and inserted in batches after them, so
-that ``flask audit verify`` passes.
+inside the workflow's writer scope). Each convention carries its audit events (the creation
+listing the schools added, the list's validation) in ``pending_events``, built by
+``audit.pending`` as every verb's are, so that a convention is never stored without them; each
+batch's events are then chained with one insert (``audit.chain_pending_batch``) and taken off
+their conventions, as ``chain_events`` does one by one. A run interrupted in between leaves
+them pending for ``flask audit chain``; ``flask audit verify`` passes.
 
 The result equals what ``add_school`` school by school (then ``validate_school_list``) leaves
-(tests/rules/test_bulk_routing.py). The chain is extended from its last event: this is a
-loading path for an otherwise idle database (the seed), not for concurrent writers.
+(tests/rules/test_bulk_routing.py). It is a loading path for poles that have no convention yet
+on an otherwise idle database (the seed), not a verb for concurrent writers.
 """
 
 from collections.abc import Callable, Iterable
@@ -22,21 +25,19 @@ from typing import Any
 from bson import ObjectId
 
 from app.models.article_template import ArticleTemplate
-from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.convention import Article, Convention
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.rules import articles as article_rules
-from app.rules.audit import GENESIS, event_hash, plain, truncate_ms
 from app.rules.derogations import missing_derogations
 from app.rules.errors import RuleViolation
 from app.rules.refs import as_id, ref_id
 from app.rules.routing import POLE_LIST, eligibility_error, route
 from app.rules.states import SCHOOL_ROLE_LABELS, Kind, SchoolRole, Status
-from app.services import school_years
-from app.services.workflow._common import workflow_write
+from app.services import audit, school_years
+from app.services.workflow._writer import workflow_write
 
 # The order add_school is called in by the seed (and by a pole filling its structure).
 ROLE_ORDER = (SchoolRole.PARTNER, SchoolRole.COOPERATING, SchoolRole.SPECIFIC_PARTNER)
@@ -98,44 +99,6 @@ class _ConventionView(_View):
 
     def article(self, key: str) -> Any:
         return next((a for a in self.articles if a.key == key), None)
-
-
-class _Chain:
-    """The audit events of the run, chained in memory after the trail's last event."""
-
-    def __init__(self, actor: str) -> None:
-        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-        self.seq = last.seq if last else 0
-        self.prev = last.hash if last else GENESIS
-        self.actor = actor
-        self.at = truncate_ms(utcnow())
-        self.waiting: list[dict[str, Any]] = []
-
-    def add(self, action: str, convention: Any, before: Any, after: Any, details: dict) -> None:
-        """One event with the fields ``audit.record`` stores (None fields left out)."""
-        self.seq += 1
-        event = {
-            "seq": self.seq,
-            "at": self.at,
-            "actor": self.actor,
-            "action": action,
-            "outcome": "ok",
-            "convention": convention,
-            "status_before": before,
-            "status_after": after,
-            "details": plain(details),
-            "prev_hash": self.prev,
-        }
-        view = _View(event)
-        event["hash"] = self.prev = event_hash(view)
-        self.waiting.append({k: v for k, v in event.items() if v is not None})
-
-    def flush(self) -> int:
-        count = len(self.waiting)
-        if count:
-            AuditEvent._get_collection().insert_many(self.waiting, ordered=True)
-        self.waiting = []
-        return count
 
 
 def _ids(doc: dict[str, Any], name: str) -> list[Any]:
@@ -333,39 +296,54 @@ def route_poles(
     if not poles:
         return report
     facts = _Facts()
-    chain = _Chain(actor)
     batch: list[dict[str, Any]] = []
 
     def flush() -> None:
-        if batch:
-            with workflow_write():
-                Convention._get_collection().insert_many(batch, ordered=True)
-            report.conventions += len(batch)
-            batch.clear()
-        report.events += chain.flush()
+        if not batch:
+            return
+        collection = Convention._get_collection()
+        with workflow_write():
+            collection.insert_many(batch, ordered=True)
+        report.conventions += len(batch)
+        chained = set(
+            audit.chain_pending_batch([(e, c["_id"]) for c in batch for e in c["pending_events"]])
+        )
+        report.events += len(chained)
+        done = [c["_id"] for c in batch if all(e["id"] in chained for e in c["pending_events"])]
+        with workflow_write():
+            collection.update_many({"_id": {"$in": done}}, {"$set": {"pending_events": []}})
+        batch.clear()
 
     for pole in poles:
         seat_zone = facts.schools[ref_id(pole, "seat_school")].zone
         for conv in plan_pole(pole, facts, actor):
-            details = {
-                "kind": conv.kind,
-                "slot": conv.slot,
-                "pole": pole.number,
-                "schools_added": [
-                    {"school_fase": e.fase, "school_name": e.name, "role": e.role}
-                    for e in conv.schools
-                ],
-            }
-            chain.add("convention.create", conv.pk, None, Status.DRAFT, details)
+            events = conv._data["pending_events"] = [
+                audit.pending(
+                    "convention.create",
+                    actor,
+                    status_after=Status.DRAFT,
+                    details={
+                        "kind": conv.kind,
+                        "slot": conv.slot,
+                        "pole": pole.number,
+                        "schools_added": [
+                            {"school_fase": e.fase, "school_name": e.name, "role": e.role}
+                            for e in conv.schools
+                        ],
+                    },
+                )
+            ]
             if validate_list(conv) and not missing_derogations(conv, seat_zone):
                 conv._data["status"] = Status.LIST_VALIDATED.value
                 conv._data["list_validated_at"] = utcnow()
-                chain.add(
-                    "convention.validate_list",
-                    conv.pk,
-                    Status.DRAFT,
-                    Status.LIST_VALIDATED,
-                    {"school_fases": [e.fase for e in conv.schools]},
+                events.append(
+                    audit.pending(
+                        "convention.validate_list",
+                        actor,
+                        status_before=Status.DRAFT,
+                        status_after=Status.LIST_VALIDATED,
+                        details={"school_fases": [e.fase for e in conv.schools]},
+                    )
                 )
                 report.list_validated += 1
             batch.append(conv._data)
