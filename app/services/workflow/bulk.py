@@ -38,6 +38,7 @@ from app.rules.routing import POLE_LIST, eligibility_error, route
 from app.rules.states import SCHOOL_ROLE_LABELS, Kind, SchoolRole, Status
 from app.services import audit, school_years
 from app.services.workflow._writer import workflow_write
+from app.services.workflow.school_list import list_validated_event
 
 # The order add_school is called in by the seed (and by a pole filling its structure).
 ROLE_ORDER = (SchoolRole.PARTNER, SchoolRole.COOPERATING, SchoolRole.SPECIFIC_PARTNER)
@@ -336,15 +337,7 @@ def route_poles(
             if validate_list(conv) and not missing_derogations(conv, seat_zone):
                 conv._data["status"] = Status.LIST_VALIDATED.value
                 conv._data["list_validated_at"] = utcnow()
-                events.append(
-                    audit.pending(
-                        "convention.validate_list",
-                        actor,
-                        status_before=Status.DRAFT,
-                        status_after=Status.LIST_VALIDATED,
-                        details={"school_fases": [e.fase for e in conv.schools]},
-                    )
-                )
+                events.append(list_validated_event(conv, actor))
                 report.list_validated += 1
             batch.append(conv._data)
             if len(batch) >= batch_size:

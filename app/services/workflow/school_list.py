@@ -136,13 +136,7 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
         write_or_refuse(
             convention,
             {"status": Status.DRAFT, "version": convention.version},
-            audit.pending(
-                "convention.validate_list",
-                actor,
-                status_before=Status.DRAFT,
-                status_after=Status.LIST_VALIDATED,
-                details={"school_fases": [e.fase for e in convention.schools]},
-            ),
+            list_validated_event(convention, actor),
             set__status=Status.LIST_VALIDATED,
             set__list_validated_at=utcnow(),
         )
@@ -152,6 +146,17 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
 
     notify.list_validated(convention)
     return convention
+
+
+def list_validated_event(convention: Any, actor: Any) -> dict[str, Any]:
+    """The pending audit event of a list's validation (this verb's, the bulk path's)."""
+    return audit.pending(
+        "convention.validate_list",
+        actor,
+        status_before=Status.DRAFT,
+        status_after=Status.LIST_VALIDATED,
+        details={"school_fases": [e.fase for e in convention.schools]},
+    )
 
 
 def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> Convention:
