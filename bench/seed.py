@@ -78,7 +78,7 @@ def bulk_and_floor(work: Path) -> dict[str, float]:
 
     with _app(work / "floor").app_context():
         _structure()
-        from app.services.workflow._common import workflow_write
+        from app.services.workflow._writer import workflow_write
 
         start = time.perf_counter()
         size = bulk.BATCH_SIZE
