@@ -23,7 +23,9 @@ def test_the_child_worker_delivers_what_the_server_process_queued(tmp_path, monk
         try:
             deadline = time.monotonic() + 60
             status = message.status
-            while time.monotonic() < deadline and status == MessageStatus.PENDING:
+            # Claimed (« sending ») before it is logged: wait for the worker to finish with it.
+            waiting = (MessageStatus.PENDING, MessageStatus.SENDING)
+            while time.monotonic() < deadline and status in waiting:
                 time.sleep(0.3)
                 status = OutboxMessage.objects.get(pk=message.pk).status
         finally:
