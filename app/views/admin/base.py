@@ -1,11 +1,11 @@
 """The secured base of every back-office view."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, stream_with_context, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action as admin_action
 from flask_admin.babel import lazy_gettext
@@ -94,6 +94,20 @@ def bulk_delete_message(deleted: int, refused: int, missing: int) -> str:
             f"{missing} introuvable{'s' if missing > 1 else ''} ou hors de votre périmètre."
         )
     return " ".join(parts)
+
+
+EXPORT_BATCH = 500  # rows read, resolved and written at a time by an export
+
+
+def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def prefetch(items: Iterable[Document], field: str, model: type[Document]) -> None:
@@ -243,6 +257,12 @@ class SecureModelView(ModelView):
     export_types = list(EXPORT_FORMATS)
     # References to resolve in one query per page: {field: Model}
     prefetch_refs: dict[str, type[Document]] = {}
+    # A page reads only the listed fields (``.only``): those of ``column_list`` that the model
+    # stores, plus these, which the formatters read (None: the whole documents).
+    list_extra_fields: tuple[str, ...] | None = ()
+    # The cheap pager: no count (a count scans the collection on the embedded store), one
+    # row more than the page says whether there is a next page (see ``render``).
+    simple_list_pager = True
     # Integer fields matched exactly when the search term is a number (FASE, pole number).
     numeric_search_fields: tuple[str, ...] = ()
     # French labels of coded fields whose model choices are codes only: {field: {code: label}}
@@ -297,23 +317,76 @@ class SecureModelView(ModelView):
         flash(message, "error")
         return True
 
-    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+    def listed_fields(self, columns: Iterable[str] | None = None) -> list[str] | None:
+        """The stored fields a page of ``columns`` (the list's by default) reads; None: all."""
+        if self.list_extra_fields is None:
+            return None
+        stored = self.model._fields
+        names = [n for n in (self.column_list or [] if columns is None else columns)]
+        names = [n for n in names if n in stored]
+        return list(dict.fromkeys(["id", *names, *self.list_extra_fields]))
+
+    def _export_data(self, execute: bool = True) -> Any:
+        """The list's query as the user filtered, searched and sorted it, unpaged, projected
+        on the export's columns (a whole-document export sets ``epoles_export_columns`` to
+        "whole"); executed unless ``execute`` is False."""
+        g.setdefault("epoles_export_columns", [name for name, _ in self._export_columns])
+        view_args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(view_args.sort)
+        return self.get_list(
+            0,
+            sort[0] if sort is not None else None,
+            view_args.sort_desc,
+            view_args.search,
+            view_args.filters,
+            execute=execute,
+            page_size=self.export_max_rows,
+        )
+
+    def project(self, query: Any) -> Any:
+        """``query`` reading only what the page or the export shows."""
+        columns = g.get("epoles_export_columns")
+        fields = None if columns == "whole" else self.listed_fields(columns)
+        return query if fields is None else query.only(*fields)
+
+    def get_list(  # type: ignore[override]
+        self,
+        page: int | None,
+        sort_column: Any,
+        sort_desc: bool,
+        search: Any,
+        filters: Any,
+        execute: bool = True,
+        page_size: int | None = None,
+    ) -> Any:
+        """The page's rows, projected, with one more to know whether a next page exists."""
         # Flask-Admin's mongoengine list sorts by the column's own name: a sortable column
         # declared as (column, field) — a name sorted by its French key — sorts by the field.
-        args, kwargs = list(args), dict(kwargs)
-        column = args[1] if len(args) > 1 else kwargs.get("sort_column")
-        field = (self._sortable_columns or {}).get(column) if column else None
-        if isinstance(field, str) and field != column:
-            if len(args) > 1:
-                args[1] = field
-            else:
-                kwargs["sort_column"] = field
-        count, data = super().get_list(*args, **kwargs)
-        if kwargs.get("execute", True) and self.prefetch_refs:
-            data = list(data)
-            for field, model in self.prefetch_refs.items():
-                prefetch(data, field, model)
-        return count, data
+        field = (self._sortable_columns or {}).get(sort_column) if sort_column else None
+        if isinstance(field, str) and field != sort_column:
+            sort_column = field
+        size = self.page_size if page_size is None else page_size
+        _none, query = super().get_list(
+            page, sort_column, sort_desc, search, filters, execute=False, page_size=0
+        )
+        query = self.project(query)
+        if size:
+            query = query.skip((page or 0) * size).limit(size + 1)
+        if not execute:
+            return None, query
+        data = list(query)
+        g.epoles_has_next = bool(size) and len(data) > size
+        data = data[:size] if size else data
+        for field, model in self.prefetch_refs.items():
+            prefetch(data, field, model)
+        return None, data
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        # Flask-Admin's simple pager guesses the next page from a full page; the numbered
+        # pager, given the pages known so far, says it exactly and keeps the page numbers.
+        if "num_pages" in kwargs and kwargs["num_pages"] is None:
+            kwargs["num_pages"] = kwargs.get("page", 0) + (2 if g.get("epoles_has_next") else 1)
+        return super().render(template, **kwargs)
 
     def _search(self, query: Any, search_term: str) -> Any:
         term = search_term.strip()
@@ -345,18 +418,28 @@ class SecureModelView(ModelView):
         if not self.can_export or export_type not in self.export_types:
             flash("Cette liste ne s'exporte pas dans ce format.", "error")
             return redirect(self.get_url(".index_view"))
-        count, data = self._export_data()
-        columns = list(self._export_columns)
-        # Formatters may need the request: the cells are computed here, then streamed.
-        rows = [[self.export_cell(model, name) for name, _ in columns] for model in data]
-        record_export(
-            current_user._get_current_object(),
-            self.endpoint,
-            export_type,
-            count,
-            {k: v[:200] for k, v in request.args.items()},
-        )
-        return table_response(export_type, str(self.name), [str(lbl) for _, lbl in columns], rows)
+        _none, query = self._export_data(execute=False)
+        columns = [name for name, _ in self._export_columns]
+        labels = [str(label) for _, label in self._export_columns]
+        user = current_user._get_current_object()
+        filters = {k: v[:200] for k, v in request.args.items()}
+
+        def rows() -> Iterator[list[Any]]:
+            """The projected rows, read and resolved a batch at a time while the file is
+            written; the export is recorded with the rows really sent (even if cut short)."""
+            sent = 0
+            try:
+                for batch in _batches(query.no_cache(), EXPORT_BATCH):
+                    for field, model in self.prefetch_refs.items():
+                        prefetch(batch, field, model)
+                    for row in batch:
+                        yield [self.export_cell(row, name) for name in columns]
+                        sent += 1
+            finally:
+                record_export(user, self.endpoint, export_type, sent, filters)
+
+        # Formatters may need the request: it is kept while the rows are streamed.
+        return table_response(export_type, str(self.name), labels, stream_with_context(rows()))
 
     def export_cell(self, model: Any, name: str) -> Any:
         """One exported cell as a typed value: the export formatter's text, else the list

@@ -140,6 +140,15 @@ class ConventionView(SecureModelView):
     form_columns = ["school_year"]
     form_args = {"school_year": {"label": "Année scolaire"}}
     can_export = True
+    # What the title (kind, first school, amendment's year) and the deadline (status, signed
+    # day) read besides the columns; of the schools, only the first is loaded (``project``).
+    list_extra_fields = ("kind", "schools", "parent", "school_year", "status", "signed_at")
+
+    def project(self, query: Any) -> Any:
+        query = super().project(query)
+        if g.get("epoles_export_columns") == "whole":
+            return query
+        return query.fields(slice__schools=1)
 
     def is_accessible(self) -> bool:
         from flask_login import current_user
@@ -208,6 +217,7 @@ class ConventionView(SecureModelView):
 
         if not self.may_export_sealed():
             abort(403)
+        g.epoles_export_columns = "whole"  # the sealed files' references too
         _count, data = self._export_data()
         sealed = [c for c in data if c.status in APPROVED_STATUSES and c.sealed_pdf_sha256]
         exports.record_export(
