@@ -120,7 +120,7 @@ class AccessRequest(Document):
 
     meta = {
         "collection": "access_requests",
-        "indexes": ["status", "kind", "-created_at", "person.username"],
+        "indexes": ["status", "kind", "profile", "-created_at", "person.username"],
         "ordering": ["-created_at"],
     }
 

@@ -41,7 +41,7 @@ class ArticleTemplate(Document):
 
     meta = {
         "collection": "article_templates",
-        "indexes": [{"fields": ["kind", "key"], "unique": True}, ("kind", "position")],
+        "indexes": [{"fields": ["kind", "key"], "unique": True}, ("kind", "position"), "nature"],
     }
 
     def clean(self) -> None:

@@ -369,6 +369,7 @@ class Convention(Document):
         "indexes": [
             {"fields": ["pole", "slot"], "unique": True},
             ("pole_number", "kind"),
+            ("kind", "pole_number"),
             "status",
             "schools.school",
             "schools.po",

@@ -24,7 +24,7 @@ class OrganisingAuthority(GuardedReference):
 
     meta = {
         "collection": "organising_authorities",
-        "indexes": ["name", "sort_name"],
+        "indexes": ["name", "sort_name", "city"],
     }
 
     def clean(self) -> None:

@@ -47,6 +47,7 @@ class OutboxMessage(Document):
             ("status", "username"),
             {"fields": ["key"], "unique": True, "sparse": True},
             ("topic", "-created_at"),
+            "category",
         ],
     }
 

@@ -44,7 +44,7 @@ class School(GuardedReference):
 
     meta = {
         "collection": "schools",
-        "indexes": ["name", "sort_name", "po", "zone", "education"],
+        "indexes": ["name", "sort_name", "po", "zone", "education", "city", "types"],
     }
 
     def clean(self) -> None:

@@ -79,7 +79,7 @@ class User(Document):
     last_login_at = DateTimeField()
     password_changed_at = DateTimeField()
 
-    meta = {"collection": "users", "indexes": ["grants.pole", "grants.role", "email"]}
+    meta = {"collection": "users", "indexes": ["grants.pole", "grants.role", "email", "active"]}
 
     # -- Flask-Login protocol (kept here so the CLI and rules share the same notion) -------
 
