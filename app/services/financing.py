@@ -12,7 +12,7 @@ from typing import Any
 
 from mongoengine import NotUniqueError
 
-from app.models.base import utcnow
+from app.models.base import as_loaded, utcnow
 from app.models.convention import Convention
 from app.models.financing import (
     CLOSED,
@@ -196,14 +196,12 @@ def commitments_by_pole(
     }
     if pole_ids is not None:
         filters["pole__in"] = list(pole_ids)
-    # No dereference: the school entries' references would cost two queries per convention,
-    # and only their stored names are shown.
-    docs = (
-        Convention.objects(**filters)
-        .only(
+    # As loaded: the school entries' references would cost two queries per convention, and
+    # only their stored names are shown.
+    docs = as_loaded(
+        Convention.objects(**filters).only(
             "pole", "kind", "status", "schools", "articles", "school_year", "seat_school", "parent"
         )
-        .no_dereference()
     )
     by_pole: dict[Any, list[Convention]] = {}
     for doc in docs:
@@ -722,7 +720,7 @@ def overview(school_year: str, sort: str = "pole", descending: bool = False) -> 
     by_pole = commitments_by_pole(None, school_year)
     rows = []
     poles = Pole.objects.only("number", "name", "cooperating_schools").order_by("number")
-    for pole in poles.no_dereference():  # the schools are counted, not read
+    for pole in as_loaded(poles):  # the schools are counted, not read
         lines = count_lines(sheets.get(pole.pk))
         totals = financing.count_totals(lines)
         env = (

@@ -12,6 +12,7 @@ from typing import Any
 
 from mongoengine import Q
 
+from app.models.base import as_loaded
 from app.rules.errors import InvalidState
 from app.rules.reference_lock import (
     PO_LOCKED_FIELDS,
@@ -29,7 +30,7 @@ def _listings(query: Any) -> list[Listing]:
     from app.models.convention import Convention
 
     rows = Convention.objects(query).only("kind", "status", "pole_number", "schools")
-    return [Listing(c.title, c.pole_number, c.status) for c in rows.no_dereference()]
+    return [Listing(c.title, c.pole_number, c.status) for c in as_loaded(rows)]
 
 
 def school_listings(school_id: Any) -> list[Listing]:

@@ -14,6 +14,7 @@ from mongoengine import ValidationError
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
+from app.models.base import as_loaded
 from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
@@ -86,9 +87,11 @@ def index():
 def _structure(pole: Pole) -> dict[str, Any]:
     """The pole's schools by role, read from its conventions (one query), with the seat."""
     convs = list(
-        Convention.objects(pole=pole.pk)
-        .exclude("articles", "snapshot", "signatures", "acknowledgments")
-        .no_dereference()
+        as_loaded(
+            Convention.objects(pole=pole.pk).exclude(
+                "articles", "snapshot", "signatures", "acknowledgments"
+            )
+        )
     )
     rows: dict[str, list[dict[str, Any]]] = {r.value: [] for r in ROLE_ORDER}
     for conv in convs:

@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
+from app.models.base import as_loaded
 from app.rules import parties, permissions, points
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
@@ -59,9 +60,9 @@ def _scoped(user: Any, wanted: dict[str, Any]) -> list[Convention]:
     raw = _raw(user, wanted)
     if raw is None:
         return []
-    # no_dereference: reading ``schools`` would otherwise fetch their schools and POs per row.
-    convs = Convention.objects(__raw__=raw).exclude("snapshot").no_dereference()
-    return list(convs.order_by("pole_number", "kind"))
+    # as loaded: reading ``schools`` would otherwise fetch their schools and POs per row.
+    convs = Convention.objects(__raw__=raw).exclude("snapshot").order_by("pole_number", "kind")
+    return list(as_loaded(convs))
 
 
 def _raw(user: Any, wanted: dict[str, Any]) -> dict[str, Any] | None:
@@ -167,8 +168,8 @@ def _count_awaiting(
     raw = _raw(user, {"status": status.value}) if permissions.can(user, action) else None
     if raw is None:
         return 0
-    convs = Convention.objects(__raw__=raw).exclude("snapshot", "articles", skip).no_dereference()
-    return sum(1 for conv in convs if awaits(conv, user) is not None)
+    convs = Convention.objects(__raw__=raw).exclude("snapshot", "articles", skip)
+    return sum(1 for conv in as_loaded(convs) if awaits(conv, user) is not None)
 
 
 def count_to_sign(user: Any) -> int:

@@ -5,6 +5,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from app.models.base import as_loaded
 from app.models.convention import Convention
 from app.models.pole import Pole
 from app.rules import permissions
@@ -19,8 +20,8 @@ from app.services.workflow._common import UNLOCKED
 def pole_documents(pole: Pole) -> dict[str, list[Convention]]:
     """The pole's conventions by kind (without the heavy embedded fields)."""
     result: dict[str, list[Convention]] = {k.value: [] for k in Kind}
-    # no_dereference: reading ``schools`` would fetch their schools and POs for every row.
-    for conv in Convention.objects(pole=pole.pk).exclude("articles", "snapshot").no_dereference():
+    # as loaded: reading ``schools`` would fetch their schools and POs for every row.
+    for conv in as_loaded(Convention.objects(pole=pole.pk).exclude("articles", "snapshot")):
         result.setdefault(conv.kind, []).append(conv)
     for convs in result.values():
         convs.sort(key=lambda c: (c.title, c.slot))

@@ -343,6 +343,10 @@ class SecureModelView(ModelView):
             page_size=self.export_max_rows,
         )
 
+    def loaded(self, rows: Iterable[Any]) -> Iterable[Any]:
+        """The rows as the page reads them (a view may keep their lists unresolved)."""
+        return rows
+
     def project(self, query: Any) -> Any:
         """``query`` reading only what the page or the export shows."""
         columns = g.get("epoles_export_columns")
@@ -374,7 +378,7 @@ class SecureModelView(ModelView):
             query = query.skip((page or 0) * size).limit(size + 1)
         if not execute:
             return None, query
-        data = list(query)
+        data = list(self.loaded(query))
         g.epoles_has_next = bool(size) and len(data) > size
         data = data[:size] if size else data
         for field, model in self.prefetch_refs.items():
@@ -429,7 +433,7 @@ class SecureModelView(ModelView):
             written; the export is recorded with the rows really sent (even if cut short)."""
             sent = 0
             try:
-                for batch in _batches(query.no_cache(), EXPORT_BATCH):
+                for batch in _batches(self.loaded(query.no_cache()), EXPORT_BATCH):
                     for field, model in self.prefetch_refs.items():
                         prefetch(batch, field, model)
                     for row in batch:

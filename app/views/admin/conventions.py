@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from app import formatting
 from app.models import Convention
+from app.models.base import as_loaded
 from app.rules.deadlines import STATE_LABELS, DeadlineState
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
@@ -144,6 +145,9 @@ class ConventionView(SecureModelView):
     # day) read besides the columns; of the schools, only the first is loaded (``project``).
     list_extra_fields = ("kind", "schools", "parent", "school_year", "status", "signed_at")
 
+    def loaded(self, rows: Any) -> Any:
+        return as_loaded(rows)
+
     def project(self, query: Any) -> Any:
         query = super().project(query)
         if g.get("epoles_export_columns") == "whole":
@@ -253,8 +257,8 @@ class ConventionView(SecureModelView):
 
     def get_query(self) -> Any:
         # Lists never load the embedded articles and signatures (−30 to −45 % per page), and
-        # never dereference the schools listed in each row (their names are kept alongside:
-        # reading ``schools`` would otherwise cost two queries per row).
+        # never dereference the schools listed in each row (``loaded``: their names are kept
+        # alongside; reading ``schools`` would otherwise cost two queries per row).
         # The same scope clauses as every convention page (the back office sees all today;
         # a narrower role given the back office would see its own conventions only).
         from flask_login import current_user
@@ -262,9 +266,7 @@ class ConventionView(SecureModelView):
         from app.rules import permissions
 
         scope = permissions.convention_filter(current_user)
-        query = Convention.objects.no_dereference().exclude(
-            "articles", "signatures", "acknowledgments", "snapshot"
-        )
+        query = Convention.objects.exclude("articles", "signatures", "acknowledgments", "snapshot")
         if scope is None:
             return query.filter(id__in=[])
         return query.filter(__raw__=scope) if scope else query
