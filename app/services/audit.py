@@ -150,17 +150,23 @@ def chain_pending(event: dict[str, Any], convention: Any) -> AuditEvent:
     )
 
 
-def chain_pending_batch(events: list[tuple[dict[str, Any], Any]]) -> list[str]:
+def chain_pending_batch(
+    events: list[tuple[dict[str, Any], Any]], *, fresh: bool = False
+) -> list[str]:
     """Append pending events (each with its convention's id), in order, after the chain's last
     event with one insert; the ids of those chained (already chained ones are skipped).
 
-    The bulk path's chaining (a seed on an idle database). A writer that takes a position
-    meanwhile makes the insert stop at the unique ``seq``: what went before it is a valid
-    chain, the rest is not returned and stays pending for ``chain_pending`` (``flask audit
-    chain``), so no change is ever left without its event.
+    A batch's chaining (a seed on an idle database). A writer that takes a position meanwhile
+    makes the insert stop at the unique ``seq``: what went before it is a valid chain, the
+    rest is not returned (a document carrying them keeps them pending for ``chain_pending``,
+    ``flask audit chain``). ``fresh``: events just built, chained before the change they
+    describe is written (the bulk path): no document carries them, so their ids are neither
+    looked up nor kept as ``origin`` (whose unique index a stand-in store checks by scanning).
     """
     ids = [event["id"] for event, _ in events]
-    done = set(AuditEvent.objects(origin__in=ids).distinct("origin")) if ids else set()
+    done: set[str] = set()
+    if ids and not fresh:
+        done = set(AuditEvent.objects(origin__in=ids).distinct("origin"))
     last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     linked = []
@@ -180,7 +186,7 @@ def chain_pending_batch(events: list[tuple[dict[str, Any], Any]]) -> list[str]:
             details=event.get("details"),
             at=event.get("at"),
             actor_id=event.get("actor_id"),
-            origin=event["id"],
+            origin=None if fresh else event["id"],
         )
         seq, prev = doc.seq, doc.hash
         linked.append(doc)
@@ -190,8 +196,8 @@ def chain_pending_batch(events: list[tuple[dict[str, Any], Any]]) -> list[str]:
         AuditEvent._get_collection().insert_many([e.to_mongo() for e in linked], ordered=True)
     except BulkWriteError as exc:
         inserted = exc.details.get("nInserted", 0)
-        return [e.origin for e in linked[:inserted]]
-    return [e.origin for e in linked]
+        return [event["id"] for event, _ in events if event["id"] not in done][:inserted]
+    return [event["id"] for event, _ in events if event["id"] not in done]
 
 
 def verify_chain(batch_size: int = 1000) -> ChainReport:

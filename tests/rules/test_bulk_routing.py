@@ -171,10 +171,10 @@ def test_bulk_events_extend_an_existing_chain(app):
     assert audit.verify_chain().ok
 
 
-def test_bulk_events_travel_with_their_conventions(app):
-    """Every convention is inserted with its events pending (``audit.pending``, as a verb's
-    change carries them), then each batch's are chained and taken off: one creation per
-    convention, the list's validation right after it when validated, each chained once."""
+def test_bulk_events_are_chained_with_their_batch(app):
+    """Each batch's events (built by ``audit.pending``, as a verb's) are chained with it: one
+    creation per convention, the list's validation right after it when validated, none left
+    pending on a convention."""
     poles = _load(app, _three_poles())
     report = bulk.route_poles(poles, "seed", validate_list=full_scale_validates, batch_size=3)
     assert report.list_validated and report.events == report.conventions + report.list_validated
@@ -185,29 +185,27 @@ def test_bulk_events_travel_with_their_conventions(app):
         actions = [e.action for e in events]
         validated = conv.status == "list_validated"
         assert actions == ["convention.create"] + ["convention.validate_list"] * validated
-        assert all(e.origin and e.actor == "seed" for e in events)
+        assert all(e.actor == "seed" for e in events)
         assert events[0].details["schools_added"][0]["school_fase"] == conv.schools[0].fase
     assert audit.verify_chain().ok
 
 
-def test_an_interrupted_bulk_run_leaves_its_events_pending_not_lost(app, monkeypatch):
-    """Stopped after a batch's insert, before its chaining: the conventions carry their events,
-    and ``flask audit chain``'s verb chains them later."""
+def test_an_interrupted_bulk_run_leaves_no_convention_without_its_events(app, monkeypatch):
+    """Stopped while a batch's events are chained (here: another writer took a position, so
+    the batch's insert stopped): the batch's conventions are not created, the trail stays whole,
+    and the run says so in French."""
     poles = _load(app, _three_poles())
+    original = audit.chain_pending_batch
 
-    def crash(events):
-        raise RuntimeError("arrêt")
+    def interrupted(events, **kwargs):
+        audit.record("login", "someone else")
+        return original(events[:1], **kwargs)  # only a part of the batch went in
 
-    monkeypatch.setattr(audit, "chain_pending_batch", crash)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(audit, "chain_pending_batch", interrupted)
+    with pytest.raises(RuntimeError, match="relancez la commande"):
         bulk.route_poles(poles[:1], "seed")
-    stored = Convention._get_collection().find_one({})
-    assert stored is not None and len(stored["pending_events"]) == 1
-    assert audit.verify_chain().checked == 0
-    monkeypatch.undo()
-    assert workflow.chain_all_events() == Convention.objects.count() > 1
-    report = audit.verify_chain()
-    assert report.ok and report.checked == Convention.objects.count()
+    assert Convention.objects.count() == 0
+    assert audit.verify_chain().ok
 
 
 def test_a_batch_that_loses_a_position_chains_its_prefix_and_leaves_the_rest(app, monkeypatch):
