@@ -18,8 +18,8 @@ from app.views.admin.base import SecureModelView
 # endpoint: (default sort, filters)
 LISTS: dict[str, tuple[list[str], list[str]]] = {
     "poles_admin": (["number"], ["zone"]),
-    "schools_admin": (["name"], ["zone", "types", "education", "po", "city"]),
-    "pos_admin": (["name"], ["name", "city"]),
+    "schools_admin": (["sort_name"], ["zone", "types", "education", "po", "city"]),
+    "pos_admin": (["sort_name"], ["name", "city"]),
     "conventions_admin": (
         ["pole_number", "kind"],
         ["kind", "status", "pole_number", "school_year", "due_on"],

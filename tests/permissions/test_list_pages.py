@@ -16,8 +16,9 @@ from app.views.admin.conventions import ConventionView
 from tests.conftest import login
 from tests.permissions.test_query_counts import BACK_OFFICE, _grow
 
-# What differs between two responses anyway: the CSP nonce, the signed CSRF token.
-VARYING = re.compile(r'nonce="[^"]*"|[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}')
+# What differs between two responses anyway: the CSP nonce, the signed CSRF token, the time
+# of day (a page stamped with the moment it was made).
+VARYING = re.compile(r'nonce="[^"]*"|[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}|\b\d\d:\d\d\b')
 EXPORTS = [path for _, path in BACK_OFFICE if path != "/admin/messages_admin/"]
 
 
