@@ -22,7 +22,7 @@ LISTS: dict[str, tuple[list[str], list[str]]] = {
     "pos_admin": (["sort_name"], ["name", "city"]),
     "conventions_admin": (
         ["pole_number", "kind"],
-        ["kind", "status", "pole_number", "school_year", "due_on"],
+        ["kind", "status", "pole_number", "school_year", "due_on", "pole", "parent"],
     ),
     "school_years_admin": (["first_day"], []),
     "templates_admin": (["kind", "position"], ["kind", "nature"]),
