@@ -249,6 +249,10 @@ class SecureModelView(ModelView):
     filter_converter = TextFilterConverter()
     allowed_search_types = (*ModelView.allowed_search_types, TextField)
     page_size = 50
+    # Flask-Admin's templates, with the HTML they get wrong put right (no new vnu error).
+    list_template = "admin/epoles_list.html"
+    create_template = "admin/epoles_create.html"
+    edit_template = "admin/epoles_edit.html"
     can_view_details = True
     can_set_page_size = True
     column_editable_list: list[str] = []

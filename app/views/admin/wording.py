@@ -43,6 +43,7 @@ CORRECTIONS: dict[str, str] = {
     "Changes to %(name)s saved successfully.": "Les modifications de %(name)s sont enregistrées.",
     "Not a valid choice": "Choix non valide",
     "This field is required.": "Ce champ est obligatoire.",
+    "There are no items in the table.": "Aucune ligne à afficher.",
 }
 
 
