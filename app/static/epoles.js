@@ -45,6 +45,39 @@
     inputs.forEach(function (el) { el.addEventListener("input", update); });
   }
 
+  // The browser's own validation messages (a required field left empty, an e-mail address
+  // mistyped) follow the language of its installation: say them in French, as the page does.
+  function frenchValidity(el) {
+    var v = el.validity;
+    if (v.valueMissing) {
+      if (el.type === "checkbox") return "Cochez cette case pour continuer.";
+      if (el.type === "file") return "Choisissez un fichier.";
+      if (el.tagName === "SELECT") return "Choisissez une valeur dans la liste.";
+      return "Ce champ est obligatoire : complétez-le.";
+    }
+    if (v.typeMismatch && el.type === "email") return "Saisissez une adresse électronique valide (nom@domaine.be).";
+    if (v.typeMismatch) return "Cette valeur n'a pas le format attendu.";
+    if (v.tooLong) return "Ce texte est trop long (" + el.maxLength + " caractères au plus).";
+    if (v.tooShort) return "Ce texte est trop court (" + el.minLength + " caractères au moins).";
+    if (v.rangeUnderflow) return "La valeur doit être supérieure ou égale à " + el.min + ".";
+    if (v.rangeOverflow) return "La valeur doit être inférieure ou égale à " + el.max + ".";
+    if (v.stepMismatch) return "Cette valeur n'est pas permise ici.";
+    if (v.badInput) return "Saisissez une valeur valide.";
+    if (v.patternMismatch) return el.title || "Cette valeur n'a pas le format attendu.";
+    return "";
+  }
+  document.addEventListener("invalid", function (event) {
+    var el = event.target;
+    if (!el.setCustomValidity) return;
+    el.setCustomValidity("");
+    if (!el.validity.valid) el.setCustomValidity(frenchValidity(el));
+  }, true);
+  function clearValidity(event) {
+    if (event.target.setCustomValidity) event.target.setCustomValidity("");
+  }
+  document.addEventListener("input", clearValidity, true);
+  document.addEventListener("change", clearValidity, true);
+
   // The front office's menu on a narrow screen: folded behind its « Menu » button, which
   // only exists for those who have JavaScript (without it the menu stays unfolded).
   function foldingMenu() {

@@ -108,3 +108,17 @@ def test_a_wide_back_office_table_scrolls_in_its_box(live_server, browser):
     assert box["scroll"] > box["client"] and box["overflow"] in ("auto", "scroll"), box
     assert _no_sideways_scroll(page)
     context.close()
+
+
+def test_the_browsers_validation_messages_are_french(live_server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    page = context.new_page()
+    page.goto(live_server.url + "/mot-de-passe-oublie")
+    # The browser's check of a required field left empty (what a submit runs first).
+    message = page.eval_on_selector(
+        "input[name=username]", "el => { el.checkValidity(); return el.validationMessage; }"
+    )
+    assert message == "Ce champ est obligatoire : complétez-le.", message
+    page.fill("input[name=username]", "coord1")
+    assert page.eval_on_selector("input[name=username]", "el => el.validationMessage") == ""
+    context.close()
