@@ -19,8 +19,9 @@ from app.models.outbox import OutboxMessage
 from app.models.pole import Pole
 from app.models.setting import AppSetting
 from app.models.user import User
+from app.rules import permissions
 from app.rules.delivery import Category
-from app.rules.errors import RuleViolation
+from app.rules.errors import PermissionDenied, RuleViolation
 from app.rules.notifications import (
     DEADLINE_WARNING_DAYS,
     REMIND_EVERY_DAYS,
@@ -31,6 +32,7 @@ from app.rules.notifications import (
     reminder_due,
     reminder_key,
 )
+from app.rules.permissions import Action
 from app.rules.states import Status
 from app.services import audit, dashboard, notify
 
@@ -221,12 +223,12 @@ def remind_late_poles(year: str, numbers: list[int], actor: Any, today: date | N
     """Write the Administration's reminder to the chosen late poles' teams: one message per
     person and day (keyed, so a second send writes nothing new), audited. Returns how many
     were written now."""
+    if not permissions.can(actor, Action.STEER_CAMPAIGN):
+        raise PermissionDenied("Seule l'Administration peut rappeler les pôles en retard.")
     today = today or clock.today()
     poles = late_poles(year, numbers)
     if not poles:
-        raise RuleViolation(
-            "Aucun des pôles choisis n'a de convention en retard : rien à rappeler."
-        )
+        raise RuleViolation(NOTHING_LATE)
     written = 0
     for recipient in late_recipients(poles, today):
         subject = late_subject(recipient)

@@ -96,3 +96,14 @@ def test_a_convention_signed_since_is_no_longer_late(campaign, login_as):
     drive(partnership, Status.SIGNED, _user)
     html = unescape(login_as("admin").get("/admin/rappels/?pole=1").get_data(as_text=True))
     assert "Convention de partenariat<" not in html.split('data-testid="late-poles"')[1]
+
+
+@pytest.mark.parametrize("who", ["coord1", "gestionnaire", "support"])
+def test_the_service_refuses_whoever_may_not_steer(campaign, who):
+    """The same table decides outside the web (a CLI or API caller), before anything."""
+    from app.rules.errors import PermissionDenied
+    from app.services import reminders
+
+    with pytest.raises(PermissionDenied):
+        reminders.remind_late_poles("2026-2027", [1], _user(who))
+    assert not _outbox_late() and not AuditEvent.objects(action="campaign.remind_late_poles")
