@@ -34,6 +34,13 @@ class Delivery(StrEnum):
     SKIP = "skip"  # not written at all
 
 
+DELIVERY_LABELS: dict[str, str] = {
+    Delivery.SEND: "courriel immédiat",
+    Delivery.HOLD: "dans son résumé quotidien",
+    Delivery.SKIP: "aucun (a choisi de ne recevoir aucun courriel)",
+}
+
+
 def delivery_for(preference: str | None, category: str) -> Delivery:
     """How a message of ``category`` reaches a user with ``preference``. Security mail (access,
     passwords) ignores the preference: it always goes, at once."""

@@ -147,7 +147,7 @@ def test_one_late_reminder_per_person_per_day():
     from app.rules.notifications import late_reminder_key, reminder_key
 
     day = date(2026, 10, 20)
-    assert late_reminder_key("coord1", day) == late_reminder_key("coord1", day)
+    assert late_reminder_key("coord1", day) == "remind-late:coord1:2026-10-20"
     assert late_reminder_key("coord1", day) != late_reminder_key("coord1", date(2026, 10, 21))
     assert late_reminder_key("coord1", day) != late_reminder_key("coord2", day)
     # the daily reminder of the same person the same day is another message

@@ -14,17 +14,11 @@ from flask_login import current_user
 
 from app import clock
 from app.rules import permissions
-from app.rules.notifications import Delivery
+from app.rules.notifications import DELIVERY_LABELS
 from app.rules.permissions import Action
 from app.services import dashboard, reminders
 from app.views.actions import run_action
 from app.views.admin.base import _deny
-
-DELIVERY_LABELS = {
-    Delivery.SEND: "courriel immédiat",
-    Delivery.HOLD: "dans son résumé quotidien",
-    Delivery.SKIP: "aucun (a choisi de ne recevoir aucun courriel)",
-}
 
 
 def _chosen(values: list[str]) -> list[int]:

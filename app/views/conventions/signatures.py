@@ -4,7 +4,7 @@ and reopening confirmed on a page of their own first)."""
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -14,7 +14,7 @@ from app.services import workflow
 from app.views.actions import run_action
 from app.views.context import convention_or_404
 from app.views.conventions import bp, confirmations
-from app.views.conventions._common import back, run, still_awaited
+from app.views.conventions._common import back, run, step_url, still_awaited
 from app.views.conventions.page import default_step
 
 
@@ -85,34 +85,22 @@ DECLINE_UNCONFIRMED = (
 @bp.route("/<convention_id>/renvoyer", methods=["POST"])
 @login_required
 def send_back(convention_id: str):
-    """Administration: a signed convention goes back to the pole's draft, with a reason."""
+    """Administration: a signed convention goes back to the pole's draft, with a reason;
+    from « À approuver » (``retour=``) the outcome leads back to the queue."""
     conv = convention_or_404(convention_id, current_user)
-    to_queue = request.form.get("retour") == "a-approuver"
+    queue = confirmations.queue_url()
     if request.form.get("confirm") != "1":
         flash(SEND_BACK_UNCONFIRMED, "danger")
-        return redirect(url_for("approvals.index")) if to_queue else back(conv, 3)
-    success = (
-        f"La convention « {conv.title} » (pôle {conv.pole_number}) est renvoyée au pôle pour "
-        "modification : elle revient au brouillon."
-    )
-    if to_queue:
-        return run_action(
-            url_for("approvals.index"),
-            workflow.send_back,
-            conv,
-            request.form.get("reason", ""),
-            actor(),
-            success=success,
-        )
-    return run(
-        conv,
-        3,
-        success,
+        return redirect(queue) if queue else back(conv, 3)
+    return run_action(
+        queue or step_url(conv, 1),
         workflow.send_back,
         conv,
         request.form.get("reason", ""),
         actor(),
-        next_step=1,
+        success=f"La convention « {conv.title} » (pôle {conv.pole_number}) est renvoyée au pôle "
+        "pour modification : elle revient au brouillon.",
+        failure_to=queue or step_url(conv, 3),
     )
 
 
