@@ -1,7 +1,6 @@
 """Access management pages: the public request forms (annexes 1–3 and 5), the page where a
 new user sets a password, and the support staff's queue and account pages."""
 
-import math
 import re
 from typing import Any
 
@@ -40,6 +39,7 @@ from app.services import access
 from app.views.actions import run_action
 from app.views.confirm import Confirmation, ask, confirmed, to_confirmation
 from app.views.gates import requires
+from app.views.pagination import paginate
 
 bp = Blueprint("access", __name__)
 
@@ -198,18 +198,11 @@ def queue():
         if text.isdigit() and len(text) <= 8:
             criteria |= Q(school__fase=int(text)) | Q(po__fase=int(text))
         query = query.filter(criteria)
-    total = query.count()
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page_arg = request.args.get("page", "1")
-    page = min(max(1, int(page_arg) if page_arg.isdigit() else 1), pages)
-    items = list(query.order_by("-created_at").skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    listed = paginate(query.order_by("-created_at"), PAGE_SIZE)
     filters = {"statut": status, "type": kind, "profil": profile, "q": text}
     return render_template(
         "access/queue.html",
-        items=items,
-        total=total,
-        page=page,
-        pages=pages,
+        listed=listed,
         filters=filters,
         status_labels=STATUS_LABELS,
         kind_labels=KIND_LABELS,

@@ -26,6 +26,7 @@ from app.views.admin.base import error_message
 from app.views.confirm import ask, confirmed, motive_problem, to_confirmation
 from app.views.context import parse_object_id
 from app.views.conventions import confirmations
+from app.views.pagination import paginate
 
 bp = Blueprint("datamgmt", __name__, url_prefix="/gestion")
 
@@ -74,14 +75,7 @@ def index():
             if query.isdigit() and len(query) <= 4
             else poles.filter(name__icontains=query)
         )
-    page = _int(request.args.get("page"), 5) or 1
-    total = poles.count()
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    page = min(max(page, 1), pages)
-    shown = list(poles.skip((page - 1) * PER_PAGE).limit(PER_PAGE))
-    return render_template(
-        "datamgmt/index.html", poles=shown, query=query, page=page, pages=pages, total=total
-    )
+    return render_template("datamgmt/index.html", listed=paginate(poles, PER_PAGE), query=query)
 
 
 def _structure(pole: Pole) -> dict[str, Any]:

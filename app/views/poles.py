@@ -26,6 +26,7 @@ from app.models import Pole
 from app.rules import permissions
 from app.rules.permissions import Action
 from app.views.context import SESSION_POLE_KEY, parse_object_id, visible_poles
+from app.views.pagination import paginate
 
 bp = Blueprint("poles", __name__)
 
@@ -83,11 +84,6 @@ def _choose(pole: Pole) -> Any:
     return redirect(_landing(pole))
 
 
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
-
-
 @bp.route("/selection-du-pole", methods=["GET", "POST"])
 @login_required
 def select():
@@ -113,18 +109,11 @@ def select():
             listed = listed.filter(number=int(query))
         else:
             listed = listed.filter(name__icontains=query)
-    total = listed.count()
-    page = _page()
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    page = min(page, pages)
-    shown = list(listed.skip((page - 1) * PER_PAGE).limit(PER_PAGE))
+    shown = paginate(listed, PER_PAGE)
     next_target = request.args.get("next")
     return render_template(
         "poles/select.html",
-        poles=shown,
-        total=total,
-        page=page,
-        pages=pages,
+        listed=shown,
         query=query,
         searchable=ids is None,
         next_target=next_target if is_safe_next(next_target) else None,

@@ -30,6 +30,7 @@ from app.services.exports import record_export
 from app.views.context import current_pole_for, pole_or_404, visible_poles
 from app.views.exports import FORMATS as EXPORT_FORMATS
 from app.views.exports import conventions_response
+from app.views.pagination import paginate
 
 bp = Blueprint("structure", __name__)
 
@@ -191,11 +192,6 @@ def _candidates(pole: Pole, role: SchoolRole, q: str) -> Any:
     return School.objects(query).order_by("sort_name", "name")
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 @bp.route("/poles/<int:number>/ajouter/<role>", methods=["GET", "POST"])
 @login_required
 def add_school(number: int, role: str):
@@ -206,16 +202,13 @@ def add_school(number: int, role: str):
     if request.method == "POST":
         return _add_school_post(pole, school_role)
     q = request.args.get("q", "")[:100]
-    page = _page_number()
-    schools = _candidates(pole, school_role, q)
-    total = schools.count()
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)
-    rows = list(
-        schools.only("name", "fase", "city", "postal_code", "zone", "types", "po")
-        .skip((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
+    listed = paginate(
+        _candidates(pole, school_role, q).only(
+            "name", "fase", "city", "postal_code", "zone", "types", "po"
+        ),
+        PER_PAGE,
     )
+    rows = listed.items
     back_conv = request.args.get("convention", "")
     back_url = (
         url_for("conventions.show", convention_id=back_conv, etape=1)
@@ -233,9 +226,7 @@ def add_school(number: int, role: str):
         help_text=PICKER_HELP[school_role],
         rows=[(s, pos.get(ref_id(s, "po"))) for s in rows],
         q=q,
-        page=page,
-        pages=pages,
-        total=total,
+        listed=listed,
         seat_zone=pole.zone,
         back_url=back_url,
         back_conv=back_conv if back_url else None,

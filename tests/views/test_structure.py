@@ -89,8 +89,13 @@ def test_picker_lists_candidates_filtered_and_paginated(client_for, demo):
     assert "École communale de Herstal-Centre" not in html  # already in the pole
     assert "<td>2101</td>" not in html  # specialized: not a cooperating candidate
     assert "<td>2311</td>" not in html  # cooperates with pole 3 already
+    assert 'aria-current="page">1</a>' in html and 'rel="next"' in html
     page2 = client.get("/poles/1/ajouter/cooperating?page=2").get_data(as_text=True)
-    assert "Page 2 / 2" in page2
+    assert "Page 2 / 2" in page2 and 'rel="prev"' in page2 and 'rel="next"' not in page2
+    past_end = client.get("/poles/1/ajouter/cooperating?page=99").get_data(as_text=True)
+    assert "Page 2 / 2" in past_end  # a page past the end shows the last one
+    searched = client.get("/poles/1/ajouter/cooperating?q=testville").get_data(as_text=True)
+    assert "q=testville&amp;page=2" in searched or "page=2&amp;q=testville" in searched
     found = client.get("/poles/1/ajouter/cooperating?q=9005").get_data(as_text=True)
     assert "École de test 05" in found and "École de test 06" not in found
     by_city = client.get("/poles/1/ajouter/cooperating?q=testVILLE").get_data(as_text=True)
