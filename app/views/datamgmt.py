@@ -7,22 +7,20 @@ Everything goes through ``app.services.workflow``: routing applies, a validated 
 
 from typing import Any
 
-from bson import ObjectId
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from mongoengine import ValidationError
 
 from app.auth import actor
+from app.forms.school import SchoolForm
 from app.models import Convention, OrganisingAuthority, Pole, School
 from app.models.base import as_loaded
 from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
-from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, SPECIALIZED, ZONES
+from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONES
 from app.rules.refs import ref_id
 from app.rules.states import SCHOOL_ROLE_LABELS, STATUS_LABELS, SchoolRole, Status
-from app.services import audit, reference, workflow
-from app.views.admin.base import error_message
+from app.services import school_records, workflow
 from app.views.confirm import ask, confirmed, motive_problem, to_confirmation
 from app.views.context import parse_object_id
 from app.views.conventions import confirmations
@@ -37,8 +35,6 @@ ROLE_HEADINGS = {
     SchoolRole.COOPERATING: "Écoles coopérantes",
     SchoolRole.SPECIFIC_PARTNER: "Écoles partenaires spécifiques",
 }
-SCHOOL_TEXT_FIELDS = ("name", "street", "postal_code", "city", "director_name", "email", "phone")
-PO_TEXT_FIELDS = ("name", "street", "postal_code", "city")
 
 
 def _require() -> None:
@@ -170,121 +166,41 @@ def add_school(number: int):
     return redirect(url_for("datamgmt.pole", number=pole.number))
 
 
-def _form_text(prefix: str, name: str) -> str:
-    # Never cut: the documents refuse an over-long value, naming the limit.
-    return (request.form.get(prefix + name) or "").strip()
+def _typed() -> dict[str, Any]:
+    """What the user typed, as typed, to show the form again after a refusal."""
+    values: dict[str, Any] = {name: request.form.get(name, "") for name in SchoolForm().data}
+    values["types"] = request.form.getlist("types")[:8]
+    return values
 
 
 @bp.route("/poles/<int:number>/creer-ecole", methods=["POST"])
 @login_required
 def create_school(number: int):
     pole = _pole(number)
-    fase = _int(request.form.get("fase"))
-    role = _role(request.form.get("role"))
-    values = {k: _form_text("", k) for k in SCHOOL_TEXT_FIELDS}
-    values.update({f"po_{k}": _form_text("po_", k) for k in PO_TEXT_FIELDS})
-    values["po_fase"] = _form_text("", "po_fase")
-    values["zone"] = _form_text("", "zone")
-    values["education"] = _form_text("", "education")
-    values["types"] = [t for t in request.form.getlist("types")[:8] if t.isdigit()]
-    create = {"fase": fase, "role": role.value if role else "", "values": values}
-    if fase is None or role is None:
-        flash("Le numéro FASE de l'école et son rôle dans le pôle sont obligatoires.", "danger")
+    form = SchoolForm(request.form)
+    create = {"fase": form.fase.data, "role": request.form.get("role", ""), "values": _typed()}
+    if not form.validate():
+        if form.fase.errors or form.role.errors:  # the hidden fields: start again
+            flash(form.first_error(), "danger")
+            return _render(pole, status=400)
+        flash(form.first_error(), "danger")
         return _render(pole, create, 400)
-    if School.objects(fase=fase).only("id").first():
-        flash(f"Une école porte déjà le numéro FASE {fase} : ajoutez-la directement.", "danger")
+    try:
+        created = school_records.create_school(form.entry(), actor())
+    except school_records.FaseTaken as exc:
+        flash(str(exc), "danger")
         return _render(pole, status=400)
-    po_fase = _int(values["po_fase"])
-    if po_fase is None:
-        flash("Indiquez le numéro FASE du pouvoir organisateur de l'école.", "danger")
-        return _render(pole, create, 400)
-    po = OrganisingAuthority.objects(fase=po_fase).first()
-    new_po = None
-    if po is None:
-        if not values["po_name"]:
-            create["need_po"] = True
-            flash(
-                f"Aucun pouvoir organisateur ne porte le numéro FASE {po_fase} : indiquez sa "
-                "dénomination et son adresse pour le créer.",
-                "warning",
-            )
-            return _render(pole, create, 400)
-        new_po = OrganisingAuthority(fase=po_fase, **{k: values[f"po_{k}"] for k in PO_TEXT_FIELDS})
-        create["need_po"] = True
-    school = School(
-        fase=fase,
-        po=po or new_po,
-        zone=_int(values["zone"], 2),
-        education=values["education"],
-        types=[int(t) for t in values["types"]] if values["education"] == SPECIALIZED else [],
-        **{k: values[k] or None for k in SCHOOL_TEXT_FIELDS if k != "name"},
-        name=values["name"],
-    )
-    try:
-        if new_po is None:
-            school.validate()
-        else:
-            new_po.validate()
-            _validate_school_without_po(school)
-            new_po.save()
-            school.po = new_po
-        school.save()
-    except (ValidationError, RuleViolation) as exc:
-        flash(error_message(exc) or "Les données saisies ne sont pas valides.", "danger")
-        return _render(pole, create, 400)
-    if new_po is not None:
-        audit.record("po.created", actor(), target=f"po:{new_po.fase}", details={"fase": po_fase})
-        flash(f"Le pouvoir organisateur {new_po.name} (FASE {po_fase}) a été créé.", "success")
-    audit.record("school.created", actor(), target=f"school:{fase}", details={"fase": fase})
-    flash(f"L'école {school.name} (FASE {fase}) a été créée.", "success")
-    _added(pole, school, role)
+    except school_records.PoUnknown as exc:
+        flash(str(exc), "warning")
+        return _render(pole, {**create, "need_po": True}, 400)
+    except RuleViolation as exc:
+        flash(str(exc), "danger")
+        return _render(pole, {**create, "need_po": bool(form.po_name.data)}, 400)
+    if (po := created.new_po) is not None:
+        flash(f"Le pouvoir organisateur {po.name} (FASE {po.fase}) a été créé.", "success")
+    flash(f"L'école {created.school.name} (FASE {created.school.fase}) a été créée.", "success")
+    _added(pole, created.school, SchoolRole(form.role.data))
     return redirect(url_for("datamgmt.pole", number=pole.number))
-
-
-def _validate_school_without_po(school: School) -> None:
-    """Validate a school whose PO is not saved yet (the reference cannot be checked)."""
-    placeholder = OrganisingAuthority(id=ObjectId(), fase=1, name="—")
-    real, school.po = school.po, placeholder
-    try:
-        school.validate()
-    finally:
-        school.po = real
-
-
-def _correct(school: School, zone: int | None, po_fase: int | None) -> list[str]:
-    """Zone and PO together, all or nothing: both are decided before either is written."""
-    new_po = None
-    if po_fase is not None:
-        new_po = OrganisingAuthority.objects(fase=po_fase).first()
-        if new_po is None:
-            raise RuleViolation(
-                f"Aucun pouvoir organisateur ne porte le numéro FASE {po_fase} : créez-le "
-                "d'abord dans le back-office (Pouvoirs organisateurs)."
-            )
-    changes = {}
-    if zone is not None and zone != school.zone:
-        changes["zone"] = zone
-    if new_po is not None and new_po.pk != ref_id(school, "po"):
-        changes["po"] = new_po
-    if not changes:
-        raise RuleViolation("Ces données sont déjà celles de l'école : rien n'a été modifié.")
-    reference.refuse_school_write(school.pk, set(changes))
-    notices: list[str] = []
-    old_zone = school.zone
-    if "zone" in changes:
-        notices += workflow.change_school_zone(school, zone, actor()) or []
-    if "po" in changes:
-        try:
-            notices += workflow.change_school_po(school, new_po, actor()) or []
-        except RuleViolation:
-            if "zone" in changes:  # undo the first half: nothing is half-applied
-                workflow.change_school_zone(school, old_zone, actor())
-            raise
-    if "zone" in changes:
-        flash(f"La zone de {school.name} est corrigée : {zone} – {ZONES.get(zone, '')}.", "success")
-    if "po" in changes:
-        flash(f"{school.name} relève désormais de {new_po.name}.", "success")
-    return notices
 
 
 @bp.route("/poles/<int:number>/corriger", methods=["POST"])
@@ -304,11 +220,13 @@ def correct_school(number: int):
         )
         return _render(pole, status=400)
     try:
-        notices = _correct(school, zone, po_fase)
+        correction = school_records.correct_school(school, zone, po_fase, actor())
     except RuleViolation as exc:
         flash(str(exc), "danger")
     else:
-        for notice in notices:
+        for done in correction.done:
+            flash(done, "success")
+        for notice in correction.notices:
             flash(notice, "info")
     return redirect(url_for("datamgmt.pole", number=pole.number))
 

@@ -19,12 +19,12 @@ from flask_admin.model import filters as admin_filters
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from mongoengine import Document, NotUniqueError, Q, ValidationError
+from mongoengine import Document, Q
 
 from app import formatting
+from app.models.errors import error_message
 from app.models.fields import TextField
 from app.rules import permissions
-from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services.exports import record_export
 from app.views.exports import FORMATS as EXPORT_FORMATS
@@ -44,38 +44,6 @@ def _deny() -> Any:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(403)
-
-
-def error_message(exc: Exception) -> str | None:
-    """A French message for the errors a user can cause, None for real bugs."""
-    if isinstance(exc, RuleViolation):
-        return str(exc)
-    if isinstance(exc, ValidationError):
-        messages = _validation_messages(exc)
-        return " ".join(messages) or "Les données saisies ne sont pas valides."
-    if isinstance(exc, NotUniqueError):
-        return "Cet enregistrement existe déjà (valeur en double)."
-    return None
-
-
-def _validation_messages(exc: ValidationError) -> list[str]:
-    errors = exc.to_dict() if exc.errors else {}
-    if not errors:
-        return [exc.message] if exc.message else []
-    out: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list | tuple):
-            for v in value:
-                walk(v)
-        elif value:
-            out.append(str(value))
-
-    walk(errors)
-    return out
 
 
 def bulk_delete_message(deleted: int, refused: int, missing: int) -> str:
