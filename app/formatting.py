@@ -54,47 +54,44 @@ def local_datetime(value: datetime) -> datetime:
     return value.astimezone(TIMEZONE)
 
 
-def datetime_text(value: Any, seconds: bool = False) -> str:
-    """« 1 décembre 2026 à 08:05 » in Brussels time; « — » when there is none."""
+def _local_date(value: Any) -> date | None:
+    """The calendar day of a value: a date as is, a stored time as its Brussels day."""
+    moment = parse_moment(value)
+    if isinstance(moment, datetime):
+        return local_datetime(moment).date()
+    return moment
+
+
+def _moment_text(value: Any, pattern: str, day_text: Any) -> str:
+    """A stored time in Brussels with `pattern`; a bare date through `day_text`."""
     moment = parse_moment(value)
     if moment is None:
         return EMPTY
     if not isinstance(moment, datetime):
-        return date_text(moment)
-    pattern = f"{_DATE} 'à' {_TIME_SECONDS if seconds else _TIME}"
+        return day_text(moment)
     return babel_dates.format_datetime(local_datetime(moment), pattern, locale=LOCALE)
+
+
+def datetime_text(value: Any, seconds: bool = False) -> str:
+    """« 1 décembre 2026 à 08:05 » in Brussels time; « — » when there is none."""
+    return _moment_text(value, f"{_DATE} 'à' {_TIME_SECONDS if seconds else _TIME}", date_text)
 
 
 def date_text(value: Any) -> str:
     """« 1 décembre 2026 »: a calendar date as is, a stored time as its Brussels day."""
-    moment = parse_moment(value)
-    if moment is None:
-        return EMPTY
-    if isinstance(moment, datetime):
-        moment = local_datetime(moment).date()
-    return babel_dates.format_date(moment, _DATE, locale=LOCALE)
+    day = _local_date(value)
+    return EMPTY if day is None else babel_dates.format_date(day, _DATE, locale=LOCALE)
 
 
 def short_date_text(value: Any) -> str:
     """« 01/12/2026 »: for dense tables and file names where the long form does not fit."""
-    moment = parse_moment(value)
-    if moment is None:
-        return EMPTY
-    if isinstance(moment, datetime):
-        moment = local_datetime(moment).date()
-    return babel_dates.format_date(moment, _SHORT_DATE, locale=LOCALE)
+    day = _local_date(value)
+    return EMPTY if day is None else babel_dates.format_date(day, _SHORT_DATE, locale=LOCALE)
 
 
 def short_datetime_text(value: Any) -> str:
     """« 01/12/2026 08:05 » in Brussels time: what a spreadsheet in fr-BE reads as a moment."""
-    moment = parse_moment(value)
-    if moment is None:
-        return EMPTY
-    if not isinstance(moment, datetime):
-        return short_date_text(moment)
-    return babel_dates.format_datetime(
-        local_datetime(moment), f"{_SHORT_DATE} {_TIME}", locale=LOCALE
-    )
+    return _moment_text(value, f"{_SHORT_DATE} {_TIME}", short_date_text)
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -107,32 +104,29 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def number_text(value: Any, decimals: int = 2) -> str:
-    """« 12 345,50 »: grouped thousands, decimal comma, a fixed number of decimals."""
+def _pattern_text(value: Any, whole: str, digit: str, places: int, empty: str = EMPTY) -> str:
+    """A number through a Babel pattern: `whole` before the comma, `places` × `digit` after."""
     number = _decimal(value)
     if number is None:
-        return EMPTY
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return empty
+    pattern = whole + ("." + digit * places if places > 0 else "")
     return babel_numbers.format_decimal(number, pattern, locale=LOCALE)
+
+
+def number_text(value: Any, decimals: int = 2) -> str:
+    """« 12 345,50 »: grouped thousands, decimal comma, a fixed number of decimals."""
+    return _pattern_text(value, "#,##0", "0", decimals)
 
 
 def decimal_text(value: Any, max_decimals: int = 2) -> str:
     """« 33,33 », « 50 »: as many decimals as the value has (up to ``max_decimals``)."""
-    number = _decimal(value)
-    if number is None:
-        return EMPTY
-    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
-    return babel_numbers.format_decimal(number, pattern, locale=LOCALE)
+    return _pattern_text(value, "#,##0", "#", max_decimals)
 
 
 def plain_decimal_text(value: Any, max_decimals: int = 6) -> str:
     """« -1234,5 »: decimal comma and no grouping, for files a spreadsheet reads as a number
     (a narrow no-break space between thousands makes Excel read text)."""
-    number = _decimal(value)
-    if number is None:
-        return ""
-    pattern = "0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
-    return babel_numbers.format_decimal(number, pattern, locale=LOCALE)
+    return _pattern_text(value, "0", "#", max_decimals, empty="")
 
 
 def percent_text(value: Any, decimals: int = 1) -> str:
