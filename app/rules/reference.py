@@ -39,6 +39,10 @@ def zone_label(zone: int | None) -> str:
     return f"{zone} – {ZONES[zone]}" if zone in ZONES else "—"
 
 
+# « 4 – Liège », for every list to choose a zone from.
+ZONE_CHOICES: list[tuple[int, str]] = [(zone, zone_label(zone)) for zone in ZONES]
+
+
 def fase_error(value: object) -> str | None:
     """French message when ``value`` is not a valid FASE number, else None."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -17,7 +17,7 @@ from app.models.base import as_loaded
 from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
-from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONES
+from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONE_CHOICES
 from app.rules.refs import ref_id
 from app.rules.states import SCHOOL_ROLE_LABELS, STATUS_LABELS, SchoolRole, Status
 from app.services import school_records, workflow
@@ -112,7 +112,7 @@ def _render(pole: Pole, create: dict[str, Any] | None = None, status: int = 200)
             create=create,
             roles=[(r.value, SCHOOL_ROLE_LABELS[r]) for r in ROLE_ORDER],
             headings={r.value: ROLE_HEADINGS[r] for r in ROLE_ORDER},
-            zones=ZONES,
+            zones=ZONE_CHOICES,
             educations=EDUCATION_LABELS,
             special_types=SPECIAL_TYPES,
             may_reopen=permissions.can(current_user, Action.REOPEN),

@@ -13,7 +13,7 @@ from app.models.base import as_loaded
 from app.rules.deadlines import STATE_LABELS, DeadlineState
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
-from app.rules.reference import ZONES, zone_label
+from app.rules.reference import ZONE_CHOICES
 from app.rules.states import (
     APPROVED_STATUSES,
     CONVENTION_FIELD_LABELS,
@@ -129,7 +129,7 @@ class ConventionView(SecureModelView):
             "due_on", "Échéance", options=[(k.value, v) for k, v in STATE_OPTIONS.items()]
         ),
         # The dashboard's rows by zone and its amendments line link to these.
-        ZoneFilter("pole", "Zone", options=[(str(z), zone_label(z)) for z in ZONES]),
+        ZoneFilter("pole", "Zone", options=[(str(z), label) for z, label in ZONE_CHOICES]),
         AmendmentFilter("parent", "Avenant", options=[("oui", "oui"), ("non", "non")]),
     ]
     column_formatters = {

@@ -9,7 +9,7 @@ from wtforms import SelectField, SelectMultipleField
 from app.models import OrganisingAuthority, School
 from app.models.article_template import COVERS_LABELS, FORM_LABELS, NATURE_LABELS
 from app.rules.permissions import Action
-from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONES
+from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONE_CHOICES, zone_label
 from app.rules.states import KIND_LABELS
 from app.views.admin.base import SecureModelView
 
@@ -45,7 +45,7 @@ class PoFaseFilter(BaseMongoEngineFilter):
 
 
 def _zone(view: Any, context: Any, model: Any, name: str) -> str:
-    return f"{model.zone} – {ZONES.get(model.zone, '?')}" if model.zone else "—"
+    return zone_label(model.zone)
 
 
 def _ref_label(field: str) -> Any:
@@ -59,7 +59,7 @@ def _ref_label(field: str) -> Any:
 class OrganisingAuthorityView(SecureModelView):
     column_list = ["fase", "name", "postal_code", "city"]
     column_details_list = ["fase", "name", "street", "postal_code", "city"]
-    column_export_list = ["fase", "name", "street", "postal_code", "city"]
+    column_export_list = column_details_list
     column_labels = {"fase": "FASE", "name": "Dénomination", **ADDRESS_LABELS}
     column_searchable_list = ["name", "city"]
     numeric_search_fields = ("fase",)
@@ -67,7 +67,7 @@ class OrganisingAuthorityView(SecureModelView):
     # French order (« École » with E): the stored key of app.rules.collation.
     column_sortable_list = ["fase", ("name", "sort_name"), "postal_code", "city"]
     column_default_sort = "sort_name"
-    form_columns = ["fase", "name", "street", "postal_code", "city"]
+    form_columns = column_details_list
     can_export = True
 
 
@@ -113,23 +113,10 @@ class SchoolView(SecureModelView):
     }
     column_formatters_export = {"po": _ref_label("po"), "zone": _zone}
     can_export = True
-    form_columns = [
-        "fase",
-        "name",
-        "street",
-        "postal_code",
-        "city",
-        "po",
-        "zone",
-        "education",
-        "types",
-        "director_name",
-        "email",
-        "phone",
-    ]
+    form_columns = column_details_list
     form_overrides = {"zone": SelectField, "types": SelectMultipleField}
     form_args = {
-        "zone": {"choices": [(k, f"{k} – {v}") for k, v in ZONES.items()], "coerce": int},
+        "zone": {"choices": ZONE_CHOICES, "coerce": int},
         "types": {
             "choices": list(SPECIAL_TYPES.items()),
             "coerce": int,
@@ -139,7 +126,7 @@ class SchoolView(SecureModelView):
     form_ajax_refs = {"po": {"fields": ["name"], "page_size": 20}}
 
     column_filters = [
-        IntChoiceFilter("zone", "Zone", options=[(k, f"{k} – {v}") for k, v in ZONES.items()]),
+        IntChoiceFilter("zone", "Zone", options=ZONE_CHOICES),
         IntChoiceFilter("types", "Type", options=list(SPECIAL_TYPES.items())),
         "education",
         PoFaseFilter("po", "Pouvoir organisateur"),
@@ -196,9 +183,7 @@ class PoleView(SecureModelView):
     column_searchable_list = ["name"]
     numeric_search_fields = ("number",)
     column_default_sort = "number"
-    column_filters = [
-        IntChoiceFilter("zone", "Zone", options=[(k, f"{k} – {v}") for k, v in ZONES.items()])
-    ]
+    column_filters = [IntChoiceFilter("zone", "Zone", options=ZONE_CHOICES)]
     prefetch_refs = {"seat_school": School}
     column_formatters = {
         "zone": _zone,
@@ -215,7 +200,7 @@ class PoleView(SecureModelView):
     form_columns = ["number", "name", "seat_school", "zone", "period_start", "period_end"]
     form_overrides = {"zone": SelectField}
     form_args = {
-        "zone": {"choices": [(k, f"{k} – {v}") for k, v in ZONES.items()], "coerce": int},
+        "zone": {"choices": ZONE_CHOICES, "coerce": int},
         "seat_school": {"label": "École siège (enseignement spécialisé)"},
     }
     form_ajax_refs = {"seat_school": {"fields": ["name"], "page_size": 20}}
