@@ -4,7 +4,12 @@ list the object allow the change (``ReferenceLocked`` otherwise), whatever path 
 
 from typing import Any
 
-from mongoengine import Document, QuerySet
+from mongoengine import Document, IntField, QuerySet, StringField, ValidationError
+
+from app.models.base import french_check
+from app.models.fields import TextField
+from app.rules.collation import sort_key
+from app.rules.reference import fase_error
 
 
 def _refuse(model: type, pk: Any, changed: set[str], deleting: bool) -> None:
@@ -47,10 +52,35 @@ class GuardedReferenceQuerySet(QuerySet):
 
 
 class GuardedReference(Document):
-    """Base of School and OrganisingAuthority: ``save()`` checks the locked fields."""
+    """Base of School and OrganisingAuthority: what both are (a FASE number, a name that
+    sorts in French order, an address), and ``save()`` checks the locked fields."""
 
     meta = {"abstract": True, "queryset_class": GuardedReferenceQuerySet}
     locked_fields: frozenset[str] = frozenset()
+    # French messages of `clean`, in each subclass's words (« de l'école », « du PO »).
+    name_required = "La dénomination est obligatoire."
+    fase_taken = "Le numéro FASE {fase} est déjà utilisé."
+
+    fase = IntField(required=True, unique=True, validation=french_check(fase_error))
+    name = TextField(required=True, max_length=200)
+    sort_name = StringField()  # app.rules.collation: French order on every store
+    street = TextField(max_length=200)
+    postal_code = TextField(max_length=10)
+    city = TextField(max_length=100)
+
+    def clean(self) -> None:
+        self.name = (self.name or "").strip()
+        self.sort_name = sort_key(self.name)
+        if not self.name:
+            raise ValidationError(self.name_required)
+        clash = type(self).objects(fase=self.fase, id__ne=self.pk).only("id")
+        if fase_error(self.fase) is None and clash.first():
+            raise ValidationError(self.fase_taken.format(fase=self.fase))
+
+    @property
+    def address(self) -> str:
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (self.street, place) if p)
 
     def save(self, *args: Any, **kwargs: Any) -> Any:
         if self.pk is not None:

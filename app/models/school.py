@@ -4,7 +4,6 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
@@ -12,12 +11,10 @@ from app.models.base import french_check
 from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.reference_net import GuardedReference
-from app.rules.collation import sort_key
 from app.rules.reference import (
     EDUCATION_LABELS,
     ORDINARY,
     SPECIALIZED,
-    fase_error,
     types_error,
     zone_error,
     zone_label,
@@ -27,13 +24,9 @@ from app.rules.reference_lock import SCHOOL_LOCKED_FIELDS
 
 class School(GuardedReference):
     locked_fields = SCHOOL_LOCKED_FIELDS
+    name_required = "La dénomination de l'école est obligatoire."
+    fase_taken = "Le numéro FASE {fase} est déjà celui d'une autre école."
 
-    fase = IntField(required=True, unique=True, validation=french_check(fase_error))
-    name = TextField(required=True, max_length=200)
-    sort_name = StringField()  # app.rules.collation: French order on every store
-    street = TextField(max_length=200)
-    postal_code = TextField(max_length=10)
-    city = TextField(max_length=100)
     po = ReferenceField(OrganisingAuthority, required=True)
     zone = IntField(required=True, validation=french_check(zone_error))
     education = TextField(required=True, choices=list(EDUCATION_LABELS.items()))
@@ -48,10 +41,7 @@ class School(GuardedReference):
     }
 
     def clean(self) -> None:
-        self.name = (self.name or "").strip()
-        self.sort_name = sort_key(self.name)
-        if not self.name:
-            raise ValidationError("La dénomination de l'école est obligatoire.")
+        super().clean()
         if self.education not in (ORDINARY, SPECIALIZED):
             raise ValidationError(
                 "Le niveau doit être « enseignement ordinaire » ou « enseignement spécialisé »."
@@ -60,21 +50,10 @@ class School(GuardedReference):
         message = types_error(self.education, self.types)
         if message:
             raise ValidationError(message)
-        if fase_error(self.fase) is None:
-            clash = School.objects(fase=self.fase, id__ne=self.pk).only("id")
-            if clash.first():
-                raise ValidationError(
-                    f"Le numéro FASE {self.fase} est déjà celui d'une autre école."
-                )
 
     @property
     def is_specialized(self) -> bool:
         return self.education == SPECIALIZED
-
-    @property
-    def address(self) -> str:
-        place = " ".join(p for p in (self.postal_code, self.city) if p)
-        return ", ".join(p for p in (self.street, place) if p)
 
     @property
     def zone_label(self) -> str:
