@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from app.rules.numbers import is_digits
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -18,7 +20,7 @@ def _bool(name: str, default: bool) -> bool:
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value and value.strip().isdigit() else default
+    return int(value) if value and is_digits(value.strip()) else default
 
 
 def _secret_key(data_dir: Path, production: bool) -> str:

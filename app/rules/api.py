@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.states import Kind, Status
 from app.rules.text import control_problem
 
@@ -117,7 +118,7 @@ def decode_cursor(cursor: str | None) -> str | None:
 def page_size(raw: str | None) -> int:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not is_digits(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise ApiError(400, f"« limit » est un nombre entier de 1 à {MAX_LIMIT}.")
     return int(raw)
 
@@ -137,7 +138,7 @@ class ConventionQuery:
 
 
 def _integer(raw: str, name: str) -> int:
-    if not raw.isdigit() or len(raw) > 6:
+    if not is_digits(raw) or len(raw) > 6:
         raise ApiError(400, f"« {name} » est un nombre entier positif.")
     return int(raw)
 

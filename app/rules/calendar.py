@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from app import formatting
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 
 ONE_DAY = timedelta(days=1)
 
@@ -220,7 +221,7 @@ def label_for_day(day: date) -> str:
 def start_year_of(label: str) -> int:
     """``"2026-2027"`` → 2026; RuleViolation when the label is not of that form."""
     parts = (label or "").strip().split("-")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 4 for p in parts):
+    if len(parts) != 2 or not all(is_digits(p) and len(p) == 4 for p in parts):
         raise RuleViolation(f"Année scolaire invalide : « {label} » (format attendu 2026-2027).")
     first, second = int(parts[0]), int(parts[1])
     if second != first + 1:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.rules.numbers import is_digits
 from app.rules.reference import (
     ORDINARY,
     SPECIALIZED,
@@ -289,7 +290,7 @@ def _text(value: Any) -> str:
 
 def _integer(value: Any) -> int | None:
     text = _text(value).replace(" ", "")
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return int(text) if is_digits(text) and len(text) <= 9 else None
 
 
 def _parse_line(number: int, cells: list[Any], columns: dict[str, int]) -> Any:

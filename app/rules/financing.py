@@ -16,6 +16,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -65,7 +66,7 @@ def is_school_year(label: str) -> bool:
     parts = label.split("-") if isinstance(label, str) else []
     return (
         len(parts) == 2
-        and all(p.isdigit() and len(p) == 4 for p in parts)
+        and all(is_digits(p) and len(p) == 4 for p in parts)
         and int(parts[1]) == int(parts[0]) + 1
     )
 
@@ -113,7 +114,7 @@ def parse_count(value: Any, what: str, maximum: int) -> int:
         number = value
     else:
         text = str(value).strip()
-        if not text.isdigit():
+        if not is_digits(text):
             raise RuleViolation(f"{what} : indiquez un nombre entier entre 0 et {maximum}.")
         number = int(text)
     if not 0 <= number <= maximum:

@@ -6,6 +6,8 @@ pole choice, the data managers' poles); Flask-Admin's lists keep their own pager
 
 from dataclasses import dataclass
 
+from app.rules.numbers import is_digits
+
 # A page number longer than this is not a page anyone reached by a link.
 MAX_DIGITS = 5
 
@@ -17,8 +19,7 @@ def page_count(total: int, per_page: int) -> int:
 
 def requested_page(raw: str | None) -> int:
     """The page number asked for in the query string; anything but a plain number is page 1."""
-    # isascii: "²".isdigit() is true, and int() would raise on it.
-    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > MAX_DIGITS:
+    if not raw or not is_digits(raw) or len(raw) > MAX_DIGITS:
         return 1
     return max(1, int(raw))
 

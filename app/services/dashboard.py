@@ -16,6 +16,7 @@ from app.models.school import School
 from app.rules import dashboard
 from app.rules.dashboard import Item, Line
 from app.rules.deadlines import DeadlineState
+from app.rules.numbers import is_digits
 from app.rules.parties import missing_acknowledgments, missing_signatures
 from app.rules.refs import ref_id
 from app.rules.states import Kind, Status
@@ -55,7 +56,7 @@ def parse_filters(year: str | None, zone: str | None, kind: str | None) -> Filte
     label = (year or "").strip()
     if not label or school_years.find(label) is None:
         label = school_years.current_label()
-    zone_value = int(zone) if (zone or "").strip().isdigit() else None
+    zone_value = int(zone) if is_digits((zone or "").strip()) else None
     kind_value = kind if kind in {k.value for k in Kind} else None
     return Filters(label, zone_value, kind_value)
 

@@ -33,6 +33,7 @@ from app.models.access_request import (
 )
 from app.rules import permissions
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.rules.uploads import MAX_FILE_BYTES
 from app.services import access
@@ -195,7 +196,7 @@ def queue():
             | Q(school__name__icontains=pattern)
             | Q(po__name__icontains=pattern)
         )
-        if text.isdigit() and len(text) <= 8:
+        if is_digits(text) and len(text) <= 8:
             criteria |= Q(school__fase=int(text)) | Q(po__fase=int(text))
         query = query.filter(criteria)
     listed = paginate(query.order_by("-created_at"), PAGE_SIZE)

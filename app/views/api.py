@@ -24,6 +24,7 @@ from app.extensions import csrf, limiter
 from app.models import Convention, OrganisingAuthority, Pole, School
 from app.rules import api as rules
 from app.rules.api import ApiError
+from app.rules.numbers import is_digits
 from app.rules.reference import EDUCATION_LABELS, ZONES
 from app.rules.refs import as_id, ref_id
 from app.rules.states import APPROVED_STATUSES, SCHOOL_ROLE_LABELS
@@ -318,7 +319,7 @@ def schools() -> Any:
     query = School.objects.no_dereference().exclude("director_name", "email", "phone")
     raw_zone = request.args.get("zone")
     if raw_zone:
-        if not raw_zone.isdigit() or int(raw_zone) not in ZONES:
+        if not is_digits(raw_zone) or int(raw_zone) not in ZONES:
             raise ApiError(400, "« zone » est un numéro de zone (1 à 10).")
         query = query.filter(zone=int(raw_zone))
     return _page(query, _school_items)

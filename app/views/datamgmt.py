@@ -16,6 +16,7 @@ from app.models import Convention, OrganisingAuthority, Pole, School
 from app.models.base import as_loaded
 from app.rules import permissions
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits, whole_number
 from app.rules.permissions import Action
 from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONE_CHOICES
 from app.rules.refs import ref_id
@@ -50,11 +51,6 @@ def _pole(number: int) -> Pole:
     return pole
 
 
-def _int(raw: Any, digits: int = 9) -> int | None:
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) <= digits else None
-
-
 def _role(raw: Any) -> SchoolRole | None:
     return next((r for r in ROLE_ORDER if r.value == raw), None)
 
@@ -68,7 +64,7 @@ def index():
     if query:
         poles = (
             poles.filter(number=int(query))
-            if query.isdigit() and len(query) <= 4
+            if is_digits(query) and len(query) <= 4
             else poles.filter(name__icontains=query)
         )
     return render_template("datamgmt/index.html", listed=paginate(poles, PER_PAGE), query=query)
@@ -149,7 +145,7 @@ def _added(pole: Pole, school: School, role: SchoolRole) -> bool:
 @login_required
 def add_school(number: int):
     pole = _pole(number)
-    fase = _int(request.form.get("fase"))
+    fase = whole_number(request.form.get("fase"))
     role = _role(request.form.get("role"))
     if fase is None or role is None:
         flash("Indiquez le numéro FASE de l'école (un nombre) et son rôle dans le pôle.", "danger")
@@ -207,13 +203,13 @@ def create_school(number: int):
 @login_required
 def correct_school(number: int):
     pole = _pole(number)
-    fase = _int(request.form.get("fase"))
+    fase = whole_number(request.form.get("fase"))
     school = School.objects(fase=fase).first() if fase is not None else None
     if school is None:
         flash("Aucune école ne porte ce numéro FASE.", "danger")
         return _render(pole, status=400)
-    zone = _int(request.form.get("zone"), 2)
-    po_fase = _int(request.form.get("po_fase"))
+    zone = whole_number(request.form.get("zone"), 2)
+    po_fase = whole_number(request.form.get("po_fase"))
     if zone is None and po_fase is None:
         flash(
             "Indiquez la nouvelle zone ou le numéro FASE du nouveau pouvoir organisateur.", "danger"

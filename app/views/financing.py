@@ -27,6 +27,7 @@ from app.pdf.render import PdfError, render_pdf
 from app.rules import financing as rules
 from app.rules import permissions
 from app.rules.errors import NotFound, RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import financing
 from app.views.context import current_pole_for, parse_object_id, pole_or_404
@@ -171,7 +172,7 @@ def counts(number: int):
                 year,
                 _counts_from_form(schools),
                 actor(),
-                int(version) if version.isdigit() else None,
+                int(version) if is_digits(version) else None,
             )
         except RuleViolation as exc:
             flash(str(exc), "danger")

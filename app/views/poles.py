@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from app.auth import is_safe_next
 from app.models import Pole
 from app.rules import permissions
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.views.context import SESSION_POLE_KEY, parse_object_id, visible_poles
 from app.views.pagination import paginate
@@ -105,7 +106,7 @@ def select():
     query = (request.args.get("q") or "").strip()[:100]
     listed = poles.only("number", "name", "zone").order_by("number")
     if query:
-        if query.isdigit() and len(query) <= 4:
+        if is_digits(query) and len(query) <= 4:
             listed = listed.filter(number=int(query))
         else:
             listed = listed.filter(name__icontains=query)

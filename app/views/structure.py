@@ -20,6 +20,7 @@ from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
 from app.rules import permissions
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.rules.reference import ORDINARY, SPECIALIZED, SPECIFIC_PARTNER_TYPES
 from app.rules.refs import as_id, ref_id
@@ -186,7 +187,7 @@ def _candidates(pole: Pole, role: SchoolRole, q: str) -> Any:
     if q:
         # icontains escapes the text: no regex from the request.
         text = Q(name__icontains=q) | Q(city__icontains=q)
-        if q.isdigit() and len(q) <= 9:
+        if is_digits(q) and len(q) <= 9:
             text |= Q(fase=int(q))
         query &= text
     return School.objects(query).order_by("sort_name", "name")

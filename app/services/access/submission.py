@@ -29,6 +29,7 @@ from app.models.organisation import OrganisingAuthority
 from app.models.school import School
 from app.models.stored_file import StoredFile
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.refs import ref_id
 from app.rules.uploads import pdf_problem, size_problem
 from app.services import audit
@@ -107,8 +108,30 @@ def _text(value: Any) -> str:
     return " ".join(value.split())
 
 
+def _by_fase(
+    model: Any,
+    values: dict[str, str],
+    field: str,
+    errors: dict[str, str],
+    missing: str,
+    unknown: str,
+) -> Any:
+    """The school or PO whose FASE the field names; its French error recorded otherwise."""
+    fase = _fase(values[field])
+    if not values[field]:
+        errors[field] = missing
+    elif fase is None:
+        errors[field] = "Le numéro FASE est un nombre entier positif (8 chiffres au plus)."
+    else:
+        found = model.objects(fase=fase).first()
+        if found is None:
+            errors[field] = unknown.format(fase=fase)
+        return found
+    return None
+
+
 def _fase(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) <= 8 and int(value) > 0 else None
+    return int(value) if is_digits(value) and len(value) <= 8 and int(value) > 0 else None
 
 
 def check_pdf(filename: str, data: bytes) -> str | None:
@@ -156,29 +179,26 @@ def _validate(data: dict[str, Any], kind: str) -> tuple[dict[str, str], dict[str
     if values["profile"] not in allowed:
         errors["profile"] = "Choisissez le profil concerné."
 
-    po = school = None
-    po_fase, school_fase = _fase(values["po_fase"]), _fase(values["school_fase"])
-    if not values["po_fase"]:
-        errors["po_fase"] = "Indiquez le numéro FASE du pouvoir organisateur."
-    elif po_fase is None:
-        errors["po_fase"] = "Le numéro FASE est un nombre entier positif (8 chiffres au plus)."
-    else:
-        po = OrganisingAuthority.objects(fase=po_fase).first()
-        if po is None:
-            errors["po_fase"] = f"Aucun pouvoir organisateur ne porte le numéro FASE {po_fase}."
-    if not values["school_fase"]:
-        errors["school_fase"] = "Indiquez le numéro FASE de l'école."
-    elif school_fase is None:
-        errors["school_fase"] = "Le numéro FASE est un nombre entier positif (8 chiffres au plus)."
-    else:
-        school = School.objects(fase=school_fase).first()
-        if school is None:
-            errors["school_fase"] = f"Aucune école ne porte le numéro FASE {school_fase}."
-        elif po is not None and ref_id(school, "po") != po.pk:
-            errors["school_fase"] = (
-                f"L'école FASE {school_fase} n'appartient pas au pouvoir organisateur "
-                f"FASE {po_fase}."
-            )
+    po = _by_fase(
+        OrganisingAuthority,
+        values,
+        "po_fase",
+        errors,
+        "Indiquez le numéro FASE du pouvoir organisateur.",
+        "Aucun pouvoir organisateur ne porte le numéro FASE {fase}.",
+    )
+    school = _by_fase(
+        School,
+        values,
+        "school_fase",
+        errors,
+        "Indiquez le numéro FASE de l'école.",
+        "Aucune école ne porte le numéro FASE {fase}.",
+    )
+    if school is not None and po is not None and ref_id(school, "po") != po.pk:
+        errors["school_fase"] = (
+            f"L'école FASE {school.fase} n'appartient pas au pouvoir organisateur FASE {po.fase}."
+        )
 
     capacity = values["signatory_capacity"]
     if capacity not in ("president_admin", "other"):

@@ -25,6 +25,7 @@ from app import formatting
 from app.models.errors import error_message
 from app.models.fields import TextField
 from app.rules import permissions
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services.exports import record_export
 from app.views.exports import FORMATS as EXPORT_FORMATS
@@ -366,7 +367,7 @@ class SecureModelView(ModelView):
 
     def _search(self, query: Any, search_term: str) -> Any:
         term = search_term.strip()
-        if self.numeric_search_fields and term.isdigit() and len(term) <= 9:
+        if self.numeric_search_fields and is_digits(term) and len(term) <= 9:
             criteria = Q()
             for name in self.numeric_search_fields:
                 criteria |= Q(**{name: int(term)})

@@ -12,6 +12,7 @@ from app.models import Convention
 from app.models.base import as_loaded
 from app.rules.deadlines import STATE_LABELS, DeadlineState
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.rules.reference import ZONE_CHOICES
 from app.rules.states import (
@@ -59,7 +60,7 @@ class ZoneFilter(BaseMongoEngineFilter):
     def apply(self, query: Any, value: Any) -> Any:
         from app.models import Pole
 
-        if not str(value).isdigit():
+        if not is_digits(str(value)):
             return query
         return query.filter(pole__in=[p.pk for p in Pole.objects(zone=int(value)).only("id")])
 

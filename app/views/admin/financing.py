@@ -14,6 +14,7 @@ from app.models import FinancingParameters, TeamFunction
 from app.rules import financing as rules
 from app.rules import permissions
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import financing
 from app.services.exports import record_export
@@ -103,7 +104,7 @@ class FinancingView(BaseView):
                     reference,
                     bool(request.form.get("demo")),
                     actor(),
-                    int(version) if version.isdigit() else None,
+                    int(version) if is_digits(version) else None,
                 )
             except RuleViolation as exc:
                 flash(str(exc), "error")

@@ -15,6 +15,7 @@ from flask_login import current_user
 from app import clock
 from app.rules import permissions
 from app.rules.notifications import DELIVERY_LABELS
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import dashboard, reminders
 from app.views.actions import run_action
@@ -23,7 +24,7 @@ from app.views.admin.base import _deny
 
 def _chosen(values: list[str]) -> list[int]:
     """The pole numbers ticked (anything that is not a number is ignored)."""
-    return sorted({int(v) for v in values if v.strip().isdigit()})
+    return sorted({int(v) for v in values if is_digits(v.strip())})
 
 
 class LateRemindersView(BaseView):

@@ -8,6 +8,7 @@ from wtforms import SelectField, SelectMultipleField
 
 from app.models import OrganisingAuthority, School
 from app.models.article_template import COVERS_LABELS, FORM_LABELS, NATURE_LABELS
+from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONE_CHOICES, zone_label
 from app.rules.states import KIND_LABELS
@@ -23,7 +24,7 @@ class IntChoiceFilter(BaseMongoEngineFilter):
         return query.filter(**{self.column: int(value)})
 
     def clean(self, value: str) -> Any:
-        return int(value) if str(value).isdigit() else -1
+        return int(value) if is_digits(str(value)) else -1
 
     def operation(self) -> str:
         return "égal à"
@@ -38,7 +39,7 @@ class PoFaseFilter(BaseMongoEngineFilter):
 
     def clean(self, value: str) -> Any:
         value = str(value).strip()
-        return int(value) if value.isdigit() and len(value) <= 9 else -1
+        return int(value) if is_digits(value) and len(value) <= 9 else -1
 
     def operation(self) -> str:
         return "FASE du PO ="

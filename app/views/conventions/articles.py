@@ -11,6 +11,7 @@ from app.models import ArticleTemplate, Convention
 from app.rules import points
 from app.rules.articles import is_required
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 from app.rules.text import length_problem
 from app.services import financing, workflow
 from app.services.articles import split_parties
@@ -191,7 +192,7 @@ def article(convention_id: str, key: str):
             return _render_article(conv, art, body, data, form=form, shares=shares)
         if action.startswith("remove_row:"):
             index = action.split(":", 1)[1]
-            if index.isdigit() and int(index) < len(data["rows"]):
+            if is_digits(index) and int(index) < len(data["rows"]):
                 del data["rows"][int(index)]
             return _render_article(conv, art, body, data, form=form, shares=shares)
         # A row left empty says nothing: it is not saved.
