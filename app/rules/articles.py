@@ -94,6 +94,20 @@ def split_parties(convention: Any, seat: Any) -> list[dict[str, Any]]:
     return parties
 
 
+def share_rows(convention: Any, article: Any, seat: Any) -> list[dict[str, Any]]:
+    """The points-split table as shown: each school sharing the points with its saved share
+    (« » when none was saved for it)."""
+    saved = {
+        str(share.get("school_fase")): share.get("percent")
+        for share in (article.data.get("shares") or [])
+        if isinstance(share, dict)
+    }
+    rows = split_parties(convention, seat)
+    for row in rows:
+        row["percent"] = saved.get(str(row["fase"]), "")
+    return rows
+
+
 def split_fases(convention: Any, seat: Any) -> list[int]:
     """FASE numbers sharing the points: the seat school, then each partner school."""
     return [party["fase"] for party in split_parties(convention, seat)]

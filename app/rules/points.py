@@ -54,6 +54,18 @@ def retrocession_total(rows: list[dict[str, Any]]) -> float:
     return float(total.quantize(Decimal("0.01")))
 
 
+def table_total(data: Mapping[str, Any]) -> float | None:
+    """The total shown under an article's retrocession table; None when the article holds no
+    table, or one too damaged to add up (the page still shows its rows)."""
+    rows = data.get("rows")
+    if not isinstance(rows, list):
+        return None
+    try:
+        return retrocession_total(rows)
+    except RuleViolation:
+        return None
+
+
 def normalise_retrocession(
     data: Any, catalogue: Mapping[str, Decimal | float], offered: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:

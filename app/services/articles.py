@@ -20,18 +20,19 @@ def build_articles(kind: str) -> list[Article]:
     return [Article(**fields) for fields in rules.article_fields(templates)]
 
 
-def _seat(convention: Any) -> School | None:
+def seat_of(convention: Any) -> School | None:
+    """The convention's seat school, its name and FASE (what the points tables show)."""
     return School.objects(id=ref_id(convention, "seat_school")).only("name", "fase").first()
 
 
 def split_parties(convention: Any) -> list[dict[str, Any]]:
     """The schools sharing the points: the seat school, then each partner."""
-    return rules.split_parties(convention, _seat(convention))
+    return rules.split_parties(convention, seat_of(convention))
 
 
 def split_fases(convention: Any) -> list[int]:
     """FASE numbers sharing the points: the seat school, then each partner school."""
-    return rules.split_fases(convention, _seat(convention))
+    return rules.split_fases(convention, seat_of(convention))
 
 
 def prefilled(convention: Any) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -18,15 +18,15 @@ from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
 from app.models.base import as_loaded
 from app.rules import parties, permissions, points
-from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.refusals import declined_by
-from app.rules.states import SchoolRole, Status
+from app.rules.states import Status
 from app.services import workflow
 from app.views.actions import run_action
 from app.views.context import convention_or_404
 from app.views.conventions._common import still_awaited
+from app.views.conventions.presenter import article_rows
 from app.views.gates import requires
 
 bp = Blueprint("signing", __name__)
@@ -103,47 +103,10 @@ def _names(convs: list[Convention]) -> dict[str, dict[Any, Any]]:
     }
 
 
-def _share_rows(conv: Convention, art: Any, seat: School | None) -> list[dict[str, Any]]:
-    saved = {
-        str(s.get("school_fase")): s.get("percent")
-        for s in (art.data.get("shares") or [])
-        if isinstance(s, dict)
-    }
-    rows = []
-    if seat is not None:
-        rows.append({"fase": seat.fase, "name": seat.name, "role": "école siège"})
-    for entry in conv.schools:
-        if entry.role == SchoolRole.PARTNER:
-            rows.append({"fase": entry.fase, "name": entry.name, "role": entry.role_label})
-    for row in rows:
-        row["percent"] = saved.get(str(row["fase"]), "")
-    return rows
-
-
-def _retrocession_total(art: Any) -> Any:
-    rows = art.data.get("rows")
-    if not rows:
-        return None
-    try:
-        return points.retrocession_total(rows)
-    except RuleViolation:
-        return None
-
-
 def _document(conv: Convention, names: dict[str, dict[Any, Any]]) -> dict[str, Any]:
     """Everything the read-only reading of a convention shows, without a query."""
     seat = names["schools"].get(ref_id(conv, "seat_school"))
     pos = names["pos"]
-    articles = []
-    for art in sorted(conv.articles, key=lambda a: a.position):
-        articles.append(
-            {
-                "article": art,
-                "form": art.form or "",
-                "shares": _share_rows(conv, art, seat) if art.form == "points_split" else [],
-                "total": _retrocession_total(art) if art.form == "retrocession" else None,
-            }
-        )
     signed = {ref_id(s, "po"): s for s in conv.signatures}
     signatories = [
         {"po": pos.get(po_id), "signature": signed.get(po_id)}
@@ -155,7 +118,7 @@ def _document(conv: Convention, names: dict[str, dict[Any, Any]]) -> dict[str, A
         "seat": seat,
         "seat_po": pos.get(ref_id(conv, "seat_po")),
         "schools": list(conv.schools),
-        "articles": articles,
+        "articles": article_rows(conv, seat),
         "signatories": signatories,
         "acknowledgments": list(conv.acknowledgments),
     }

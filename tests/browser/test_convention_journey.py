@@ -196,8 +196,8 @@ def test_structured_articles_in_the_browser(live_server, browser, tmp_path):
     shoot(page, tmp_path, "22-retrocession-1024")
     page.get_by_test_id("save-article").click()
     page.wait_for_load_state("networkidle")
-    assert "Nombre total de points rétrocédés : 62.5" in page.content()
+    assert "Nombre total de points rétrocédés : 62,50" in page.content()
     page.goto(f"{server.url}/conventions/{specific_id}/articles/{retro_key}")
-    assert page.get_by_test_id("retro-total").inner_text() == "62.5"
+    assert page.get_by_test_id("retro-total").inner_text() == "62,50"
     shoot(page, tmp_path, "23-retrocession-saved-1024")
     context.close()

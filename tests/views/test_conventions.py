@@ -354,7 +354,7 @@ def test_retrocession_editor_rows_without_javascript(client_for, demo):
     art = reload(conv).article(art.key)
     assert art.complete and art.data["total"] == 62.5
     html = client.get(url(conv, "?etape=2")).get_data(as_text=True)
-    assert "Nombre total de points rétrocédés : 62.5" in html
+    assert "Nombre total de points rétrocédés : 62,50" in html
     # What users type by mistake is a French refusal, never a server error; nothing is saved.
     for typed in ("-3", "²", "١٢", "1,5", "1e3", "abc"):
         bad = {**two_rows, "row_count": "1", "count_0_2": typed, "action": "save"}

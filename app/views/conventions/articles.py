@@ -9,12 +9,13 @@ from app.auth import actor
 from app.formatting import decimal_text
 from app.models import ArticleTemplate, Convention
 from app.rules import points
-from app.rules.articles import is_required
+from app.rules.articles import is_required, share_rows
 from app.rules.errors import RuleViolation
 from app.rules.numbers import is_digits
+from app.rules.points import table_total
 from app.rules.text import length_problem
 from app.services import financing, workflow
-from app.services.articles import split_parties
+from app.services.articles import seat_of
 from app.views.context import convention_or_404
 from app.views.conventions import bp, confirmations
 from app.views.conventions._common import back
@@ -29,29 +30,6 @@ def _editable_article(conv: Convention, key: str) -> Any:
     if art is None:
         abort(404)
     return art
-
-
-def retrocession_total(art: Any) -> Any:
-    """The points total of a retrocession table (None when not one, or not readable)."""
-    if art.data.get("rows") is None:
-        return None
-    try:
-        return points.retrocession_total(art.data.get("rows") or [])
-    except RuleViolation:
-        return None
-
-
-def share_rows(conv: Convention, art: Any) -> list[dict[str, Any]]:
-    """The points-split rows (the schools sharing the points) with the saved percentages."""
-    saved = {
-        str(s.get("school_fase")): s.get("percent")
-        for s in (art.data.get("shares") or [])
-        if isinstance(s, dict)
-    }
-    rows = split_parties(conv)
-    for row in rows:
-        row["percent"] = saved.get(str(row["fase"]), "")
-    return rows
 
 
 def _parse_percent(raw: str) -> float | int | None:
@@ -148,7 +126,7 @@ def _render_article(conv: Convention, art: Any, body: str, data: dict[str, Any],
         shares=extra.pop("shares", None),
         functions=list(financing.retrocession_catalogue(conv.school_year)[0]),
         workloads=list(points.WORKLOADS),
-        total=retrocession_total(art),
+        total=table_total(art.data),
         may_copy=workflow.offers(conv, current_user).copy_article,
         **extra,
     )
@@ -174,7 +152,7 @@ def article(convention_id: str, key: str):
         return back(conv, 2, f"article-{art.key}")
     form = art.form or ""
     data = dict(art.data or {})
-    shares = share_rows(conv, art) if form == "points_split" else None
+    shares = share_rows(conv, art, seat_of(conv)) if form == "points_split" else None
     if request.method == "GET":
         return _render_article(conv, art, art.body or "", data, form=form, shares=shares)
 

@@ -24,7 +24,7 @@ from app.services import school_years, workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp
 from app.views.conventions._common import optional_url, still_awaited
-from app.views.conventions.articles import retrocession_total, share_rows
+from app.views.conventions.presenter import article_rows
 
 ADD_ROLES = {
     Kind.PARTNERSHIP: [SchoolRole.PARTNER],
@@ -90,7 +90,7 @@ def show(convention_id: str):
     if step == 1:
         context.update(_step_one(conv, pole, offers))
     elif step == 2:
-        context.update(_step_two(conv, offers))
+        context.update(_step_two(conv, seat, offers))
     else:
         context.update(_step_three(conv, offers))
     return render_template("conventions/show.html", **context)
@@ -200,17 +200,14 @@ def article_state(article: Any, conv: Convention) -> str:
     return "article-readonly"
 
 
-def _step_two(conv: Convention, offers: workflow.Offers) -> dict[str, Any]:
+def _step_two(conv: Convention, seat: School | None, offers: workflow.Offers) -> dict[str, Any]:
     articles = [
         {
-            "article": art,
-            "state": article_state(art, conv),
-            "editable": offers.edit_articles and art.editable,
-            "form": art.form or "",
-            "total": retrocession_total(art),
-            "shares": share_rows(conv, art) if art.form == "points_split" else [],
+            **row,
+            "state": article_state(row["article"], conv),
+            "editable": offers.edit_articles and row["article"].editable,
         }
-        for art in sorted(conv.articles, key=lambda a: a.position)
+        for row in article_rows(conv, seat)
     ]
     return {
         "articles": articles,
