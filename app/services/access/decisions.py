@@ -21,7 +21,12 @@ from app.rules.identity import NO_EMAIL_ON_FILE, IdentityCheck, confirmation_mes
 from app.rules.permissions import Action, can, holds_backoffice_role
 from app.rules.text import text_problem
 from app.services import audit
-from app.services.access.grants import describe_grant, grant_profiles, grants_for_request
+from app.services.access.grants import (
+    describe_grant,
+    grant_profiles,
+    grants_for_request,
+    refuse_backoffice_account,
+)
 from app.services.access.outbox import queue_mail
 from app.services.access.revocation import revoke_user
 from app.services.access.tokens import PASSWORD_PATH, issue_password_token
@@ -78,16 +83,7 @@ def approve_request(
     account = User.objects(username=request.person.username).first()
     touched = [g.role for g in grants] + [g.role for g in (account.grants if account else [])]
     if holds_backoffice_role(touched) and not can(actor, Action.GRANT_BACKOFFICE):
-        audit.record(
-            "access_request_approved",
-            actor,
-            outcome="refused",
-            target=target,
-            details={"why": "back-office"},
-        )
-        raise PermissionDenied(
-            "Ce compte relève du back-office : seule l'Administration peut modifier ses accès."
-        )
+        refuse_backoffice_account("access_request_approved", actor, target)
     if request.kind == KIND_REVOCATION:
         return _approve_revocation(request, account, grants, actor)
     check = identity_check(request, account) if account is not None else None

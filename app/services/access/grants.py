@@ -5,7 +5,7 @@ grants are described for people and the audit.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from mongoengine import Q
 
@@ -15,6 +15,7 @@ from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.user import Grant, User, new_session_token
+from app.rules.errors import PermissionDenied
 from app.rules.permissions import holds_backoffice_role
 from app.rules.refs import as_id, ref_id
 from app.rules.roles import (
@@ -24,6 +25,7 @@ from app.rules.roles import (
     ROLE_LABELS,
     Role,
 )
+from app.services import audit
 
 # The school's place in a pole → (director role, PO delegate role).
 PLACE_ROLES: dict[str, tuple[Role, Role]] = {
@@ -198,3 +200,11 @@ def grant_profiles(
         User.objects(pk=account.pk).update_one(**updates)
     account.reload()
     return Granted(account, new, created, needs_password, reactivated)
+
+
+def refuse_backoffice_account(action: str, actor: Any, target: str) -> NoReturn:
+    """Support may not change a back-office account's access: recorded, then refused."""
+    audit.record(action, actor, outcome="refused", target=target, details={"why": "back-office"})
+    raise PermissionDenied(
+        "Ce compte relève du back-office : seule l'Administration peut modifier ses accès."
+    )

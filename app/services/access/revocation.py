@@ -12,7 +12,7 @@ from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.permissions import Action, can, may_manage_account
 from app.rules.refs import ref_id
 from app.services import audit
-from app.services.access.grants import describe_grant
+from app.services.access.grants import describe_grant, refuse_backoffice_account
 
 
 def _grant_filter(grant: Grant) -> dict[str, Any]:
@@ -38,16 +38,7 @@ def revoke_user(
         raise PermissionDenied("Votre profil ne permet pas de révoquer des accès.")
     user.reload()
     if not may_manage_account(actor, user):
-        audit.record(
-            "access_revoked",
-            actor,
-            outcome="refused",
-            target=target,
-            details={"why": "back-office"},
-        )
-        raise PermissionDenied(
-            "Ce compte relève du back-office : seule l'Administration peut modifier ses accès."
-        )
+        refuse_backoffice_account("access_revoked", actor, target)
     if getattr(actor, "pk", None) == user.pk:
         raise RuleViolation("Vous ne pouvez pas révoquer votre propre accès.")
     collection = User._get_collection()
