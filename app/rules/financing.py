@@ -15,6 +15,7 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from app.rules import points
 from app.rules.errors import RuleViolation
 from app.rules.numbers import is_digits
 
@@ -45,16 +46,9 @@ GROUPS: dict[str, str] = {
 }
 COORDINATION = "coordination"
 
-# Workloads a function may offer, with their fraction of a full-time job. The same columns as
-# the retrocession table of specific partnerships (``app.rules.points.WORKLOADS``).
-WORKLOADS: dict[str, Decimal] = {
-    "1/5": Decimal("0.2"),
-    "2/5": Decimal("0.4"),
-    "2,5/5": Decimal("0.5"),
-    "3/5": Decimal("0.6"),
-    "4/5": Decimal("0.8"),
-    "5/5": Decimal("1"),
-}
+# Workloads a function may offer: the columns of the specific partnerships' retrocession
+# table (one list: a catalogue line and a retrocession row speak of the same fractions).
+WORKLOADS = points.WORKLOADS
 
 MAX_HEAD_COUNT = 99
 MAX_PUPILS = 9999

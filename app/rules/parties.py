@@ -17,23 +17,24 @@ def signatory_po_ids(convention: Any) -> list[Any]:
     A ressort gathers schools of the seat's PO only, so its single PO signs alone.
     """
     seat_po = ref_id(convention, "seat_po")
-    ids = [seat_po]
     if convention.kind == Kind.RESSORT:
-        return ids
-    for entry in counterpart_entries(convention):
-        po = ref_id(entry, "po")
-        if po is not None and po not in ids:
-            ids.append(po)
-    return ids
+        return [seat_po]
+    return _first_then_each(seat_po, counterpart_entries(convention), "po")
 
 
 def acknowledging_school_ids(convention: Any) -> list[Any]:
     """The schools whose director must acknowledge: the seat school, then each listed school."""
-    ids = [ref_id(convention, "seat_school")]
-    for entry in counterpart_entries(convention):
-        school = ref_id(entry, "school")
-        if school is not None and school not in ids:
-            ids.append(school)
+    seat = ref_id(convention, "seat_school")
+    return _first_then_each(seat, counterpart_entries(convention), "school")
+
+
+def _first_then_each(first: Any, entries: list[Any], field: str) -> list[Any]:
+    """``first``, then each entry's ``field`` reference once, in the order of the entries."""
+    ids = [first]
+    for entry in entries:
+        value = ref_id(entry, field)
+        if value is not None and value not in ids:
+            ids.append(value)
     return ids
 
 
