@@ -18,6 +18,7 @@ from typing import Any
 
 from app.formatting import decimal_text
 from app.rules.errors import RuleViolation
+from app.rules.numbers import is_digits
 
 # Workload columns of the retrocession table and their fraction of a full-time job.
 WORKLOADS: dict[str, Decimal] = {
@@ -189,8 +190,7 @@ def _whole_number(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    # ASCII digits only: "²" or "١٢" pass str.isdigit() but are no number a user typed.
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+    if isinstance(value, str) and is_digits(value.strip()):
         return int(value.strip())
     return None
 

@@ -6,14 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth import actor
-from app.formatting import decimal_text
+from app.forms import articles as article_forms
 from app.models import ArticleTemplate, Convention
 from app.rules import points
 from app.rules.articles import is_required, share_rows
 from app.rules.errors import RuleViolation
 from app.rules.numbers import is_digits
 from app.rules.points import table_total
-from app.rules.text import length_problem
 from app.services import financing, workflow
 from app.services.articles import seat_of
 from app.views.context import convention_or_404
@@ -32,82 +31,6 @@ def _editable_article(conv: Convention, key: str) -> Any:
     return art
 
 
-def _parse_percent(raw: str) -> float | int | None:
-    text = (raw or "").strip().replace(",", ".").rstrip("%").strip()
-    if not text:
-        return None
-    value = float(text)  # ValueError handled by the caller
-    # NaN, infinities and huge numbers ("1e308") are no percentage: refused, never formatted.
-    if value != value or abs(value) > 1000:
-        raise ValueError(text)
-    return int(value) if value.is_integer() else value
-
-
-def _points_split_from_form(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
-    mode = request.form.get("mode", "")
-    errors: list[str] = []
-    if mode not in ("seat", "split"):
-        errors.append("Choisissez la répartition des points : tout à l'école siège ou une clé.")
-    shares = []
-    for i, row in enumerate(rows):
-        raw = request.form.get(f"percent_{i}", "")
-        try:
-            percent = _parse_percent(raw)
-        except ValueError:
-            errors.append(f"Le pourcentage de « {row['name']} » doit être un nombre.")
-            percent = None
-        row["percent"] = raw
-        if mode == "split":
-            shares.append({"school_fase": row["fase"], "percent": percent or 0})
-    data: dict[str, Any] = {"mode": mode}
-    if mode == "split":
-        data["shares"] = shares
-    return data, errors
-
-
-MAX_FUNCTION = 100
-
-
-def _retrocession_from_form() -> tuple[list[dict[str, Any]], list[str]]:
-    errors: list[str] = []
-    rows = []
-    try:
-        count = min(int(request.form.get("row_count", "0")), 50)
-    except ValueError:
-        count = 0
-    for i in range(max(count, 0)):
-        function = (request.form.get(f"function_{i}") or "").strip()
-        problem = length_problem(function, MAX_FUNCTION, f"Ligne {i + 1} : le nom de la fonction")
-        if problem:
-            errors.append(problem)
-        counts: dict[str, int] = {}
-        for j, workload in enumerate(points.WORKLOADS):
-            raw = (request.form.get(f"count_{i}_{j}") or "").strip()
-            if not raw:
-                continue
-            if not (raw.isascii() and raw.isdigit()) or int(raw) > 999:
-                errors.append(
-                    f"Ligne {i + 1}, colonne {workload} : indiquez un nombre entier de "
-                    "membres du personnel (0 à 999)."
-                )
-                continue
-            if int(raw):
-                counts[workload] = int(raw)
-        rows.append({"function": function, "counts": counts})
-    return rows, errors
-
-
-def _share_sum(rows: list[dict[str, Any]] | None) -> str:
-    """The sum of the percentages typed so far, French-formatted ("" when unreadable)."""
-    total = 0.0
-    for row in rows or []:
-        try:
-            total += _parse_percent(str(row.get("percent") or "")) or 0
-        except ValueError:
-            return ""
-    return decimal_text(total)
-
-
 def _article_hint(conv: Convention, art: Any) -> str:
     """The template's indication of what to write in an article to complete."""
     tpl = ArticleTemplate.objects(kind=conv.kind, key=art.key).only("text").first()
@@ -115,7 +38,7 @@ def _article_hint(conv: Convention, art: Any) -> str:
 
 
 def _render_article(conv: Convention, art: Any, body: str, data: dict[str, Any], **extra: Any):
-    extra["share_sum"] = _share_sum(extra.get("shares"))
+    extra["share_sum"] = article_forms.share_sum(extra.get("shares"))
     extra["hint"] = _article_hint(conv, art)
     return render_template(
         "conventions/article.html",
@@ -161,9 +84,9 @@ def article(convention_id: str, key: str):
     action = request.form.get("action", "save")
     errors: list[str] = []
     if form == "points_split":
-        data, errors = _points_split_from_form(shares or [])
+        data, errors = article_forms.points_split(request.form, shares or [])
     elif form == "retrocession":
-        rows, errors = _retrocession_from_form()
+        rows, errors = article_forms.retrocession(request.form)
         data = {"rows": rows}
         if action == "add_row":
             data["rows"].append({"function": "", "counts": {}})
