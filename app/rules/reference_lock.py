@@ -47,6 +47,39 @@ def blocking(listings: Iterable[Listing]) -> list[Listing]:
     return [item for item in listings if item.status in LIST_LOCKED_STATUSES]
 
 
+def frozen_reason(listings: Iterable[Listing], seat_of_poles: Iterable[int] = ()) -> str:
+    """Why a school's locked fields are frozen (« » when they are not): the conventions whose
+    list is validated that list it, and the poles it is the seat school of."""
+    stuck = blocking(listings)
+    seats = sorted(set(seat_of_poles))
+    reasons = []
+    if stuck:
+        names = "; ".join(f"{c.title} du pôle n° {c.pole_number}" for c in stuck)
+        reasons.append(
+            f"cette fiche figure dans une convention dont la liste des écoles est validée "
+            f"ou qui est validée ({names})"
+        )
+    if seats:
+        poles = ", ".join(f"n° {n}" for n in seats)
+        reasons.append(f"c'est l'école siège du pôle {poles}")
+    return " et ".join(reasons)
+
+
+def _remedy(stuck: list[Listing], seats: list[int]) -> str:
+    """What unfreezes the fields: reopening the list, or another seat school."""
+    steps = [WHO_REOPENS] if stuck else []
+    if seats:
+        steps.append("Changez d'abord l'école siège dans la fiche du pôle.")
+    return " ".join(steps)
+
+
+def frozen_explanation(listings: Iterable[Listing], seat_of_poles: Iterable[int] = ()) -> str:
+    """The reason and its remedy, as one text (the directory import's conflicts)."""
+    stuck, seats = blocking(listings), sorted(set(seat_of_poles))
+    reason = frozen_reason(stuck, seats)
+    return f"{reason[:1].upper()}{reason[1:]}. {_remedy(stuck, seats)}"
+
+
 def reference_change_refusal(
     subject: str,
     changed_fields: Iterable[str],
@@ -75,19 +108,6 @@ def reference_change_refusal(
         if deleting
         else "changer " + ", ".join(FIELD_LABELS.get(f, f) for f in changed) + " de"
     )
-    reasons = []
-    if stuck:
-        names = "; ".join(f"{c.title} du pôle n° {c.pole_number}" for c in stuck)
-        reasons.append(
-            f"cette fiche figure dans une convention dont la liste des écoles est validée "
-            f"ou qui est validée ({names})"
-        )
-    if seats:
-        poles = ", ".join(f"n° {n}" for n in seats)
-        reasons.append(f"c'est l'école siège du pôle {poles}")
-    message = f"Impossible de {what} {subject} : {' et '.join(reasons)}."
-    if stuck:
-        message += " " + WHO_REOPENS
-    if seats:
-        message += " Changez d'abord l'école siège dans la fiche du pôle."
-    return message
+    return f"Impossible de {what} {subject} : {frozen_reason(stuck, seats)}. " + _remedy(
+        stuck, seats
+    )

@@ -8,12 +8,13 @@ counts. A file with an error line writes nothing.
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from bson import ObjectId
 
-from app.models.base import utcnow
+from app.models.base import as_loaded, utcnow
 from app.models.convention import Convention
 from app.models.directory_import import MAX_DIRECTORY_BYTES, DirectoryImport
 from app.models.organisation import OrganisingAuthority
@@ -24,11 +25,9 @@ from app.rules import permissions
 from app.rules.collation import sort_key
 from app.rules.errors import PermissionDenied, RuleViolation
 from app.rules.permissions import Action
+from app.rules.reference_lock import Listing, frozen_explanation
 from app.rules.states import LIST_LOCKED_STATUSES, Status
 from app.services import audit
-
-LIST_LOCKED_REASON = "l'école figure dans une liste validée ({where}) : rouvrez d'abord la liste."
-SEAT_REASON = "l'école est l'école siège du pôle n° {number}."
 
 
 @dataclass
@@ -52,25 +51,32 @@ def frozen_schools() -> dict[int, str]:
     """School FASE → why its PO, zone, education and types may not change now.
 
     A school listed in a convention whose list is validated (or later) keeps the values the
-    list was validated with; a pole's seat school carries the whole pole.
+    list was validated with; a pole's seat school carries the whole pole. The reason is the
+    reference lock's own (`app.rules.reference_lock.frozen_explanation`), gathered in two queries
+    for a whole file instead of one per school.
     """
-    frozen: dict[int, str] = {}
+    listings: dict[int, list[Listing]] = defaultdict(list)
     locked = Convention.objects(status__in=list(LIST_LOCKED_STATUSES)).only(
-        "schools.fase", "kind", "pole_number"
+        "kind", "status", "pole_number", "schools", "parent", "school_year"
     )
-    for conv in locked.as_pymongo():
-        where = f"pôle n° {conv.get('pole_number', '?')}"
-        for entry in conv.get("schools") or []:
-            if entry.get("fase") is not None:
-                frozen.setdefault(entry["fase"], LIST_LOCKED_REASON.format(where=where))
-    seats = {
+    for conv in as_loaded(locked):
+        listing = Listing(conv.title, conv.pole_number, conv.status)
+        for entry in conv.schools:
+            if entry.fase is not None:
+                listings[entry.fase].append(listing)
+    seats: dict[int, list[int]] = defaultdict(list)
+    seat_ids = {
         p["seat_school"]: p["number"]
         for p in Pole.objects.only("seat_school", "number").as_pymongo()
+        if p.get("seat_school")
     }
-    if seats:
-        for school in School.objects(id__in=list(seats)).only("fase").as_pymongo():
-            frozen.setdefault(school["fase"], SEAT_REASON.format(number=seats[school["_id"]]))
-    return frozen
+    if seat_ids:
+        for school in School.objects(id__in=list(seat_ids)).only("fase").as_pymongo():
+            seats[school["fase"]].append(seat_ids[school["_id"]])
+    return {
+        fase: frozen_explanation(listings.get(fase, ()), seats.get(fase, ()))
+        for fase in set(listings) | set(seats)
+    }
 
 
 def _stored() -> tuple[dict[int, dict[str, Any]], dict[int, str], dict[int, Any], dict[Any, int]]:

@@ -123,7 +123,8 @@ def test_locked_school_po_change_is_a_conflict_and_not_applied(demo) -> None:
     report = directory.apply_file("a.csv", directory_csv([row]), _manager())
     (conflict,) = report.conflicts
     assert conflict.line.fase == school.fase
-    assert "rouvrez" in conflict.reason or "siège" in conflict.reason
+    assert "Convention de partenariat du pôle n° 1" in conflict.reason  # which one, by name
+    assert "Seule l'Administration peut rouvrir" in conflict.reason  # and who unfreezes it
     assert School.objects.get(id=school.pk).po.pk == school.po.pk
     assert report.summary().endswith("conflits: 1, erreurs: 0")
 

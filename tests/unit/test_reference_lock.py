@@ -50,3 +50,16 @@ def test_a_po_keeps_its_fase_but_may_be_renamed():
     assert reference_change_refusal(po, {"fase"}, PO_LOCKED_FIELDS, [VALIDATED])
     assert reference_change_refusal(po, {"name", "city"}, PO_LOCKED_FIELDS, [VALIDATED]) is None
     assert reference_change_refusal(po, set(), PO_LOCKED_FIELDS, [VALIDATED], deleting=True)
+
+
+def test_the_import_explains_a_frozen_school_as_a_single_write_refusal_does():
+    from app.rules.reference_lock import Listing, frozen_explanation, reference_change_refusal
+
+    listed = [Listing("Ressort", 3, "validated"), Listing("Coopération – X", 3, "draft")]
+    text = frozen_explanation(listed, [3])
+    assert text.startswith("Cette fiche figure dans une convention")
+    assert "Ressort du pôle n° 3" in text and "Coopération – X" not in text  # draft: no lock
+    assert "c'est l'école siège du pôle n° 3" in text
+    assert "Changez d'abord l'école siège" in text
+    refusal = reference_change_refusal("l'école X", ["zone"], ["zone"], listed, seat_of_poles=[3])
+    assert refusal is not None and text[1:] in refusal  # one wording for both paths
