@@ -3,6 +3,7 @@
 import pytest
 
 from tests.conftest import login
+from tests.demo_accounts import POLE_ACCOUNTS
 
 VIEWS = {
     "/admin/": "index",
@@ -19,20 +20,6 @@ ALLOWED = {
     "gestionnaire": {"index", "reference", "conventions"},
     "support": {"index", "users"},
 }
-POLE_ACCOUNTS = [
-    "coord1",
-    "dir-siege1",
-    "po-siege1",
-    "dir-part1",
-    "po-part1",
-    "dir-spec1",
-    "po-spec1",
-    "dir-coop1",
-    "po-coop1",
-    "dir-ress1",
-    "po-ress1",
-    "coord2",
-]
 CASES = [
     (account, url, 200 if group in ALLOWED.get(account, set()) else 403)
     for account in [*ALLOWED, *POLE_ACCOUNTS]

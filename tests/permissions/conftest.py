@@ -3,26 +3,17 @@
 from typing import Any
 
 from app.models import Convention, Pole, School
+from tests.demo_accounts import (  # noqa: F401  (the permission tests import them from here)
+    ACCOUNTS,
+    ADMIN,
+    DATA_MANAGER,
+    DIRECTORS,
+    PO_DELEGATES,
+    POLE1,
+    SEAT_SIDE,
+    SUPPORT,
+)
 from tests.security.conftest import values  # noqa: F401  (fixture shared with the security suite)
-
-ADMIN, DATA_MANAGER, SUPPORT = "admin", "gestionnaire", "support"
-POLE1 = [
-    "coord1",
-    "dir-siege1",
-    "po-siege1",
-    "dir-part1",
-    "po-part1",
-    "dir-spec1",
-    "po-spec1",
-    "dir-coop1",
-    "po-coop1",
-    "dir-ress1",
-    "po-ress1",
-]
-ACCOUNTS = [ADMIN, DATA_MANAGER, SUPPORT, *POLE1, "coord2"]
-SEAT_SIDE = {"coord1", "dir-siege1", "po-siege1"}
-PO_DELEGATES = {"po-siege1", "po-part1", "po-spec1", "po-coop1", "po-ress1"}
-DIRECTORS = {"dir-siege1", "dir-part1", "dir-spec1", "dir-coop1", "dir-ress1"}
 
 
 def pole1_conventions() -> dict[str, Convention]:

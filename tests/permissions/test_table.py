@@ -12,24 +12,15 @@ from app.models import Pole, User
 from app.rules import permissions
 from app.rules.permissions import PERMISSIONS, Action
 from app.rules.roles import BACKOFFICE_ROLES, POLE_ROLES, Role
-from tests.permissions.conftest import ACCOUNTS, pole1_conventions
+from tests.permissions.conftest import ACCOUNTS, POLE1, SEAT_SIDE, pole1_conventions
 
 A = Action
-SEAT = {"coord1", "dir-siege1", "po-siege1"}
+SEAT = SEAT_SIDE
 BACK = {"admin", "gestionnaire"}
-POLE1_ALL = SEAT | {
-    "dir-part1",
-    "po-part1",
-    "dir-spec1",
-    "po-spec1",
-    "dir-coop1",
-    "po-coop1",
-    "dir-ress1",
-    "po-ress1",
-}
+POLE1_ALL = set(POLE1)
 # The cooperating schools: 2113 of PO 1003 (coop1), and 2111 of the seat's PO 1001, listed in
-# the ressort (ress1).
-COOPERATING = {"dir-coop1", "po-coop1", "dir-ress1", "po-ress1"}
+# the ressort (ress1), and 2112 of the same PO, in the ressort too (dir-ress2).
+COOPERATING = {"dir-coop1", "po-coop1", "dir-ress1", "dir-ress2", "po-ress1"}
 
 # (action, object) → the accounts allowed; everyone else is refused.
 MATRIX: dict[tuple[Action, str], set[str]] = {
@@ -37,7 +28,7 @@ MATRIX: dict[tuple[Action, str], set[str]] = {
     (A.VIEW_POLE, "pole2"): BACK | {"coord2"},
     # The ressort covers the seat PO's cooperating schools 2111, 2112: the seat side and
     # the ressort's cooperating side (its school's director, a delegate of the seat's PO).
-    (A.VIEW_CONVENTION, "ressort"): BACK | SEAT | {"dir-ress1", "po-ress1"},
+    (A.VIEW_CONVENTION, "ressort"): BACK | SEAT | {"dir-ress1", "dir-ress2", "po-ress1"},
     # The partnership: seat side, the partner of PO 1002, and the cooperating side as a
     # follow-up document (« Documents de suivi »).
     (A.VIEW_CONVENTION, "partnership"): BACK | SEAT | {"dir-part1", "po-part1"} | COOPERATING,
@@ -59,7 +50,7 @@ MATRIX: dict[tuple[Action, str], set[str]] = {
     # delegate of that same PO.
     (A.SIGN, "ressort"): {"po-siege1", "po-ress1"},
     # Acknowledging: the directors of the seat and of the counterpart schools.
-    (A.ACKNOWLEDGE, "ressort"): {"dir-siege1", "dir-ress1"},
+    (A.ACKNOWLEDGE, "ressort"): {"dir-siege1", "dir-ress1", "dir-ress2"},
     (A.ACKNOWLEDGE, "partnership"): {"dir-siege1", "dir-part1"},
     (A.ACKNOWLEDGE, "specific_partnership"): {"dir-siege1", "dir-spec1"},
     (A.ACKNOWLEDGE, "coop1003"): {"dir-siege1", "dir-coop1"},

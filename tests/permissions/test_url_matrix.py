@@ -60,7 +60,7 @@ def per_user(mapping: dict[str, str], default: str) -> Spec:
 BACK_REF = {ADMIN, DATA_MANAGER}  # MANAGE_REFERENCE, VIEW_CONVENTION in the back office
 BACK_ACCESS = {ADMIN, SUPPORT}  # MANAGE_USERS, REVIEW_ACCESS
 # The cooperating side: another PO's (PO 1003) and the ressort's (the seat's PO 1001).
-COOPERATING = {"dir-coop1", "po-coop1", "dir-ress1", "po-ress1"}
+COOPERATING = {"dir-coop1", "po-coop1", "dir-ress1", "dir-ress2", "po-ress1"}
 # Who sees pole 1's partnership (validated): the Administration, data managers, the seat
 # side, the partner (other PO) and, as a follow-up document, the cooperating side.
 SEES_PARTNERSHIP = BACK_REF | SEAT_SIDE | {"dir-part1", "po-part1"} | COOPERATING

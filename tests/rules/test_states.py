@@ -8,6 +8,7 @@ from app.rules.errors import ConventionLocked, InvalidState, PermissionDenied, R
 from app.rules.permissions import Action
 from app.rules.states import Status
 from app.services import workflow
+from tests.demo_accounts import ACCOUNTS
 from tests.rules.conftest import director_of, drive
 
 STATUSES = [s.value for s in Status]
@@ -86,24 +87,6 @@ def test_operation_allowed_at_its_stage(partnership, school, user, operation, st
     assert last.convention == conv.pk and last.actor == username
 
 
-DEMO_USERS = [
-    "admin",
-    "gestionnaire",
-    "support",
-    "coord1",
-    "dir-siege1",
-    "po-siege1",
-    "dir-part1",
-    "po-part1",
-    "dir-spec1",
-    "po-spec1",
-    "dir-coop1",
-    "po-coop1",
-    "dir-ress1",
-    "po-ress1",
-    "coord2",
-]
-
 # operation, status it needs, the profiles allowed (the others get PermissionDenied)
 ROLE_TABLE = [
     ("remove_school", "draft", {"admin", "gestionnaire", "coord1", "dir-siege1", "po-siege1"}),
@@ -134,7 +117,7 @@ def test_role_table(partnership, school, user, operation, status, allowed):
         "acknowledge": Action.ACKNOWLEDGE,
         "reopen": Action.REOPEN,
     }[operation]
-    for username in DEMO_USERS:
+    for username in ACCOUNTS:
         actor = user(username)
         assert permissions.can(actor, action, conv) == (username in allowed), username
         if username in allowed:
