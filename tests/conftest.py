@@ -145,13 +145,15 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return found.group(1)
 
 
-def login(client: FlaskClient, username: str, password: str = DEMO_PASSWORD):
+def login(
+    client: FlaskClient, username: str, password: str = DEMO_PASSWORD, *, remember: bool = False
+):
+    """Log in through the form (« Se souvenir de moi » ticked when ``remember``)."""
     token = csrf_token(client, "/login")
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
+    data = {"username": username, "password": password, "csrf_token": token}
+    if remember:
+        data["remember"] = "y"
+    return client.post("/login", data=data, follow_redirects=False)
 
 
 @pytest.fixture

@@ -93,16 +93,7 @@ def test_revocation_ends_the_open_session_at_the_next_click(demo, app):
     response = login(director, "dir-part1")
     assert response.status_code == 302
     remembered = app.test_client()
-    token = csrf_token(remembered, "/login")
-    remembered.post(
-        "/login",
-        data={
-            "username": "dir-part1",
-            "password": "Demo-2026",
-            "remember": "y",
-            "csrf_token": token,
-        },
-    )
+    login(remembered, "dir-part1", remember=True)
     remember_cookie = remembered.get_cookie("remember_token")
     assert remember_cookie is not None
     assert director.get("/").status_code == 200

@@ -2,7 +2,7 @@
 afterwards (session cookie and remember-me cookie alike)."""
 
 from app.models import User
-from tests.conftest import DEMO_PASSWORD, csrf_token, login
+from tests.conftest import csrf_token, login
 
 
 def _logout(client) -> None:
@@ -23,16 +23,7 @@ def test_session_cookie_copied_before_logout_is_dead_after(demo, app, client):
 
 
 def test_remember_me_cookie_copied_before_logout_is_dead_after(demo, app, client):
-    token = csrf_token(client, "/login")
-    client.post(
-        "/login",
-        data={
-            "username": "po-part1",
-            "password": DEMO_PASSWORD,
-            "remember": "y",
-            "csrf_token": token,
-        },
-    )
+    login(client, "po-part1", remember=True)
     remember = client.get_cookie("remember_token").value
     _logout(client)
     replay = app.test_client()

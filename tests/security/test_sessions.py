@@ -36,16 +36,7 @@ def test_revoking_one_grant_also_ends_the_session(demo, client):
 
 
 def test_revoked_users_remember_me_cookie_is_refused(demo, app, client):
-    token = csrf_token(client, "/login")
-    client.post(
-        "/login",
-        data={
-            "username": "po-part1",
-            "password": DEMO_PASSWORD,
-            "remember": "y",
-            "csrf_token": token,
-        },
-    )
+    login(client, "po-part1", remember=True)
     remember = client.get_cookie("remember_token").value
     fresh = app.test_client()
     fresh.set_cookie("remember_token", remember)
@@ -79,16 +70,7 @@ def test_strong_session_protection_drops_a_moved_session(demo, client):
 
 
 def test_cookie_flags(demo, client):
-    token = csrf_token(client, "/login")
-    response = client.post(
-        "/login",
-        data={
-            "username": "coord1",
-            "password": DEMO_PASSWORD,
-            "remember": "y",
-            "csrf_token": token,
-        },
-    )
+    response = login(client, "coord1", remember=True)
     cookies = response.headers.getlist("Set-Cookie")
     for name in ("session=", "remember_token="):
         cookie = next(c for c in cookies if c.startswith(name))
