@@ -174,13 +174,16 @@ def _typed() -> dict[str, Any]:
 def create_school(number: int):
     pole = _pole(number)
     form = SchoolForm(request.form)
-    create = {"fase": form.fase.data, "role": request.form.get("role", ""), "values": _typed()}
+    create = {
+        "fase": form.fase.data,
+        "role": request.form.get("role", ""),
+        "values": _typed(),
+        "need_po": "po_name" in request.form,  # the PO's fields were shown: keep them
+    }
     if not form.validate():
-        if form.fase.errors or form.role.errors:  # the hidden fields: start again
-            flash(form.first_error(), "danger")
-            return _render(pole, status=400)
         flash(form.first_error(), "danger")
-        return _render(pole, create, 400)
+        # A bad FASE or role is in the form's hidden fields: start again from the FASE.
+        return _render(pole, None if form.fase.errors or form.role.errors else create, 400)
     try:
         created = school_records.create_school(form.entry(), actor())
     except school_records.FaseTaken as exc:
@@ -191,7 +194,7 @@ def create_school(number: int):
         return _render(pole, {**create, "need_po": True}, 400)
     except RuleViolation as exc:
         flash(str(exc), "danger")
-        return _render(pole, {**create, "need_po": bool(form.po_name.data)}, 400)
+        return _render(pole, create, 400)
     if (po := created.new_po) is not None:
         flash(f"Le pouvoir organisateur {po.name} (FASE {po.fase}) a été créé.", "success")
     flash(f"L'école {created.school.name} (FASE {created.school.fase}) a été créée.", "success")

@@ -66,9 +66,11 @@ def test_a_taken_fase_is_refused(manager):
 
 
 def test_letters_in_a_fase_are_refused_in_french(manager):
-    response = _post(manager, po_fase="98a")
+    response = _post(manager, po_fase="98a", po_name="ASBL Nouvelle")
+    html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Un numéro FASE s&#39;écrit en chiffres." in response.get_data(as_text=True)
+    assert "Un numéro FASE s&#39;écrit en chiffres." in html
+    assert 'value="ASBL Nouvelle"' in html  # the new PO's fields stay, as typed
     assert School.objects(fase=3996).count() == 0
 
 
