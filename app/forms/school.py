@@ -5,11 +5,13 @@ from typing import Any
 from wtforms import Form, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from app.rules.numbers import is_digits
 from app.rules.reference import SPECIAL_TYPES, SPECIALIZED
 from app.rules.states import SchoolRole
 from app.services.school_records import NewPo, NewSchool
 
 # FASE numbers are positive and at most nine digits (the ministry's identifiers).
+MAX_DIGITS = 9
 FASE_RANGE = NumberRange(min=1, max=999_999_999, message="Un numéro FASE est un nombre positif.")
 REQUIRED = "Le numéro FASE de l'école et son rôle dans le pôle sont obligatoires."
 PO_REQUIRED = "Indiquez le numéro FASE du pouvoir organisateur de l'école."
@@ -18,17 +20,21 @@ ZONE_DIGITS = "Choisissez la zone d'enseignement dans la liste (un nombre de 1 �
 
 
 class WholeNumberField(IntegerField):
-    """An integer field whose « not a number » message names what was expected."""
+    """A whole number typed in ASCII digits (`int()` would take « 1_000 » or « -5 »), whose
+    « not a number » message names what was expected."""
 
     def __init__(self, label: str, validators: list[Any], invalid: str = "", **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.invalid = invalid
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(self.invalid) from exc
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if not text:
+            return  # InputRequired or Optional decide
+        if not is_digits(text) or len(text) > MAX_DIGITS:
+            raise ValueError(self.invalid)
+        self.data = int(text)
 
 
 def _strip(value: Any) -> Any:
@@ -40,7 +46,7 @@ class SchoolForm(Form):
     """What the creation form posts; `entry()` is the service's `NewSchool`."""
 
     class Meta:
-        locales = ("fr_BE", "fr")  # WTForms' own messages (« Valeur entière invalide »…)
+        locales = ("fr_BE", "fr")  # WTForms' own messages in French (an unknown role)
 
     fase = WholeNumberField("N° FASE", [InputRequired(REQUIRED), FASE_RANGE], FASE_DIGITS)
     role = SelectField(
@@ -76,7 +82,7 @@ class SchoolForm(Form):
     def entry(self) -> NewSchool:
         """The validated values as the service takes them (call after `validate()`)."""
         # Out-of-range numbers go through: the school's validation names the allowed types.
-        types = tuple(int(t) for t in (self.types.data or ())[:8] if t.isascii() and t.isdigit())
+        types = tuple(int(t) for t in (self.types.data or ())[:8] if is_digits(t))
         po = NewPo(
             name=self.po_name.data or "",
             street=self.po_street.data or "",

@@ -55,9 +55,12 @@ def test_a_po_name_asks_to_create_the_po() -> None:
         ({"role": ""}, "role", REQUIRED),
         ({"role": "seat"}, "role", None),
         ({"fase": "0"}, "fase", "Un numéro FASE est un nombre positif."),
-        ({"fase": "1234567890"}, "fase", "Un numéro FASE est un nombre positif."),
+        ({"fase": "1234567890"}, "fase", FASE_DIGITS),  # ten digits
         ({"fase": "12a"}, "fase", FASE_DIGITS),
         ({"po_fase": "1e5"}, "po_fase", FASE_DIGITS),
+        ({"fase": "1_000"}, "fase", FASE_DIGITS),  # int() would read 1000
+        ({"fase": "-5"}, "fase", FASE_DIGITS),
+        ({"fase": "²"}, "fase", FASE_DIGITS),
         ({"po_fase": ""}, "po_fase", PO_REQUIRED),
         ({"zone": "deux"}, "zone", ZONE_DIGITS),
     ],
