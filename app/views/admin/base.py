@@ -16,10 +16,12 @@ from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
 from flask_admin.contrib.mongoengine.view import SORTABLE_FIELDS
 from flask_admin.model import filters as admin_filters
+from flask_admin.model.fields import AjaxSelectField
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from mongoengine import Document, Q
+from wtforms import SelectField, SelectMultipleField
 
 from app import formatting
 from app.models.errors import error_message
@@ -28,6 +30,12 @@ from app.rules import permissions
 from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services.exports import record_export
+from app.views.admin.widgets import (
+    LabelledAjaxSelect2Widget,
+    PlaceholderSelect,
+    RowXEditableWidget,
+    empty_as_none,
+)
 from app.views.exports import FORMATS as EXPORT_FORMATS
 from app.views.exports import table_response
 
@@ -174,12 +182,30 @@ class TextModelConverter(CustomModelConverter):
         name = getattr(field, "name", None)  # None on a form_overrides placeholder
         if name in labels and not (field_args or {}).get("label"):
             field_args = {**(field_args or {}), "label": labels[name]}
-        return super().convert(model, field, field_args)
+        return with_valid_widget(super().convert(model, field, field_args))
 
     def conv_Text(self, model: Any, field: Any, kwargs: dict[str, Any]) -> Any:
         if field.max_length is not None and field.max_length > 300:
             kwargs["textarea"] = True
         return self.conv_String(model, field, kwargs)
+
+
+def with_valid_widget(unbound: Any) -> Any:
+    """A generated field with the widget of ``app.views.admin.widgets`` its kind needs."""
+    kind = getattr(unbound, "field_class", None)
+    if kind is None or "widget" in unbound.kwargs:
+        return unbound
+    if issubclass(kind, AjaxSelectField):
+        unbound.kwargs["widget"] = LabelledAjaxSelect2Widget()
+    elif (
+        issubclass(kind, SelectField)
+        and not issubclass(kind, SelectMultipleField)
+        and not unbound.kwargs.get("allow_blank")  # Select2Field has its own blank
+    ):
+        unbound.kwargs["widget"] = PlaceholderSelect()
+        if "coerce" in unbound.kwargs:
+            unbound.kwargs["coerce"] = empty_as_none(unbound.kwargs["coerce"])
+    return unbound
 
 
 class TextFilterConverter(FilterConverter):
@@ -255,6 +281,12 @@ class SecureModelView(ModelView):
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
         return _deny()
+
+    def scaffold_list_form(  # type: ignore[override]
+        self, widget: Any = None, validators: Any = None
+    ) -> Any:
+        """Inline edits whose ids name their row (valid HTML with several rows)."""
+        return super().scaffold_list_form(widget or RowXEditableWidget(), validators)
 
     def scaffold_filters(self, name: Any) -> Any:  # type: ignore[override]
         # A coded field is filtered by choosing its French label, not by typing its code.

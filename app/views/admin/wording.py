@@ -44,6 +44,7 @@ CORRECTIONS: dict[str, str] = {
     "Not a valid choice": "Choix non valide",
     "This field is required.": "Ce champ est obligatoire.",
     "There are no items in the table.": "Aucune ligne à afficher.",
+    "Please select model": "Tapez pour rechercher",
 }
 
 
