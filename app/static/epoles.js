@@ -3,15 +3,6 @@
 (function () {
   "use strict";
 
-  // Forms and buttons that ask for a confirmation first (data-confirm="message").
-  document.addEventListener("click", function (event) {
-    var el = event.target.closest ? event.target.closest("[data-confirm]") : null;
-    if (el && !window.confirm(el.getAttribute("data-confirm"))) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-    }
-  }, true);
-
   // Flask-Admin: a bulk action of the « Avec la sélection » menu (data-model-action="name").
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-model-action]") : null;

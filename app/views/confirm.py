@@ -3,8 +3,9 @@
 The action's URL answers GET with a page that says what will follow and a form that posts
 back to the same URL with ``confirm=oui``; a POST without it changes nothing and sends the
 browser to that page (as logging out does). The buttons of the other pages are links to it.
-A motive, when the step needs one, is typed on the confirmation page and checked with the
-text rule before the verb is called, so that a refused motive keeps what was typed.
+A motive, when the step needs one, is typed on the confirmation page (or on the page the step
+starts from, then carried onto the confirmation page) and checked with the text rule before
+the verb is called, so that a refused motive keeps what was typed.
 """
 
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,7 @@ class Motive:
     max_length: int = MAX_MOTIVE
     name: str = "reason"
     rule_label: str = "Le motif"  # how the text rule's messages name it
+    missing: str | None = None  # set when the motive is required: the message if empty
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def motive_problem(motive: Motive | None) -> tuple[str, str | None]:
     """The motive typed on the page and the French message when the text rule refuses it."""
     motive = motive or Motive()
     value = request.form.get(motive.name) or ""
+    if motive.missing and not value.strip():
+        return value, motive.missing
     try:
         return required_text(value, motive.max_length, motive.rule_label), None
     except RuleViolation as exc:

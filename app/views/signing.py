@@ -10,11 +10,11 @@ of name shown (poles, seat schools, POs), whatever the number of conventions.
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
 from app.models.base import as_loaded
 from app.rules import parties, permissions, points
@@ -23,9 +23,8 @@ from app.rules.refs import ref_id
 from app.rules.refusals import declined_by
 from app.rules.states import Status
 from app.services import workflow
-from app.views.actions import run_action
-from app.views.context import convention_or_404
-from app.views.conventions._common import still_awaited
+from app.views.conventions import confirmations, signatures
+from app.views.conventions.confirmations import Queue
 from app.views.conventions.presenter import article_rows
 from app.views.gates import requires
 
@@ -44,15 +43,6 @@ NAV = [
     ("signing.to_sign", "À signer", is_po_delegate),
     ("signing.to_acknowledge", "À prendre connaissance", is_director),
 ]
-
-SIGN_CONFIRM_MISSING = (
-    "Cochez la case « J'ai lu l'intégralité de la convention et je la signe » pour "
-    "confirmer votre signature. Rien n'a été enregistré."
-)
-ACK_CONFIRM_MISSING = (
-    "Cochez la case « J'ai pris connaissance de l'intégralité de la convention » pour "
-    "confirmer. Rien n'a été enregistré."
-)
 
 
 def _scoped(user: Any, wanted: dict[str, Any]) -> list[Convention]:
@@ -185,59 +175,27 @@ def to_sign():
     )
 
 
-@bp.route("/a-signer/<convention_id>", methods=["POST"])
+def _queue(endpoint: str, convention_id: str, done: str) -> Queue:
+    """Back to the convention's card in the queue; on success, to ``done`` on the queue."""
+    return Queue(url_for(endpoint) + f"#convention-{convention_id}", done=url_for(endpoint) + done)
+
+
+@bp.route("/a-signer/<convention_id>", methods=["GET", "POST"])
 @login_required
 @requires(Action.SIGN)
-def sign(convention_id: str):
-    conv = convention_or_404(convention_id, current_user)
-    back = url_for("signing.to_sign") + f"#convention-{conv.pk}"
-    if request.form.get("confirm") != "1":
-        flash(SIGN_CONFIRM_MISSING, "danger")
-        return redirect(back)
-    po_id = permissions.signing_po_id(current_user, conv)
-    po = OrganisingAuthority.objects(id=po_id).only("name").first() if po_id else None
-    return run_action(
-        url_for("signing.to_sign") + "#signees",
-        workflow.sign,
-        conv,
-        actor(),
-        success=lambda signed: (
-            (
-                f"Votre signature au nom de {po.name} a été enregistrée : « {conv.title} ». "
-                if po
-                else f"Votre signature a été enregistrée : « {conv.title} ». "
-            )
-            + still_awaited(signed)
-        ),
-        failure_to=back,
-    )
+def sign(convention_id: str) -> ResponseReturnValue:
+    """Signing from « À signer »: the convention page's step, led back to the queue."""
+    queue = _queue("signing.to_sign", convention_id, "#signees")
+    return signatures.take(convention_id, confirmations.SIGN, queue)
 
 
-DECLINE_CONFIRM_MISSING = (
-    "Cochez la case « Je refuse de signer cette convention » pour confirmer. Rien n'a été "
-    "enregistré."
-)
-
-
-@bp.route("/a-signer/<convention_id>/refuser", methods=["POST"])
+@bp.route("/a-signer/<convention_id>/refuser", methods=["GET", "POST"])
 @login_required
 @requires(Action.DECLINE)
-def decline(convention_id: str):
-    """Decline to sign, with a comment the pole reads; the convention stays in the list."""
-    conv = convention_or_404(convention_id, current_user)
-    back = url_for("signing.to_sign") + f"#convention-{conv.pk}"
-    if request.form.get("confirm") != "1":
-        flash(DECLINE_CONFIRM_MISSING, "danger")
-        return redirect(back)
-    return run_action(
-        back,
-        workflow.decline,
-        conv,
-        request.form.get("comment", ""),
-        actor(),
-        success=f"Votre refus de signer « {conv.title} » est enregistré ; le pôle lira votre "
-        "commentaire.",
-    )
+def decline(convention_id: str) -> ResponseReturnValue:
+    """Declining from « À signer » (the convention stays in the list, at its card)."""
+    queue = _queue("signing.to_sign", convention_id, f"#convention-{convention_id}")
+    return signatures.take(convention_id, confirmations.DECLINE, queue)
 
 
 @bp.route("/a-prendre-connaissance")
@@ -278,23 +236,10 @@ def to_acknowledge():
     )
 
 
-@bp.route("/a-prendre-connaissance/<convention_id>", methods=["POST"])
+@bp.route("/a-prendre-connaissance/<convention_id>", methods=["GET", "POST"])
 @login_required
 @requires(Action.ACKNOWLEDGE)
-def acknowledge(convention_id: str):
-    conv = convention_or_404(convention_id, current_user)
-    back = url_for("signing.to_acknowledge") + f"#convention-{conv.pk}"
-    if request.form.get("confirm") != "1":
-        flash(ACK_CONFIRM_MISSING, "danger")
-        return redirect(back)
-    return run_action(
-        url_for("signing.to_acknowledge") + "#faites",
-        workflow.acknowledge,
-        conv,
-        actor(),
-        success=lambda done: (
-            f"Votre prise de connaissance a été enregistrée : « {conv.title} ». "
-            + still_awaited(done)
-        ),
-        failure_to=back,
-    )
+def acknowledge(convention_id: str) -> ResponseReturnValue:
+    """Acknowledging from « À prendre connaissance », led back to the queue."""
+    queue = _queue("signing.to_acknowledge", convention_id, "#faites")
+    return signatures.take(convention_id, confirmations.ACKNOWLEDGE, queue)

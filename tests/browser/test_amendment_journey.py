@@ -80,11 +80,12 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     page.goto(server.url + "/a-signer")
     assert "Avenant 2027-2028 – Ressort" in page.content()
     page.goto(amendment_url)
-    form = page.get_by_test_id("sign-form")
-    form.locator("input[name=confirm]").check()
-    form.get_by_role("button", name="Signer").click()
+    page.get_by_test_id("sign-form").get_by_role("link", name="Signer…").click()
     page.wait_for_load_state("networkidle")
-    assert "Votre signature a été enregistrée." in page.content()
+    assert "Signer la convention ?" in page.content()
+    page.get_by_test_id("confirm-button").click()
+    page.wait_for_load_state("networkidle")
+    assert "a été enregistrée" in page.content()
     assert status_of(app, amendment_id) == Status.SIGNED
     context.close()
 
@@ -104,11 +105,11 @@ def test_amendment_drafted_signed_approved_acknowledged(live_server, browser, tm
     for username in ("dir-siege1", "dir-ress1", "dir-ress2"):
         context, page = context_as(browser, server, username)
         page.goto(amendment_url)
-        form = page.get_by_test_id("ack-form")
-        form.locator("input[name=confirm]").check()
-        form.get_by_role("button", name="Prendre connaissance").click()
+        page.get_by_test_id("ack-form").get_by_role("link", name="Prendre connaissance…").click()
         page.wait_for_load_state("networkidle")
-        assert "Votre prise de connaissance a été enregistrée." in page.content()
+        page.get_by_test_id("confirm-button").click()
+        page.wait_for_load_state("networkidle")
+        assert "Votre prise de connaissance a été enregistrée" in page.content()
         context.close()
     assert status_of(app, amendment_id) == Status.ACKNOWLEDGED
 

@@ -91,16 +91,19 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
     shoot(page, shots, "06-step3-validated-1280")
     context.close()
 
-    # 2. Both PO delegates sign, ticking the box first.
+    # 2. Both PO delegates sign, each confirming on the page that says what follows.
     for username in ("po-siege1", "po-coop1"):
         context, page = context_as(browser, server, username)
         page.goto(conv_url)
         form = page.get_by_test_id("sign-form")
         assert form.is_visible()
-        form.locator("input[name=confirm]").check()
-        form.get_by_role("button", name="Signer").click()
+        form.get_by_role("link", name="Signer…").click()
         page.wait_for_load_state("networkidle")
-        assert "Votre signature a été enregistrée." in page.content()
+        assert "Signer la convention ?" in page.content()
+        shoot(page, shots, f"07-confirm-sign-{username}-1280")
+        page.get_by_test_id("confirm-button").click()
+        page.wait_for_load_state("networkidle")
+        assert "a été enregistrée" in page.content()
         shoot(page, shots, f"07-signed-{username}-1280")
         context.close()
     assert status_of(app, conv_id) == Status.SIGNED
@@ -121,11 +124,11 @@ def test_cooperation_convention_journey(live_server, browser, tmp_path):
     # 4. The cooperating school's director acknowledges.
     context, page = context_as(browser, server, "dir-coop1")
     page.goto(conv_url)
-    form = page.get_by_test_id("ack-form")
-    form.locator("input[name=confirm]").check()
-    form.get_by_role("button", name="Prendre connaissance").click()
+    page.get_by_test_id("ack-form").get_by_role("link", name="Prendre connaissance…").click()
     page.wait_for_load_state("networkidle")
-    assert "Votre prise de connaissance a été enregistrée." in page.content()
+    page.get_by_test_id("confirm-button").click()
+    page.wait_for_load_state("networkidle")
+    assert "Votre prise de connaissance a été enregistrée" in page.content()
     directors = page.get_by_test_id("directors").inner_text()
     assert "Pierre Collard" in directors or "dir-coop1" in directors
     shoot(page, shots, "09-acknowledged-1280")

@@ -41,12 +41,18 @@ def test_po_delegate_signs_from_the_simplified_page(live_server, page, tmp_path)
     assert card.get_by_text("Article 4").first.is_visible()
     page.screenshot(path=str(tmp_path / "a-signer-lecture.png"), full_page=False)
 
-    # Without ticking the confirmation, the browser refuses (required checkbox) …
-    card.get_by_role("button", name="Signer").click()
+    # « Signer… » opens the confirmation page: what the signature commits to, nothing yet …
+    card.get_by_role("link", name="Signer…").click()
+    page.wait_for_load_state("networkidle")
+    assert "Signer la convention ?" in page.content()
+    page.screenshot(path=str(tmp_path / "a-signer-confirmation.png"), full_page=True)
+    page.get_by_test_id("confirm-cancel").click()
+    page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=signed-convention]").count() == 0
-    # … then ticked: signed.
-    card.get_by_label("J'ai lu l'intégralité de la convention", exact=False).check()
-    card.get_by_role("button", name="Signer").click()
+    # … then confirmed: signed.
+    card.get_by_role("link", name="Signer…").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("confirm-button").click()
     page.wait_for_load_state("networkidle")
     assert "Votre signature au nom de ASBL Enseignement spécialisé de la Meuse" in page.content()
     assert page.locator("[data-testid=pending-convention]").count() == 0

@@ -116,7 +116,7 @@ def test_delete_button_refuses_locked_convention(admin_client):
     token = csrf_token(admin_client, "/admin/conventions_admin/")
     response = admin_client.post(
         "/admin/conventions_admin/delete/",
-        data={"csrf_token": token, "id": str(conv.pk)},
+        data={"csrf_token": token, "confirm": "oui", "id": str(conv.pk)},
         follow_redirects=True,
     )
     assert LOCKED_TEXT in response.get_data(as_text=True)
@@ -134,7 +134,7 @@ def test_delete_button_deletes_a_draft_through_the_workflow_with_its_audit_event
     token = csrf_token(admin_client, "/admin/conventions_admin/")
     admin_client.post(
         "/admin/conventions_admin/delete/",
-        data={"csrf_token": token, "id": str(conv.pk)},
+        data={"csrf_token": token, "confirm": "oui", "id": str(conv.pk)},
         follow_redirects=True,
     )
     assert Convention.objects(id=conv.pk).count() == 0

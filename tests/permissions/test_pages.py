@@ -34,14 +34,12 @@ def test_signing_needs_the_confirmation(demo):
     response = client.post(
         f"/a-signer/{conv.pk}", data={"csrf_token": token}, follow_redirects=True
     )
-    assert (
-        "danger",
-        "Cochez la case « J'ai lu l'intégralité de la convention et je la signe » "
-        "pour confirmer votre signature. Rien n'a été enregistré.",
-    ) in _alerts(response.get_data(as_text=True))
+    html = response.get_data(as_text=True)
+    assert 'data-testid="confirmation"' in html  # the confirmation page, nothing recorded
+    assert 'href="/a-signer#convention-' in html  # its cancel link: back to the queue
     assert len(Convention.objects.get(id=conv.pk).signatures) == 0
     response = client.post(
-        f"/a-signer/{conv.pk}", data={"csrf_token": token, "confirm": "1"}, follow_redirects=True
+        f"/a-signer/{conv.pk}", data={"csrf_token": token, "confirm": "oui"}, follow_redirects=True
     )
     html = response.get_data(as_text=True)
     assert 'data-testid="nothing-to-sign"' in html
@@ -50,7 +48,7 @@ def test_signing_needs_the_confirmation(demo):
     assert [s.username for s in signatures] == ["po-part1"]
     # Signing twice is refused by the rules, in French, without a second signature.
     response = client.post(
-        f"/a-signer/{conv.pk}", data={"csrf_token": token, "confirm": "1"}, follow_redirects=True
+        f"/a-signer/{conv.pk}", data={"csrf_token": token, "confirm": "oui"}, follow_redirects=True
     )
     assert any(kind == "danger" for kind, _ in _alerts(response.get_data(as_text=True)))
     assert len(Convention.objects.get(id=conv.pk).signatures) == 1
@@ -63,7 +61,7 @@ def test_the_seat_delegate_sees_what_awaits_the_seat_po(demo):
     assert re.findall(r'data-testid="pending-convention" data-convention="(\w+)"', html) == [
         str(partnership.pk)
     ]
-    assert "je la signe au nom de <strong>Ville de Liège</strong>" in html
+    assert "Vous signez au nom de <strong>Ville de Liège</strong>" in html
     # The specific partnership he signed already is listed under « Conventions signées ».
     assert str(pole1_conventions()["specific_partnership"].pk) in html.split('id="signees"')[1]
 
@@ -82,7 +80,9 @@ def test_director_acknowledges_the_approved_ressort(demo):
     assert f'data-convention="{ressort.pk}"' in html
     assert f"/conventions/{ressort.pk}/pdf" in html
     token = csrf_token(client, "/a-prendre-connaissance")
-    client.post(f"/a-prendre-connaissance/{ressort.pk}", data={"csrf_token": token, "confirm": "1"})
+    client.post(
+        f"/a-prendre-connaissance/{ressort.pk}", data={"csrf_token": token, "confirm": "oui"}
+    )
     conv = Convention.objects.get(id=ressort.pk)
     assert [a.username for a in conv.acknowledgments] == ["dir-siege1"]
     html = client.get("/a-prendre-connaissance").get_data(as_text=True)

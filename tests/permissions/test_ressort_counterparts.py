@@ -25,7 +25,7 @@ def test_the_ressort_cooperating_director_acknowledges_it_end_to_end(demo):
     assert f"/conventions/{ressort.pk}/pdf" in html
     token = csrf_token(client, "/a-prendre-connaissance")
     response = client.post(
-        f"/a-prendre-connaissance/{ressort.pk}", data={"csrf_token": token, "confirm": "1"}
+        f"/a-prendre-connaissance/{ressort.pk}", data={"csrf_token": token, "confirm": "oui"}
     )
     assert response.status_code == 302
     conv = Convention.objects.get(id=ressort.pk)
@@ -39,7 +39,9 @@ def test_the_ressort_cooperating_director_acknowledges_it_end_to_end(demo):
     html = client.get("/a-prendre-connaissance").get_data(as_text=True)
     assert 'data-testid="nothing-to-acknowledge"' in html
     # Once is enough: a second attempt is refused in French, nothing is added.
-    client.post(f"/a-prendre-connaissance/{ressort.pk}", data={"csrf_token": token, "confirm": "1"})
+    client.post(
+        f"/a-prendre-connaissance/{ressort.pk}", data={"csrf_token": token, "confirm": "oui"}
+    )
     assert len(Convention.objects.get(id=ressort.pk).acknowledgments) == 1
 
 

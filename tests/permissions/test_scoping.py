@@ -58,7 +58,7 @@ def test_coord2_gets_404_on_every_pole1_object(demo, pole1_values, method):
         if method == "GET":
             response = client.get(path)
         else:
-            response = client.post(path, data={"csrf_token": token, "confirm": "1"})
+            response = client.post(path, data={"csrf_token": token, "confirm": "oui"})
         if response.status_code != 404:
             wrong.append(f"{rule.endpoint} {path}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
@@ -80,7 +80,7 @@ def test_malformed_or_unknown_ids_answer_404(demo, bad_id):
         assert client.get(path).status_code == 404, path
     token = csrf_token(client, "/")
     for path in (f"/a-signer/{bad_id}", "/selection-du-pole"):
-        data = {"csrf_token": token, "confirm": "1", "pole_id": bad_id}
+        data = {"csrf_token": token, "confirm": "oui", "pole_id": bad_id}
         assert client.post(path, data=data).status_code == 404, path
 
 

@@ -70,6 +70,21 @@ SEES_POLE1 = BACK_REF | set(POLE1)
 FINANCING = SEAT_SIDE | {ADMIN}  # VIEW_FINANCING on pole 1
 
 
+AWAITED_SIGNERS = {"po-siege1", "po-part1"}  # the partnership's POs yet to sign
+
+
+def awaited_or_seeing(profile: set[str]) -> dict[str, str]:
+    """The awaited signers: their confirmation page; the others of ``profile`` who see the
+    partnership: back to it (not offered)."""
+    return {
+        **{u: "redirect" for u in SEES_PARTNERSHIP & profile},
+        **{u: "ok" for u in AWAITED_SIGNERS},
+    }
+
+
+AWAITED_OR_SEEING = awaited_or_seeing(SEES_PARTNERSHIP)
+
+
 def admin_view(allowed: set[str]) -> dict[str, Spec]:
     """The GET endpoints of one Flask-Admin model view, open to ``allowed``."""
     return {
@@ -186,6 +201,15 @@ EXPECTED: dict[str, Spec] = {
         {ADMIN: "ok", **{u: "redirect" for u in SEES_PARTNERSHIP - {ADMIN}}}, "missing"
     ),
     "datamgmt.reopen_list": only(BACK_REF, yes="redirect"),
+    # Signing and declining are offered to the two POs the partnership awaits; from the
+    # queues, to PO delegates and directors only.
+    "conventions.sign": per_user(AWAITED_OR_SEEING, "missing"),
+    "conventions.decline": per_user(AWAITED_OR_SEEING, "missing"),
+    "conventions.acknowledge": only(SEES_PARTNERSHIP, yes="redirect"),
+    "conventions.send_back": only(SEES_PARTNERSHIP, yes="redirect"),
+    "signing.sign": per_user(awaited_or_seeing(PO_DELEGATES), "missing"),
+    "signing.decline": per_user(awaited_or_seeing(PO_DELEGATES), "missing"),
+    "signing.acknowledge": only(SEES_PARTNERSHIP & DIRECTORS, yes="redirect"),
     "pdf.convention": only(SEES_PARTNERSHIP),
     "pdf.school_list": only(SEES_PARTNERSHIP),
     "signing.to_sign": only(PO_DELEGATES),

@@ -92,7 +92,7 @@ def test_admin_url_parameter_stays_on_host(demo, client, target):
     deleted = client.post(
         "/admin/pos_admin/delete/",
         query_string={"url": target},
-        data={"csrf_token": token, "id": str(po.pk), "url": target},
+        data={"csrf_token": token, "confirm": "oui", "id": str(po.pk), "url": target},
     )
     assert deleted.status_code == 302
     assert stays_on_host(deleted.location), deleted.location

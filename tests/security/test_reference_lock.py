@@ -94,7 +94,7 @@ def test_bulk_and_single_delete_of_a_locked_school_are_refused(manager):
     assert "Aucun enregistrement n'a été supprimé." in html
     single = manager.post(
         "/admin/schools_admin/delete/",
-        data={"csrf_token": token, "id": str(school.pk)},
+        data={"csrf_token": token, "confirm": "oui", "id": str(school.pk)},
         follow_redirects=True,
     )
     assert "Impossible de supprimer" in unescape(single.get_data(as_text=True))

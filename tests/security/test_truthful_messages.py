@@ -59,7 +59,7 @@ def test_refused_single_delete_says_no_success(admin_client):
     before = db_fingerprint()
     response = admin_client.post(
         "/admin/conventions_admin/delete/",
-        data={"csrf_token": token, "id": str(conv.pk)},
+        data={"csrf_token": token, "confirm": "oui", "id": str(conv.pk)},
         follow_redirects=True,
     )
     html = unescape(response.get_data(as_text=True))

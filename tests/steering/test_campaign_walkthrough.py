@@ -61,7 +61,7 @@ def test_admin_steers_pole_1_from_the_dashboard(staged, login_as):
                 "csrf_token": token,
                 "retour": "a-approuver",
                 "reason": "L'article 3 ne donne pas les horaires.",
-                "confirm": "1",
+                "confirm": "oui",
             },
         )
         back = Convention.objects.get(id=partnership.pk)

@@ -1,6 +1,8 @@
 """The pages of steering: « À approuver », send back and decline buttons, « Mes notifications »,
 the support's count; CSRF, confirmation, French messages, scoping."""
 
+from html import unescape
+
 import pytest
 
 from app.models import AccessRequest, Convention, Pole, User
@@ -64,18 +66,25 @@ def test_approving_from_the_queue_is_confirmed_first(signed_specific, login_as):
     assert Convention.objects.get(id=signed_specific.pk).status == Status.SIGNED
 
 
-def test_send_back_from_the_queue_needs_the_box_and_a_reason(signed_specific, login_as):
+def test_send_back_from_the_queue_is_confirmed_with_its_reason(signed_specific, login_as):
     client = login_as("admin")
     token = csrf_token(client, "/admin/a-approuver/")
     url = f"/conventions/{signed_specific.pk}/renvoyer"
     base = {"csrf_token": token, "retour": "a-approuver"}
-    client.post(url, data={**base, "reason": "Article 3 incomplet"})  # box not ticked
+    # The queue's form: the reason is carried onto the confirmation page, nothing changes.
+    page = client.post(url, data={**base, "reason": "Article 3 incomplet"})
+    html = unescape(page.get_data(as_text=True))
+    assert page.status_code == 200 and "la convention repartira en brouillon" in html.lower()
+    assert ">Article 3 incomplet</textarea>" in html
+    assert 'name="retour" value="a-approuver"' in html
+    assert 'href="/admin/a-approuver/" data-testid="confirm-cancel"' in html
     assert Convention.objects.get(id=signed_specific.pk).status == Status.SIGNED
-    client.post(url, data={**base, "reason": "  ", "confirm": "1"})  # no reason
-    page = client.get("/admin/a-approuver/").get_data(as_text=True)
-    assert "Indiquez le motif du renvoi" in page
+    page = client.post(url, data={**base, "reason": "  ", "confirm": "oui"})  # no reason
+    assert page.status_code == 400
+    assert "Indiquez le motif du renvoi" in unescape(page.get_data(as_text=True))
     assert Convention.objects.get(id=signed_specific.pk).status == Status.SIGNED
-    client.post(url, data={**base, "reason": "Article 3 incomplet", "confirm": "1"})
+    done = client.post(url, data={**base, "reason": "Article 3 incomplet", "confirm": "oui"})
+    assert done.location.endswith("/admin/a-approuver/")
     assert Convention.objects.get(id=signed_specific.pk).status == Status.DRAFT
 
 
@@ -83,7 +92,7 @@ def test_send_back_without_csrf_changes_nothing(signed_specific, login_as):
     client = login_as("admin")
     response = client.post(
         f"/conventions/{signed_specific.pk}/renvoyer",
-        data={"reason": "motif", "confirm": "1"},
+        data={"reason": "motif", "confirm": "oui"},
     )
     assert response.status_code == 400
     assert Convention.objects.get(id=signed_specific.pk).status == Status.SIGNED
@@ -94,7 +103,7 @@ def test_the_pole_reads_the_reason_on_the_convention(signed_specific, login_as, 
     token = csrf_token(admin, f"/conventions/{signed_specific.pk}?etape=3")
     admin.post(
         f"/conventions/{signed_specific.pk}/renvoyer",
-        data={"csrf_token": token, "reason": "Le texte de l article 3 manque.", "confirm": "1"},
+        data={"csrf_token": token, "reason": "Le texte de l article 3 manque.", "confirm": "oui"},
     )
     admin.post("/logout", data={"csrf_token": csrf_token(admin, "/")})
     coord = login_as("coord1")
@@ -111,7 +120,7 @@ def test_the_po_delegate_declines_from_to_sign(validated_partnership, login_as):
     client.post(url, data={"csrf_token": token, "comment": "Non."})  # box not ticked
     assert Convention.objects.get(id=validated_partnership.pk).history == []
     client.post(
-        url, data={"csrf_token": token, "comment": "La clé de répartition.", "confirm": "1"}
+        url, data={"csrf_token": token, "comment": "La clé de répartition.", "confirm": "oui"}
     )
     stored = Convention.objects.get(id=validated_partnership.pk)
     assert [e.text for e in stored.history] == ["La clé de répartition."]
@@ -124,7 +133,7 @@ def test_the_pole_sees_the_decline_on_step_3(validated_partnership, login_as):
     token = csrf_token(client, f"/conventions/{validated_partnership.pk}?etape=3")
     client.post(
         f"/conventions/{validated_partnership.pk}/refuser-de-signer",
-        data={"csrf_token": token, "comment": "À revoir.", "confirm": "1"},
+        data={"csrf_token": token, "comment": "À revoir.", "confirm": "oui"},
     )
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     coord = login_as("coord1")
@@ -137,7 +146,7 @@ def test_another_poles_user_cannot_decline(validated_partnership, login_as):
     token = csrf_token(client, "/")
     response = client.post(
         f"/conventions/{validated_partnership.pk}/refuser-de-signer",
-        data={"csrf_token": token, "comment": "Non.", "confirm": "1"},
+        data={"csrf_token": token, "comment": "Non.", "confirm": "oui"},
     )
     assert response.status_code == 404
     assert Convention.objects.get(id=validated_partnership.pk).history == []

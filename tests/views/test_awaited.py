@@ -20,11 +20,12 @@ def test_signing_from_the_convention_page_says_who_is_still_awaited(client_for, 
     )
     token = csrf_token(client, url(conv, "?etape=3"))
     response = client.post(
-        url(conv, "/signer"), data={"csrf_token": token, "confirm": "1"}, follow_redirects=True
+        url(conv, "/signer"), data={"csrf_token": token, "confirm": "oui"}, follow_redirects=True
     )
     html = text(response)
     assert (
-        "Votre signature a été enregistrée. Signature encore attendue : Commune de Herstal." in html
+        f"Votre signature au nom de Ville de Liège a été enregistrée : « {conv.title} ». "
+        "Signature encore attendue : Commune de Herstal." in html
     )
     assert 'data-testid="awaited">Signature encore attendue : Commune de Herstal.' in html
 
@@ -35,7 +36,7 @@ def test_the_last_signature_says_the_administration_is_next(client_for, coop):
     client = client_for("po-coop1")
     token = csrf_token(client, "/a-signer")
     response = client.post(
-        f"/a-signer/{conv.pk}", data={"csrf_token": token, "confirm": "1"}, follow_redirects=True
+        f"/a-signer/{conv.pk}", data={"csrf_token": token, "confirm": "oui"}, follow_redirects=True
     )
     assert reload(conv).status == Status.SIGNED
     assert "attend maintenant l'approbation de l'Administration" in text(response)
@@ -57,7 +58,7 @@ def test_acknowledging_says_which_directors_are_still_awaited(client_for, coop):
     token = csrf_token(client, "/a-prendre-connaissance")
     response = client.post(
         f"/a-prendre-connaissance/{conv.pk}",
-        data={"csrf_token": token, "confirm": "1"},
+        data={"csrf_token": token, "confirm": "oui"},
         follow_redirects=True,
     )
     html = text(response)

@@ -44,6 +44,17 @@ def unconfirmed_post(client, path: str, data: dict | None = None):
     return response
 
 
+def carried_post(client, path: str, data: dict) -> str:
+    """A POST without the confirmation, with the motive typed on the page it came from: the
+    confirmation page, the motive in its text area."""
+    token = csrf_token(client, "/")
+    response = client.post(path, data={"csrf_token": token, **data})
+    assert response.status_code == 200
+    html = text(response)
+    assert 'data-testid="confirmation"' in html and 'name="confirm" value="oui"' in html
+    return html
+
+
 def confirmed_post(client, path: str, data: dict | None = None, **kwargs):
     token = csrf_token(client, "/")
     return client.post(path, data={"csrf_token": token, **CONFIRM, **(data or {})}, **kwargs)
@@ -140,7 +151,8 @@ def test_reopening_names_the_signatures_it_cancels_and_keeps_the_motive(client_f
     assert "Rouvrir la convention ?" in html
     assert "Les signatures déjà données seront annulées (Ville de Liège)" in html
     assert 'name="reason"' in html
-    unconfirmed_post(client, path, {"reason": "Erreur"})
+    carried = carried_post(client, path, {"reason": "Erreur"})
+    assert ">Erreur</textarea>" in carried
     assert reload(conv).status == Status.VALIDATED and reload(conv).signatures
     # An over-long motive: the page again, with what was typed and why, nothing changed.
     response = confirmed_post(client, path, {"reason": "x" * 1001})
@@ -154,6 +166,121 @@ def test_reopening_names_the_signatures_it_cancels_and_keeps_the_motive(client_f
     assert conv.status == Status.LIST_VALIDATED and not conv.signatures
     event = AuditEvent.objects(convention=conv.pk, action="convention.reopen", outcome="ok")
     assert event.first().details["reason"] == "Erreur à l'article 4"
+
+
+def done(conv, action: str) -> int:
+    return AuditEvent.objects(convention=conv.pk, action=action, outcome="ok").count()
+
+
+@pytest.mark.parametrize(
+    "start, path, cancel, after",
+    [
+        ("?etape=3", "/signer", "?etape=3", "etape=3"),
+        ("/a-signer", "/a-signer/{id}", "/a-signer#convention-{id}", "/a-signer#signees"),
+    ],
+    ids=["convention-page", "a-signer"],
+)
+def test_signing_is_confirmed_first_from_either_page(client_for, coop, start, path, cancel, after):
+    conv = at_stage(coop, Status.VALIDATED)
+    client = client_for("po-siege1")
+    full = lambda p: url(conv, p) if p.startswith("?") or p == "/signer" else p  # noqa: E731
+    path, cancel = full(path.format(id=conv.pk)), full(cancel.format(id=conv.pk))
+    assert f'href="{path}" data-testid="sign"' in text(client.get(full(start)))
+    html = confirmation_page(client, path)
+    assert "Votre signature au nom de Ville de Liège sera enregistrée" in html
+    assert "Signature encore attendue ensuite : Commune de Herstal." in html
+    assert f'href="{cancel}" data-testid="confirm-cancel"' in html
+    unconfirmed_post(client, path)
+    assert not reload(conv).signatures and done(conv, "convention.sign") == 0
+    response = confirmed_post(client, path)
+    assert response.location.endswith(after)
+    assert [s.username for s in reload(conv).signatures] == ["po-siege1"]
+
+
+@pytest.mark.parametrize(
+    "start, path, cancel",
+    [
+        ("?etape=3", "/refuser-de-signer", "?etape=3"),
+        ("/a-signer", "/a-signer/{id}/refuser", "/a-signer#convention-{id}"),
+    ],
+    ids=["convention-page", "a-signer"],
+)
+def test_declining_carries_the_comment_onto_its_confirmation(client_for, coop, start, path, cancel):
+    conv = at_stage(coop, Status.VALIDATED)
+    client = client_for("po-coop1")
+    full = lambda p: p if p.startswith("/a-signer") else url(conv, p)  # noqa: E731
+    path, cancel = full(path.format(id=conv.pk)), full(cancel.format(id=conv.pk))
+    assert f'action="{path}"' in text(client.get(full(start)))
+    html = carried_post(client, path, {"comment": "La clé de répartition est fausse."})
+    assert "Refuser de signer la convention ?" in html
+    assert "La convention reste validée" in html
+    assert ">La clé de répartition est fausse.</textarea>" in html
+    assert f'href="{cancel}" data-testid="confirm-cancel"' in html
+    assert done(conv, "convention.decline") == 0
+    # Confirmed without a comment: the page again with why, nothing recorded.
+    response = confirmed_post(client, path, {"comment": "  "})
+    assert response.status_code == 400
+    assert "Indiquez pourquoi vous refusez de signer" in text(response)
+    assert done(conv, "convention.decline") == 0
+    response = confirmed_post(client, path, {"comment": "La clé de répartition est fausse."})
+    assert response.status_code == 302
+    assert done(conv, "convention.decline") == 1
+    assert reload(conv).status == Status.VALIDATED
+
+
+@pytest.mark.parametrize(
+    "start, path, after",
+    [
+        ("?etape=3", "/prendre-connaissance", "etape=3"),
+        ("/a-prendre-connaissance", "/a-prendre-connaissance/{id}", "#faites"),
+    ],
+    ids=["convention-page", "a-prendre-connaissance"],
+)
+def test_acknowledging_is_confirmed_first_from_either_page(client_for, coop, start, path, after):
+    conv = at_stage(coop, Status.APPROVED)
+    client = client_for("dir-coop1")
+    full = lambda p: p if p.startswith("/a-prendre") else url(conv, p)  # noqa: E731
+    path = full(path.format(id=conv.pk))
+    assert f'href="{path}" data-testid="acknowledge"' in text(client.get(full(start)))
+    html = confirmation_page(client, path)
+    assert "Prendre connaissance de la convention ?" in html
+    assert "Prise de connaissance encore attendue ensuite" in html
+    unconfirmed_post(client, path)
+    assert not reload(conv).acknowledgments
+    response = confirmed_post(client, path)
+    assert response.location.endswith(after)
+    assert [a.username for a in reload(conv).acknowledgments] == ["dir-coop1"]
+
+
+def test_sending_back_says_it_returns_to_draft_and_carries_the_reason(client_for, coop):
+    conv = at_stage(coop, Status.SIGNED)
+    client = client_for("admin")
+    path = url(conv, "/renvoyer")
+    assert f'action="{path}"' in text(client.get(url(conv, "?etape=3")))
+    html = confirmation_page(client, path)
+    assert "La convention repartira en brouillon" in html
+    assert "Les signatures déjà données seront annulées" in html
+    html = carried_post(client, path, {"reason": "Article 4 incomplet"})
+    assert ">Article 4 incomplet</textarea>" in html
+    assert reload(conv).status == Status.SIGNED and done(conv, "convention.send_back") == 0
+    unconfirmed_post(client, path)
+    assert reload(conv).status == Status.SIGNED
+    response = confirmed_post(client, path, {"reason": "Article 4 incomplet"})
+    assert response.location.endswith("etape=1")
+    conv = reload(conv)
+    assert conv.status == Status.DRAFT and not conv.signatures
+    assert done(conv, "convention.send_back") == 1
+
+
+def test_the_queue_steps_are_refused_to_another_poles_user(client_for, coop):
+    conv = at_stage(coop, Status.VALIDATED)
+    client = client_for("po-ress1")  # pole 1's ressort PO, not a party to this convention
+    for path in (f"/a-signer/{conv.pk}", f"/a-signer/{conv.pk}/refuser"):
+        response = client.get(path)
+        assert response.status_code in (302, 404), path
+    client = client_for("coord2")
+    for suffix in ("/signer", "/refuser-de-signer", "/prendre-connaissance", "/renvoyer"):
+        assert client.get(url(coop, suffix)).status_code == 404, suffix
 
 
 def test_reopening_the_list_from_the_convention_and_the_data_pages(client_for, coop):
@@ -192,6 +319,45 @@ def test_another_poles_user_gets_404_on_the_confirmation_page(client_for, coop):
     client = client_for("coord2")
     for suffix in ("/valider-liste", "/valider", "/approuver", "/rouvrir", "/rouvrir-liste"):
         assert client.get(url(coop, suffix)).status_code == 404, suffix
+
+
+# -- the back office ------------------------------------------------------------------------
+
+
+def test_deleting_a_back_office_row_is_confirmed_first(demo, client):
+    from app.models import OrganisingAuthority
+
+    po = OrganisingAuthority(fase=9902, name="PO à supprimer", city="Liège").save()
+    login(client, "admin")
+    listing = text(client.get("/admin/pos_admin/?search=supprimer"))
+    assert 'action="/admin/pos_admin/delete/"' in listing and "data-confirm" not in listing
+    token = csrf_token(client, "/")
+    back = "/admin/pos_admin/?search=supprimer"
+    data = {"csrf_token": token, "id": str(po.pk), "url": back}
+    response = client.post("/admin/pos_admin/delete/", data=data)  # the list's button
+    assert response.status_code == 200
+    html = text(response)
+    assert (
+        "Supprimer cet enregistrement ?" in html
+        and "« PO à supprimer (FASE 9902) » sera supprimé" in html
+    )
+    assert FORM_RE.search(html).group(1) == "/admin/pos_admin/delete/"
+    assert f'name="id" value="{po.pk}"' in html and 'name="confirm" value="oui"' in html
+    assert f'href="{back}" data-testid="confirm-cancel"' in html
+    assert OrganisingAuthority.objects(id=po.pk).count() == 1
+    response = client.post("/admin/pos_admin/delete/", data={**data, **CONFIRM})
+    assert response.status_code == 302 and response.location.endswith(back)
+    assert OrganisingAuthority.objects(id=po.pk).count() == 0
+
+
+def test_deleting_without_csrf_changes_nothing(demo, client):
+    from app.models import OrganisingAuthority
+
+    po = OrganisingAuthority(fase=9903, name="PO gardé", city="Liège").save()
+    login(client, "admin")
+    response = client.post("/admin/pos_admin/delete/", data={"id": str(po.pk), **CONFIRM})
+    assert response.status_code == 400
+    assert OrganisingAuthority.objects(id=po.pk).count() == 1
 
 
 # -- access ---------------------------------------------------------------------------------

@@ -394,13 +394,13 @@ def test_sign_requires_confirmation_then_records(client_for, coop):
     conv = at_stage(coop, Status.VALIDATED)
     client = client_for("po-siege1")
     html = client.get(url(conv, "?etape=3")).get_data(as_text=True)
-    assert "J'ai lu la convention et je la signe au nom de Ville de Liège" in html
+    assert "Vous signez au nom de Ville de Liège" in html
     response = post(client, conv, "/signer", step=3, follow_redirects=True)
-    assert "Cochez la case" in response.get_data(as_text=True)
+    assert "Signer la convention ?" in response.get_data(as_text=True)
     assert not reload(conv).signatures
-    response = post(client, conv, "/signer", {"confirm": "1"}, step=3, follow_redirects=True)
+    response = post(client, conv, "/signer", {"confirm": "oui"}, step=3, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Votre signature a été enregistrée." in html
+    assert "Votre signature au nom de Ville de Liège a été enregistrée" in html
     assert len(reload(conv).signatures) == 1
     assert 'data-testid="sign-form"' not in html  # already signed
 
@@ -409,7 +409,7 @@ def test_sign_refused_for_the_coordinator(client_for, coop):
     conv = at_stage(coop, Status.VALIDATED)
     client = client_for("coord1")
     assert 'data-testid="sign-form"' not in client.get(url(conv, "?etape=3")).get_data(True)
-    response = post(client, conv, "/signer", {"confirm": "1"}, step=3, follow_redirects=True)
+    response = post(client, conv, "/signer", {"confirm": "oui"}, step=3, follow_redirects=True)
     assert "alert-danger" in response.get_data(as_text=True)
     assert not reload(conv).signatures
 
@@ -428,7 +428,7 @@ def test_approve_and_acknowledge(client_for, coop):
     client = client_for("dir-coop1")
     html = client.get(url(conv, "?etape=3")).get_data(as_text=True)
     assert 'data-testid="ack-form"' in html
-    response = post(client, conv, "/prendre-connaissance", {"confirm": "1"}, step=3)
+    response = post(client, conv, "/prendre-connaissance", {"confirm": "oui"}, step=3)
     assert response.status_code == 302
     acks = reload(conv).acknowledgments
     assert [a.school.fase for a in acks] == [2113]

@@ -15,6 +15,7 @@ from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter, Filte
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
 from flask_admin.contrib.mongoengine.view import SORTABLE_FIELDS
+from flask_admin.helpers import get_redirect_target
 from flask_admin.model import filters as admin_filters
 from flask_admin.model.fields import AjaxSelectField
 from flask_login import current_user
@@ -36,6 +37,7 @@ from app.views.admin.widgets import (
     RowXEditableWidget,
     empty_as_none,
 )
+from app.views.confirm import Confirmation, confirmed, page_context
 from app.views.exports import FORMATS as EXPORT_FORMATS
 from app.views.exports import table_response
 
@@ -498,6 +500,35 @@ class SecureModelView(ModelView):
             bulk_delete_message(deleted, len(rows) - deleted, missing),
             ("success" if deleted and deleted == len(set(ids)) else "error"),
         )
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self) -> Any:
+        """A row's delete button is confirmed on a page of its own first, JavaScript or not
+        (app.views.confirm): the list's button posts here unconfirmed; the page posts back
+        with the confirmation and Flask-Admin's delete follows."""
+        if confirmed():
+            return super().delete_view()
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        form = self.delete_form()
+        if not self.can_delete or not self.validate_form(form):
+            return redirect(return_url)
+        model = self.get_one(form.id.data)
+        if model is None:
+            flash("Cet enregistrement n'existe pas (ou plus).", "error")
+            return redirect(return_url)
+        confirmation = Confirmation(
+            title="Supprimer cet enregistrement ?",
+            subject=f"{self.name} : {model}",
+            consequences=[
+                f"« {model} » sera supprimé définitivement de la liste « {self.name} » : il "
+                "ne pourra pas être restauré.",
+            ],
+            button="Supprimer",
+            tone="danger",
+            cancel_url=return_url,
+            hidden={"id": str(form.id.data), "url": return_url},
+        )
+        return self.render("admin/confirm.html", **page_context(confirmation))
 
     @expose("/api/file/")
     def api_file_view(self) -> Any:

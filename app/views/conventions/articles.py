@@ -143,13 +143,4 @@ def validate(convention_id: str):
     if request.method == "GET" and offered and workflow.validation_blockers(conv):
         flash("La convention ne peut pas encore être validée : voyez ce qui manque.", "warning")
         return back(conv, 2, "validate-box")
-    return confirmations.take(
-        conv,
-        2,
-        offered,
-        confirmations.validate,
-        "La convention est validée et verrouillée. Les délégués des pouvoirs organisateurs "
-        "peuvent maintenant la signer.",
-        workflow.validate,
-        next_step=3,
-    )
+    return confirmations.take_step(conv, confirmations.VALIDATE)

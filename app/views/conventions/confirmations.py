@@ -1,20 +1,24 @@
 """What each irreversible step of a convention says before it is taken (``app.views.confirm``).
 
-Validating the list, validating the convention (it locks), approving (it seals), reopening
-the convention or its list: the page names what will follow with this convention's parties.
+Validating the list, validating the convention (it locks), signing, declining to sign,
+sending back, approving (it seals), acknowledging, reopening the convention or its list: the
+page names what will follow with this convention's parties. A step is taken from the
+convention's page or from a work queue (« À approuver », « À signer », « À prendre
+connaissance »): one route each, ``take``, whichever page it starts from.
 """
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask import flash, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, School
 from app.rules import parties
+from app.rules.refusals import COMMENT_MISSING, REASON_MISSING
 from app.rules.states import STATUS_LABELS, Kind
 from app.services import workflow
 from app.views.actions import run_action
@@ -26,7 +30,7 @@ from app.views.confirm import (
     motive_problem,
     to_confirmation,
 )
-from app.views.conventions._common import back, run, step_url
+from app.views.conventions._common import back, run, step_url, still_awaited
 
 CONTACT = "poles.territoriaux@cfwb.be"
 NOT_OFFERED = "Cette étape ne vous est pas proposée sur cette convention à son statut actuel ({})."
@@ -43,6 +47,23 @@ def _signatory_names(conv: Convention) -> list[str]:
     ids = parties.signatory_po_ids(conv)
     pos = {p.pk: p.name for p in OrganisingAuthority.objects(id__in=ids).only("name")}
     return [pos[i] for i in ids if i in pos]
+
+
+def po_name(po_id: Any) -> str:
+    """The name of the PO ``po_id`` (« votre pouvoir organisateur » when unknown)."""
+    po = OrganisingAuthority.objects(id=po_id).only("name").first() if po_id else None
+    return po.name if po else "votre pouvoir organisateur"
+
+
+def _school_name(school_id: Any) -> str:
+    school = School.objects(id=school_id).only("name").first() if school_id else None
+    return school.name if school else "votre école"
+
+
+def _names_of(model: Any, ids: list[Any], unknown: str) -> list[str]:
+    """The names of ``ids`` (POs or schools) in their order, in one query."""
+    found = {d.pk: d.name for d in model.objects(id__in=ids).only("name")}
+    return [found.get(i, unknown) for i in ids]
 
 
 def _school_count(conv: Convention) -> int:
@@ -125,6 +146,97 @@ def approve(conv: Convention) -> Confirmation:
     )
 
 
+def sign(conv: Convention) -> Confirmation:
+    mine = offers(conv).sign_for
+    po = po_name(mine)
+    others = [i for i in parties.missing_signatures(conv) if i != mine]
+    after = _names_of(OrganisingAuthority, others, "un pouvoir organisateur")
+    return Confirmation(
+        title="Signer la convention ?",
+        consequences=[
+            f"Votre signature au nom de {po} sera enregistrée, avec la date et l'heure : vous "
+            "attestez avoir lu l'intégralité de la convention et l'approuver.",
+            f"Signature encore attendue ensuite : {_names(after)}."
+            if after
+            else "Votre signature est la dernière attendue : la convention passera à "
+            "l'approbation de l'Administration.",
+            "Une signature ne se retire pas ; seule une réouverture de la convention par "
+            "l'Administration l'annulerait.",
+        ],
+        button=f"Signer au nom de {po}",
+        **_base(conv, 3),
+    )
+
+
+def decline(conv: Convention) -> Confirmation:
+    po = po_name(offers(conv).decline_for)
+    return Confirmation(
+        title="Refuser de signer la convention ?",
+        consequences=[
+            f"Votre refus de signer au nom de {po} sera enregistré et le pôle lira votre "
+            "commentaire.",
+            "La convention reste validée : les signatures déjà données restent acquises, et "
+            "vous pourrez encore la signer.",
+            "Vous ne pourrez pas refuser une seconde fois avant une nouvelle validation.",
+        ],
+        button="Refuser de signer",
+        tone="danger",
+        motive=Motive(
+            label="Pourquoi refusez-vous de signer ? (le pôle lira ce commentaire)",
+            hint="Le commentaire est envoyé au pôle et enregistré dans l'historique.",
+            name="comment",
+            rule_label="Le commentaire",
+            missing=COMMENT_MISSING,
+        ),
+        **_base(conv, 3),
+    )
+
+
+def send_back(conv: Convention) -> Confirmation:
+    signed = [s.po_name or s.name or s.username for s in conv.signatures]
+    return Confirmation(
+        title="Renvoyer la convention au pôle ?",
+        consequences=[
+            "La convention repartira en brouillon : le pôle pourra de nouveau modifier la liste "
+            "des écoles et les articles, puis devra la valider à nouveau.",
+            f"Les signatures déjà données seront annulées ({_names(signed)}) : chaque délégué "
+            "devra signer de nouveau."
+            if signed
+            else "Aucune signature n'est encore donnée.",
+            "Le pôle recevra le motif du renvoi.",
+        ],
+        button="Renvoyer au pôle",
+        tone="danger",
+        motive=Motive(
+            label="Motif du renvoi au pôle (il le lira pour corriger la convention)",
+            hint="Le motif est envoyé au pôle et enregistré dans l'historique.",
+            missing=REASON_MISSING,
+        ),
+        **_base(conv, 3),
+    )
+
+
+def acknowledge(conv: Convention) -> Confirmation:
+    mine = offers(conv).acknowledge_for
+    others = [i for i in parties.missing_acknowledgments(conv) if i != mine]
+    after = _names_of(School, others, "une école")
+    return Confirmation(
+        title="Prendre connaissance de la convention ?",
+        consequences=[
+            f"La prise de connaissance de la convention par la direction de "
+            f"{_school_name(mine)} sera "
+            "enregistrée, avec la date et l'heure : vous attestez avoir pris connaissance de "
+            "l'intégralité de la convention approuvée.",
+            f"Prise de connaissance encore attendue ensuite : {_names(after)}."
+            if after
+            else "Votre école est la dernière attendue : la prise de connaissance de la "
+            "convention sera complète.",
+        ],
+        button="Prendre connaissance",
+        **_base(conv, 3),
+    )
+
+
 def reopen(conv: Convention) -> Confirmation:
     signed = [s.po_name or s.name or s.username for s in conv.signatures]
     consequences = [
@@ -168,13 +280,28 @@ def reopen_list(conv: Convention, cancel_url: str | None = None) -> Confirmation
     )
 
 
+@dataclass(frozen=True)
+class Queue:
+    """The work queue a step is taken from: cancelling and a refusal lead back to ``url``,
+    success to ``done`` (default ``url``); ``carried`` travels through the page (``retour=``)."""
+
+    url: str
+    done: str | None = None
+    carried: Mapping[str, str] = field(default_factory=dict)
+
+
 def page(
-    conv: Convention, step: int, offered: bool, build: Callable[[Convention], Confirmation]
+    conv: Convention,
+    step: int,
+    offered: bool,
+    build: Callable[[Convention], Confirmation],
+    queue: Queue | None = None,
 ) -> ResponseReturnValue:
-    """The confirmation page, or back to ``step`` with why when the step is not offered."""
+    """The confirmation page, or back to ``step`` (or the queue) with why when the step is
+    not offered."""
     if not offered:
         flash(NOT_OFFERED.format(STATUS_LABELS.get(conv.status, conv.status)), "info")
-        return back(conv, step)
+        return redirect(queue.url) if queue else back(conv, step)
     return ask(build(conv))
 
 
@@ -183,44 +310,178 @@ def take(
     step: int,
     offered: bool,
     build: Callable[[Convention], Confirmation],
-    success: str,
+    success: str | Callable[[Any], str],
     verb: Callable[..., Any],
     next_step: int | None = None,
-    queue: str | None = None,
+    queue: Queue | None = None,
 ) -> ResponseReturnValue:
     """One irreversible step's route: GET its confirmation page; a POST without the
-    confirmation back to it; confirmed, the motive checked (when the step takes one), then
-    the verb (flash, redirect to ``step`` or ``next_step``). With ``queue`` (the URL of a
-    work queue the user came from, ``retour=`` carried through the page), cancelling and
-    the outcome both lead back to it."""
+    confirmation back to it (with the motive typed on the page it came from, the
+    confirmation page itself, the motive carried into it); confirmed, the motive checked
+    (when the step takes one, passed as ``reason=``), then the verb (flash, redirect to
+    ``step`` or ``next_step``, or to the ``queue`` the step was taken from)."""
     if queue is not None:
-        came_from = {RETURN_FIELD: request.values.get(RETURN_FIELD, "")}
         plain = build
-        build = lambda c: replace(plain(c), cancel_url=queue, hidden=came_from)  # noqa: E731
+        build = lambda c: replace(  # noqa: E731
+            plain(c), cancel_url=queue.url, hidden=dict(queue.carried)
+        )
     if request.method == "GET":
-        return page(conv, step, offered, build)
-    if not confirmed():
-        return to_confirmation(**({RETURN_FIELD: request.form[RETURN_FIELD]} if queue else {}))
-    kwargs: dict[str, Any] = {}
+        return page(conv, step, offered, build, queue)
     confirmation = build(conv)
-    if confirmation.motive is not None:
-        reason, problem = motive_problem(confirmation.motive)
+    motive = confirmation.motive
+    if not confirmed():
+        typed = request.form.get(motive.name, "") if motive is not None else ""
+        if typed.strip():
+            return ask(confirmation, motive_value=typed)
+        return to_confirmation(**(dict(queue.carried) if queue else {}))
+    kwargs: dict[str, Any] = {}
+    if motive is not None:
+        reason, problem = motive_problem(motive)
         if problem:
             return ask(confirmation, motive_value=reason, error=problem)
         kwargs["reason"] = reason
     if queue is not None:
-        return run_action(queue, verb, conv, actor(), success=success, **kwargs)
+        return run_action(
+            queue.done or queue.url,
+            verb,
+            conv,
+            actor(),
+            success=success,
+            failure_to=queue.url,
+            **kwargs,
+        )
     return run(conv, step, success, verb, conv, actor(), next_step=next_step, **kwargs)
+
+
+def with_awaited(success: str) -> Callable[[Convention], str]:
+    """``success`` followed by who the convention still awaits (said after each signature)."""
+    return lambda done: f"{success} {still_awaited(done)}".strip()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One irreversible step of a convention as its route takes it (``take_step``)."""
+
+    number: int  # the step of the convention's page it is taken from
+    offered: Callable[[workflow.Offers], bool]
+    build: Callable[[Convention], Confirmation]
+    success: Callable[[Convention], str | Callable[[Any], str]]  # the message, once done
+    verb: Callable[..., Any]  # verb(conv, actor) or, with a motive, verb(conv, actor, reason)
+    next_step: int | None = None
+
+
+def take_step(conv: Convention, step: Step, queue: Queue | None = None) -> ResponseReturnValue:
+    """``take`` for one of the steps below."""
+    return take(
+        conv,
+        step.number,
+        step.offered(offers(conv)),
+        step.build,
+        step.success(conv),
+        step.verb,
+        next_step=step.next_step,
+        queue=queue,
+    )
+
+
+def _send_back(conv: Convention, user: Any, reason: str) -> Convention:
+    return workflow.send_back(conv, reason, user)
+
+
+def _decline(conv: Convention, user: Any, reason: str) -> Convention:
+    return workflow.decline(conv, reason, user)
+
+
+VALIDATE_LIST = Step(
+    1,
+    lambda o: o.validate_list,
+    validate_list,
+    lambda conv: "La liste des écoles est validée. Complétez maintenant les articles.",
+    workflow.validate_school_list,
+    next_step=2,
+)
+REOPEN_LIST = Step(
+    1,
+    lambda o: o.reopen_list,
+    reopen_list,
+    lambda conv: "La liste des écoles est rouverte : elle peut de nouveau être modifiée.",
+    workflow.reopen_school_list,
+)
+VALIDATE = Step(
+    2,
+    lambda o: o.validate,
+    validate,
+    lambda conv: (
+        "La convention est validée et verrouillée. Les délégués des pouvoirs "
+        "organisateurs peuvent maintenant la signer."
+    ),
+    workflow.validate,
+    next_step=3,
+)
+SIGN = Step(
+    3,
+    lambda o: o.sign_for is not None,
+    sign,
+    lambda conv: with_awaited(
+        f"Votre signature au nom de {po_name(offers(conv).sign_for)} a été enregistrée : "
+        f"« {conv.title} »."
+    ),
+    workflow.sign,
+)
+DECLINE = Step(
+    3,
+    lambda o: o.decline_for is not None,
+    decline,
+    lambda conv: (
+        f"Votre refus de signer « {conv.title} » est enregistré ; le pôle lira votre commentaire."
+    ),
+    _decline,
+)
+SEND_BACK = Step(
+    3,
+    lambda o: o.send_back,
+    send_back,
+    lambda conv: (
+        f"La convention « {conv.title} » (pôle {conv.pole_number}) est renvoyée au "
+        "pôle pour modification : elle revient au brouillon."
+    ),
+    _send_back,
+    next_step=1,
+)
+APPROVE = Step(
+    3,
+    lambda o: o.approve,
+    approve,
+    lambda conv: "La convention est approuvée : sa version PDF protégée est disponible.",
+    workflow.approve,
+)
+ACKNOWLEDGE = Step(
+    3,
+    lambda o: o.acknowledge_for is not None,
+    acknowledge,
+    lambda conv: with_awaited(f"Votre prise de connaissance a été enregistrée : « {conv.title} »."),
+    workflow.acknowledge,
+)
+REOPEN = Step(
+    3,
+    lambda o: o.reopen,
+    reopen,
+    lambda conv: "La convention est rouverte : le siège peut de nouveau modifier les articles.",
+    workflow.reopen,
+    next_step=2,
+)
 
 
 RETURN_FIELD = "retour"
 QUEUES = {"a-approuver": "approvals.index"}  # ``retour`` values → the queue's endpoint
 
 
-def queue_url() -> str | None:
-    """The work queue the request came from (``retour=``), or None."""
-    endpoint = QUEUES.get(request.values.get(RETURN_FIELD, ""))
-    return url_for(endpoint) if endpoint else None
+def came_from() -> Queue | None:
+    """The work queue the request came from (``retour=``, carried through the page), or
+    None."""
+    value = request.values.get(RETURN_FIELD, "")
+    endpoint = QUEUES.get(value)
+    return Queue(url_for(endpoint), carried={RETURN_FIELD: value}) if endpoint else None
 
 
 def offers(conv: Convention) -> workflow.Offers:

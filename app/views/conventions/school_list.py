@@ -95,15 +95,7 @@ def derogation(convention_id: str, school_id: str):
 def validate_list(convention_id: str):
     """GET: what validating the list locks; POST with the confirmation: validate it."""
     conv = convention_or_404(convention_id, current_user)
-    return confirmations.take(
-        conv,
-        1,
-        confirmations.offers(conv).validate_list,
-        confirmations.validate_list,
-        "La liste des écoles est validée. Complétez maintenant les articles.",
-        workflow.validate_school_list,
-        next_step=2,
-    )
+    return confirmations.take_step(conv, confirmations.VALIDATE_LIST)
 
 
 @bp.route("/<convention_id>/rouvrir-liste", methods=["GET", "POST"])
@@ -111,11 +103,4 @@ def validate_list(convention_id: str):
 def reopen_list(convention_id: str):
     """GET: what reopening the list means, with its motive; POST confirmed: reopen it."""
     conv = convention_or_404(convention_id, current_user)
-    return confirmations.take(
-        conv,
-        1,
-        confirmations.offers(conv).reopen_list,
-        confirmations.reopen_list,
-        "La liste des écoles est rouverte : elle peut de nouveau être modifiée.",
-        workflow.reopen_school_list,
-    )
+    return confirmations.take_step(conv, confirmations.REOPEN_LIST)

@@ -1,140 +1,78 @@
-"""Step 3 actions: sign, approve, acknowledge, and reopen a validated convention (approving
-and reopening confirmed on a page of their own first)."""
+"""Step 3 actions: sign, decline to sign, send back, approve, acknowledge, and reopen a
+validated convention, each confirmed on a page of its own first (``confirmations.Step``).
 
-from collections.abc import Callable
-from typing import Any
+Signing, declining and acknowledging are also taken from the « À signer » and « À prendre
+connaissance » queues (``app.views.signing``), sending back and approving from « À
+approuver » (``retour=``): the same steps, given the queue to lead back to.
+"""
 
-from flask import flash, redirect, request
+from flask import flash, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response
 
 from app import clock
 from app.auth import actor
 from app.services import workflow
-from app.views.actions import run_action
 from app.views.context import convention_or_404
 from app.views.conventions import bp, confirmations
-from app.views.conventions._common import back, run, step_url, still_awaited
+from app.views.conventions._common import back, run
+from app.views.conventions.confirmations import Queue, Step
 from app.views.conventions.page import default_step
 
 
-def _step_three_action(
-    convention_id: str, call: Callable[..., Any], success: str, unconfirmed: str | None = None
-) -> Response:
-    """Run one step 3 rule on the convention (``unconfirmed``: the box to tick first); the
-    message then says who the convention still awaits."""
+def take(convention_id: str, step: Step, queue: Queue | None = None) -> ResponseReturnValue:
+    """The convention (404 outside the user's scope), then its step."""
     conv = convention_or_404(convention_id, current_user)
-    if unconfirmed is not None and request.form.get("confirm") != "1":
-        flash(unconfirmed, "danger")
-        return back(conv, 3)
-    return run(
-        conv, 3, lambda done: f"{success} {still_awaited(done)}".strip(), call, conv, actor()
-    )
+    return confirmations.take_step(conv, step, queue or confirmations.came_from())
 
 
-@bp.route("/<convention_id>/signer", methods=["POST"])
+@bp.route("/<convention_id>/signer", methods=["GET", "POST"])
 @login_required
-def sign(convention_id: str):
-    return _step_three_action(
-        convention_id,
-        workflow.sign,
-        "Votre signature a été enregistrée.",
-        unconfirmed="Cochez la case « J'ai lu la convention et je la signe » pour confirmer la "
-        "signature.",
-    )
+def sign(convention_id: str) -> ResponseReturnValue:
+    """GET: what signing commits to and who is awaited next; POST confirmed: sign."""
+    return take(convention_id, confirmations.SIGN)
+
+
+@bp.route("/<convention_id>/refuser-de-signer", methods=["GET", "POST"])
+@login_required
+def decline(convention_id: str) -> ResponseReturnValue:
+    """GET (or the comment typed on the step page, POSTed unconfirmed): what declining
+    leaves as it is; POST confirmed: decline, with the comment the pole reads."""
+    return take(convention_id, confirmations.DECLINE)
+
+
+@bp.route("/<convention_id>/renvoyer", methods=["GET", "POST"])
+@login_required
+def send_back(convention_id: str) -> ResponseReturnValue:
+    """Administration: GET (or the reason typed on the step page) what sending back undoes;
+    POST confirmed: the signed convention goes back to the pole's draft with the reason."""
+    return take(convention_id, confirmations.SEND_BACK)
 
 
 @bp.route("/<convention_id>/approuver", methods=["GET", "POST"])
 @login_required
-def approve(convention_id: str):
-    """GET: what approving seals; POST confirmed: approve and seal (from the « À approuver »
-    queue, ``retour=a-approuver`` brings the Administration back to it)."""
-    conv = convention_or_404(convention_id, current_user)
-    return confirmations.take(
-        conv,
-        3,
-        confirmations.offers(conv).approve,
-        confirmations.approve,
-        "La convention est approuvée : sa version PDF protégée est disponible.",
-        workflow.approve,
-        queue=confirmations.queue_url(),
-    )
+def approve(convention_id: str) -> ResponseReturnValue:
+    """GET: what approving seals; POST confirmed: approve and seal."""
+    return take(convention_id, confirmations.APPROVE)
 
 
-@bp.route("/<convention_id>/prendre-connaissance", methods=["POST"])
+@bp.route("/<convention_id>/prendre-connaissance", methods=["GET", "POST"])
 @login_required
-def acknowledge(convention_id: str):
-    return _step_three_action(
-        convention_id,
-        workflow.acknowledge,
-        "Votre prise de connaissance a été enregistrée.",
-        unconfirmed="Cochez la case « J'ai pris connaissance de la convention » pour confirmer.",
-    )
-
-
-SEND_BACK_UNCONFIRMED = (
-    "Cochez la case « Je renvoie cette convention au pôle » pour confirmer. Rien n'a été "
-    "enregistré."
-)
-DECLINE_UNCONFIRMED = (
-    "Cochez la case « Je refuse de signer cette convention » pour confirmer. Rien n'a été "
-    "enregistré."
-)
-
-
-@bp.route("/<convention_id>/renvoyer", methods=["POST"])
-@login_required
-def send_back(convention_id: str):
-    """Administration: a signed convention goes back to the pole's draft, with a reason;
-    from « À approuver » (``retour=``) the outcome leads back to the queue."""
-    conv = convention_or_404(convention_id, current_user)
-    queue = confirmations.queue_url()
-    if request.form.get("confirm") != "1":
-        flash(SEND_BACK_UNCONFIRMED, "danger")
-        return redirect(queue) if queue else back(conv, 3)
-    return run_action(
-        queue or step_url(conv, 1),
-        workflow.send_back,
-        conv,
-        request.form.get("reason", ""),
-        actor(),
-        success=f"La convention « {conv.title} » (pôle {conv.pole_number}) est renvoyée au pôle "
-        "pour modification : elle revient au brouillon.",
-        failure_to=queue or step_url(conv, 3),
-    )
-
-
-@bp.route("/<convention_id>/refuser-de-signer", methods=["POST"])
-@login_required
-def decline(convention_id: str):
-    """A PO delegate concerned declines to sign, with a comment for the pole."""
-    return _step_three_action(
-        convention_id,
-        lambda conv, user: workflow.decline(conv, request.form.get("comment", ""), user),
-        "Votre refus de signer est enregistré ; le pôle lira votre commentaire.",
-        unconfirmed=DECLINE_UNCONFIRMED,
-    )
+def acknowledge(convention_id: str) -> ResponseReturnValue:
+    """GET: what acknowledging records and who is awaited next; POST confirmed: acknowledge."""
+    return take(convention_id, confirmations.ACKNOWLEDGE)
 
 
 @bp.route("/<convention_id>/rouvrir", methods=["GET", "POST"])
 @login_required
-def reopen(convention_id: str):
+def reopen(convention_id: str) -> ResponseReturnValue:
     """GET: what reopening cancels, with its motive; POST confirmed: reopen."""
-    conv = convention_or_404(convention_id, current_user)
-    return confirmations.take(
-        conv,
-        3,
-        confirmations.offers(conv).reopen,
-        confirmations.reopen,
-        "La convention est rouverte : le siège peut de nouveau modifier les articles.",
-        workflow.reopen,
-        next_step=2,
-    )
+    return take(convention_id, confirmations.REOPEN)
 
 
 @bp.route("/<convention_id>/prise-en-charge", methods=["POST"])
 @login_required
-def take_in_charge(convention_id: str):
+def take_in_charge(convention_id: str) -> ResponseReturnValue:
     """A specific partnership's planned take-in-charge date (sets its due date)."""
     conv = convention_or_404(convention_id, current_user)
     raw = (request.form.get("take_in_charge_on") or "").strip()
