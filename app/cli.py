@@ -62,7 +62,8 @@ def seed_command(scale: str, reset: bool) -> None:
 
 @click.command("sort-keys")
 def sort_keys_command() -> None:
-    """Calcule la clé de tri française des écoles et PO enregistrés avant qu'elle existe."""
+    """Calcule la clé de tri française des écoles, PO, pôles, comptes et fonctions enregistrés
+    avant qu'elle existe."""
     from app.services.reference import fill_sort_keys
 
     click.echo(f"clés de tri ajoutées : {fill_sort_keys()}")

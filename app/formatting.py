@@ -54,6 +54,13 @@ def local_datetime(value: datetime) -> datetime:
     return value.astimezone(TIMEZONE)
 
 
+def stored_datetime(local: datetime) -> datetime:
+    """A Brussels wall-clock time typed in a form (naive) as a stored time (naive UTC)."""
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=TIMEZONE)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
 def _local_date(value: Any) -> date | None:
     """The calendar day of a value: a date as is, a stored time as its Brussels day."""
     moment = parse_moment(value)

@@ -29,6 +29,7 @@ from mongoengine import (
     QuerySet,
     ReferenceField,
     SaveConditionError,
+    StringField,
     ValidationError,
 )
 
@@ -36,6 +37,7 @@ from app.models.base import utcnow
 from app.models.fields import TextField
 from app.models.pole import Pole
 from app.models.school import School
+from app.rules.collation import sort_key
 from app.rules.errors import RuleViolation
 from app.rules.financing import GROUPS, LEVELS, MEASURES, WORKLOADS
 
@@ -102,6 +104,7 @@ class TeamFunction(Document):
 
     code = TextField(required=True, unique=True, max_length=40, regex=r"^[A-Za-z0-9_.-]+$")
     label = TextField(required=True, max_length=120)
+    sort_name = StringField()  # app.rules.collation: the label in French order
     group = TextField(required=True, choices=[(k, v) for k, v in GROUPS.items()])
     workloads = ListField(TextField(choices=list(WORKLOADS)), default=lambda: list(WORKLOADS))
     points = _decimal(required=True, min_value=0)
@@ -110,10 +113,11 @@ class TeamFunction(Document):
     demo = BooleanField(default=False)
     updated_at = DateTimeField(default=utcnow)
 
-    meta = {"collection": "team_functions", "indexes": ["code", "label", "group"]}
+    meta = {"collection": "team_functions", "indexes": ["code", "label", "sort_name", "group"]}
 
     def clean(self) -> None:
         self.label = (self.label or "").strip()
+        self.sort_name = sort_key(self.label)
         if not self.label:
             raise ValidationError("Le libellé de la fonction est obligatoire.")
         if not self.workloads:

@@ -8,12 +8,14 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
+    StringField,
     ValidationError,
 )
 
 from app.models.base import french_check
 from app.models.fields import TextField
 from app.models.school import School
+from app.rules.collation import sort_key
 from app.rules.reference import SPECIALIZED, zone_error, zone_label
 
 
@@ -32,6 +34,7 @@ class Coordinator(EmbeddedDocument):
 class Pole(Document):
     number = IntField(required=True, unique=True, min_value=1)
     name = TextField(required=True, max_length=200)
+    sort_name = StringField()  # app.rules.collation: French order on every store
     seat_school = ReferenceField(School, required=True)
     zone = IntField(required=True, validation=french_check(zone_error))
     coordinators = EmbeddedDocumentListField(Coordinator)
@@ -44,11 +47,12 @@ class Pole(Document):
 
     meta = {
         "collection": "poles",
-        "indexes": ["zone", "seat_school", "partner_schools", "cooperating_schools"],
+        "indexes": ["zone", "sort_name", "seat_school", "partner_schools", "cooperating_schools"],
     }
 
     def clean(self) -> None:
         self.name = (self.name or "").strip()
+        self.sort_name = sort_key(self.name)
         if not self.name:
             raise ValidationError("Le nom du pôle est obligatoire.")
         if not isinstance(self.number, int) or self.number < 1:

@@ -9,6 +9,7 @@ from mongoengine import (
     EmbeddedDocument,
     EmbeddedDocumentListField,
     ReferenceField,
+    StringField,
     ValidationError,
 )
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,6 +19,7 @@ from app.models.fields import TextField
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
+from app.rules.collation import person_sort_key
 from app.rules.notifications import PREFERENCES, Preference
 from app.rules.roles import ROLE_LABELS, Role, scope_fields
 
@@ -65,6 +67,7 @@ class User(Document):
     username = TextField(required=True, unique=True, max_length=64)
     first_name = TextField(max_length=100, default="")
     last_name = TextField(max_length=100, default="")
+    sort_name = StringField()  # app.rules.collation: last then first name, French order
     email = TextField(max_length=200)
     phone = TextField(max_length=40)
     password_hash = TextField()
@@ -79,7 +82,10 @@ class User(Document):
     last_login_at = DateTimeField()
     password_changed_at = DateTimeField()
 
-    meta = {"collection": "users", "indexes": ["grants.pole", "grants.role", "email", "active"]}
+    meta = {
+        "collection": "users",
+        "indexes": ["grants.pole", "grants.role", "email", "active", "sort_name"],
+    }
 
     # -- Flask-Login protocol (kept here so the CLI and rules share the same notion) -------
 
@@ -128,6 +134,7 @@ class User(Document):
         clash = User.objects(username=self.username, id__ne=self.pk).only("id").first()
         if clash:
             raise ValidationError(f"Le nom d'utilisateur « {self.username} » est déjà pris.")
+        self.sort_name = person_sort_key(self.last_name, self.first_name, self.username)
 
     @property
     def full_name(self) -> str:

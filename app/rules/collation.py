@@ -19,3 +19,9 @@ def sort_key(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
+
+
+def person_sort_key(last_name: str | None, first_name: str | None, username: str = "") -> str:
+    """A person in a French list: by last name, then first name (« Éric Dupont » →
+    « dupont eric »); an account without a name sorts by its username."""
+    return sort_key(f"{last_name or ''} {first_name or ''}") or sort_key(username)

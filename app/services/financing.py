@@ -106,7 +106,7 @@ def functions() -> list[financing.Function]:
             valid_from=f.valid_from or "",
             valid_to=f.valid_to or "",
         )
-        for f in TeamFunction.objects.order_by("group", "label")
+        for f in TeamFunction.objects.order_by("group", "sort_name")
     ]
 
 

@@ -134,18 +134,36 @@ def update_keys_fields(update: dict[str, Any], fields: Iterable[str]) -> set[str
 
 
 def fill_sort_keys() -> int:
-    """Give each school and PO stored before the French sort key existed its key (idempotent:
-    only documents without one; conditional on the name read, so a rename meanwhile wins)."""
-    from app.models import OrganisingAuthority, School
-    from app.rules.collation import sort_key
+    """Give each school, PO, pole, account and function stored before the French sort key
+    existed its key (idempotent: only documents without one; conditional on the names read,
+    so a rename meanwhile wins)."""
+    from app.models import OrganisingAuthority, Pole, School, User
+    from app.models.financing import TeamFunction
+    from app.rules.collation import person_sort_key, sort_key
 
+    def by_name(doc: dict[str, Any]) -> str:
+        return sort_key(doc.get("name"))
+
+    def by_person(doc: dict[str, Any]) -> str:
+        return person_sort_key(doc.get("last_name"), doc.get("first_name"), doc["username"])
+
+    def by_label(doc: dict[str, Any]) -> str:
+        return sort_key(doc.get("label"))
+
+    sources: list[tuple[Any, tuple[str, ...], Any]] = [
+        (School, ("name",), by_name),
+        (OrganisingAuthority, ("name",), by_name),
+        (Pole, ("name",), by_name),
+        (User, ("last_name", "first_name", "username"), by_person),
+        (TeamFunction, ("label",), by_label),
+    ]
     filled = 0
-    for model in (School, OrganisingAuthority):
+    for model, fields, key in sources:
         collection = model._get_collection()
-        for doc in collection.find({"sort_name": {"$exists": False}}, {"name": 1}):
+        for doc in collection.find({"sort_name": {"$exists": False}}, dict.fromkeys(fields, 1)):
+            read = {f: doc.get(f) for f in fields}
             result = collection.update_one(
-                {"_id": doc["_id"], "name": doc.get("name")},
-                {"$set": {"sort_name": sort_key(doc.get("name"))}},
+                {"_id": doc["_id"], **read}, {"$set": {"sort_name": key(doc)}}
             )
             filled += result.modified_count
     return filled

@@ -30,7 +30,7 @@ LISTS: dict[str, tuple[list[str], list[str]]] = {
     "access_requests_admin": (["created_at"], ["status", "kind", "profile"]),
     "outbox_admin": (["created_at"], ["status", "category", "topic"]),
     "messages_admin": (["published_from"], ["audience", "published_from"]),
-    "functions_admin": (["label"], ["group"]),
+    "functions_admin": (["sort_name"], ["group"]),
     "api_clients_admin": (["created_at"], []),
 }
 

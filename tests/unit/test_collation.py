@@ -20,3 +20,12 @@ def test_ligatures_spaces_and_empty():
     assert sort_key("  Æsope ") == "aesope"
     assert sort_key(None) == "" and sort_key("") == ""
     assert sort_key("ÉCOLE") == sort_key("école") == "ecole"
+
+
+def test_a_person_sorts_by_last_name_then_first_name():
+    from app.rules.collation import person_sort_key
+
+    people = [("Zoé", "Étienne"), ("Adèle", "Etienne"), ("Bruno", "Dupont"), ("", "")]
+    keys = [person_sort_key(last, first, "compte") for first, last in people]
+    assert keys == ["etienne zoe", "etienne adele", "dupont bruno", "compte"]
+    assert sorted(keys) == ["compte", "dupont bruno", "etienne adele", "etienne zoe"]

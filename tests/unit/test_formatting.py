@@ -53,3 +53,10 @@ def test_percentages() -> None:
 def test_every_filter_is_a_formatting_function() -> None:
     assert fmt.FILTERS["datetime_fr"](datetime(2026, 12, 1, 7, 5)) == "1 décembre 2026 à 08:05"
     assert fmt.FILTERS["percent_fr"](50) == f"50,0{NBSP}%"
+
+
+def test_a_brussels_time_typed_in_a_form_is_stored_as_utc():
+    assert fmt.stored_datetime(datetime(2026, 12, 1, 8, 5)) == datetime(2026, 12, 1, 7, 5)
+    assert fmt.stored_datetime(datetime(2027, 7, 1, 8, 5)) == datetime(2027, 7, 1, 6, 5)
+    stored = datetime(2026, 12, 1, 7, 5)
+    assert fmt.stored_datetime(fmt.local_datetime(stored).replace(tzinfo=None)) == stored

@@ -9,7 +9,7 @@ from flask import current_app
 
 from app.models import Convention
 from app.views.admin.base import ChoiceEqualFilter, SecureModelView
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 
 def _views():
@@ -152,13 +152,80 @@ def test_schools_sort_in_french_order_in_the_back_office(demo, client):
     assert School.objects.get(fase=99100002).sort_name == "ecole zenith"
 
 
+def _sorted_by(client, endpoint: str, column: str, cell: str) -> list[str]:
+    """The ``cell`` column of ``endpoint``'s list sorted by ``column`` (ascending)."""
+    view = next(v for v in _views() if v.endpoint == endpoint)
+    index = next(i for i, (name, _label) in enumerate(view._list_columns) if name == column)
+    html = unescape(
+        client.get(f"/admin/{endpoint}/?sort={index}&page_size=100").get_data(as_text=True)
+    )
+    return [n.strip() for n in re.findall(rf'<td class="col-{cell}">(.*?)</td>', html, re.S)]
+
+
+def test_poles_users_and_functions_sort_in_french_order(demo, client):
+    """Sorting by name puts « É… » with E on the other lists named after people or places."""
+    from app.models import Pole, School, User
+    from app.models.financing import TeamFunction
+    from app.rules.financing import GROUPS
+    from app.rules.reference import SPECIALIZED
+
+    seat = School.objects(education=SPECIALIZED).first()
+    for number, name in ((91, "Pôle Institut"), (92, "Pôle École Zénith"), (93, "Pôle Ecole A")):
+        Pole(number=number, name=name, seat_school=seat, zone=6).save()
+    login(client, "admin")
+    names = _sorted_by(client, "poles_admin", "name", "name")
+    wanted = ["Pôle Ecole A", "Pôle École Zénith", "Pôle Institut"]
+    assert [n for n in names if n in wanted] == wanted
+    for username, last in (("u-ivens", "Ivens"), ("u-eloy", "Éloy"), ("u-ebert", "Ebert")):
+        User(username=username, last_name=last, first_name="Test").save()
+    names = _sorted_by(client, "users_admin", "last_name", "last_name")
+    assert [n for n in names if n in ("Ivens", "Éloy", "Ebert")] == ["Ebert", "Éloy", "Ivens"]
+    assert User.objects.get(username="u-eloy").sort_name == "eloy test"
+    for code, label in (("ZZ1", "Infirmier test"), ("ZZ2", "Éducateur test")):
+        TeamFunction(code=code, label=label, group=next(iter(GROUPS)), points=1).save()
+    view = client.get("/admin/fonctions/?page_size=100").get_data(as_text=True)
+    assert unescape(view).index("Éducateur test") < unescape(view).index("Infirmier test")
+
+
 def test_sort_keys_are_filled_for_documents_stored_before_them(demo):
-    from app.models import OrganisingAuthority, School
+    from app.models import OrganisingAuthority, Pole, School, User
     from app.services.reference import fill_sort_keys
 
-    School._get_collection().update_many({}, {"$unset": {"sort_name": ""}})
-    OrganisingAuthority._get_collection().update_many({}, {"$unset": {"sort_name": ""}})
+    for model in (School, OrganisingAuthority, Pole, User):
+        model._get_collection().update_many({}, {"$unset": {"sort_name": ""}})
     filled = fill_sort_keys()
-    assert filled == School.objects.count() + OrganisingAuthority.objects.count()
-    assert all(s.sort_name for s in School.objects)
+    assert filled == sum(m.objects.count() for m in (School, OrganisingAuthority, Pole, User))
+    assert all(s.sort_name for s in School.objects) and all(p.sort_name for p in Pole.objects)
+    assert all(u.sort_name for u in User.objects)
     assert fill_sort_keys() == 0
+
+
+def test_message_times_are_typed_and_shown_in_brussels_time(demo, client):
+    """« Publié à partir du » is Brussels time (winter: UTC+1, summer: UTC+2), stored as UTC."""
+    from datetime import datetime
+
+    from app.models.message import Message
+
+    login(client, "admin")
+    form = unescape(client.get("/admin/messages_admin/new/").get_data(as_text=True))
+    assert "heure de Bruxelles" in form and "UTC" not in form
+    token = csrf_token(client, "/admin/messages_admin/new/")
+    response = client.post(
+        "/admin/messages_admin/new/",
+        data={
+            "csrf_token": token,
+            "title": "Heure locale",
+            "body": "Test.",
+            "audience": "coordinator",
+            "published_from": "2026-12-01T08:05",
+            "published_until": "2027-07-01T08:05",
+        },
+    )
+    assert response.status_code == 302
+    message = Message.objects.get(title="Heure locale")
+    assert message.published_from == datetime(2026, 12, 1, 7, 5)
+    assert message.published_until == datetime(2027, 7, 1, 6, 5)
+    edit = client.get(f"/admin/messages_admin/edit/?id={message.pk}").get_data(as_text=True)
+    assert 'value="2026-12-01T08:05"' in edit and 'value="2027-07-01T08:05"' in edit
+    listing = unescape(client.get("/admin/messages_admin/").get_data(as_text=True))
+    assert "1 décembre 2026 à 08:05" in listing

@@ -194,7 +194,15 @@ class TeamFunctionView(SecureModelView):
     }
     column_searchable_list = ["code", "label"]
     column_filters = ["group"]
-    column_default_sort = "label"
+    column_default_sort = "sort_name"  # the label in French order: app.rules.collation
+    column_sortable_list = [
+        "code",
+        ("label", "sort_name"),
+        "group",
+        "points",
+        "valid_from",
+        "valid_to",
+    ]
     form_columns = [
         "code",
         "label",

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_admin.menu import MenuLink
 from flask_login import current_user
-from wtforms import DateTimeLocalField, SelectField
+from wtforms import SelectField
 
 from app.models.base import DELETED_LABEL, ref_id, referenced
 from app.models.message import AUDIENCE_LABELS, Message
@@ -14,6 +14,7 @@ from app.rules import permissions
 from app.rules.permissions import Action
 from app.services import audit
 from app.views.admin.base import SecureModelView
+from app.views.admin.widgets import BrusselsDateTimeField
 
 
 def _ref(field: str) -> Any:
@@ -71,21 +72,19 @@ class MessageView(SecureModelView):
         "published_from",
         "published_until",
     ]
-    # WTForms' DateTimeField (Flask-Admin's default) is deprecated: a native date-time input.
+    # WTForms' DateTimeField (Flask-Admin's default) is deprecated: a native date-time input,
+    # in Brussels time like the rest of the pages (stored as UTC).
     form_overrides = {
         "audience": SelectField,
-        "published_from": DateTimeLocalField,
-        "published_until": DateTimeLocalField,
+        "published_from": BrusselsDateTimeField,
+        "published_until": BrusselsDateTimeField,
     }
     form_args = {
         "audience": {"choices": list(AUDIENCE_LABELS.items()), "label": "Destinataires"},
         "school": {"label": "École (si adressé à une école)"},
         "po": {"label": "Pouvoir organisateur (si adressé à un PO)"},
-        "published_from": {"label": "Publié à partir du (heure UTC)", "format": "%Y-%m-%dT%H:%M"},
-        "published_until": {
-            "label": "Publié jusqu'au (heure UTC, vide : sans limite)",
-            "format": "%Y-%m-%dT%H:%M",
-        },
+        "published_from": {"label": "Publié à partir du (heure de Bruxelles)"},
+        "published_until": {"label": "Publié jusqu'au (heure de Bruxelles, vide : sans limite)"},
     }
     form_widget_args = {"body": {"rows": 8}}
     form_ajax_refs = {

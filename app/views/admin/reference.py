@@ -180,7 +180,7 @@ class PoleView(SecureModelView):
         "period_start": "Début de constitution",
         "period_end": "Fin de constitution",
     }
-    column_sortable_list = ["number", "name", "zone"]
+    column_sortable_list = ["number", ("name", "sort_name"), "zone"]  # app.rules.collation
     column_searchable_list = ["name"]
     numeric_search_fields = ("number",)
     column_default_sort = "number"

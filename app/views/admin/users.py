@@ -51,6 +51,14 @@ class UserView(SecureModelView):
     column_searchable_list = ["username", "last_name", "first_name", "email"]
     column_filters = ["active"]
     column_default_sort = "username"
+    # Names sort in French order (app.rules.collation): by last name, then first name.
+    column_sortable_list = [
+        "username",
+        ("last_name", "sort_name"),
+        "first_name",
+        "email",
+        "active",
+    ]
     column_formatters = {"grants": _grants}
     column_formatters_detail = {"grants": _grants}
     form_columns = ["username", "last_name", "first_name", "email", "phone", "active"]

@@ -1,4 +1,5 @@
-"""Back-office form widgets whose markup is valid HTML (the Nu HTML Checker finds none).
+"""Back-office form widgets whose markup is valid HTML (the Nu HTML Checker finds none), and
+the date-time field typed in Brussels time.
 
 Flask-Admin renders a required list whose first option is a real value (the browser then
 submits it unseen, and HTML forbids it) and a reference searched by select2 as a hidden input,
@@ -6,11 +7,15 @@ whose label points at nothing a user can reach. ``TextModelConverter`` gives eve
 field its widget from here.
 """
 
+from datetime import datetime
 from typing import Any
 
 from flask_admin.model.widgets import AjaxSelect2Widget, XEditableWidget
 from markupsafe import Markup
 from wtforms import widgets
+from wtforms.fields import DateTimeLocalField
+
+from app import formatting
 
 PLACEHOLDER = "— Choisir —"
 
@@ -56,3 +61,22 @@ class RowXEditableWidget(XEditableWidget):
     def __call__(self, field: Any, **kwargs: Any) -> str:
         kwargs.setdefault("id", f"{field.id}-{kwargs.get('pk')}")
         return super().__call__(field, **kwargs)
+
+
+class BrusselsDateTimeField(DateTimeLocalField):
+    """A native date-time input shown and typed in Brussels time (what the pages say),
+    stored as naive UTC like every stored time (``app.formatting``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
+        super().__init__(*args, **kwargs)
+
+    def process_data(self, value: Any) -> None:
+        if isinstance(value, datetime):
+            value = formatting.local_datetime(value).replace(tzinfo=None)
+        super().process_data(value)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, datetime):
+            self.data = formatting.stored_datetime(self.data)
