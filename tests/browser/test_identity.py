@@ -22,6 +22,7 @@ def _pages(app) -> dict[str, list[tuple[str, str]]]:
     """account → [(name, path)]: the main pages of each profile."""
     with app.app_context():
         partnership = Convention.objects(pole_number=1, kind="partnership").first()
+        signed = Convention.objects(pole_number=1, status="signed").only("id").first()
     conv = f"/conventions/{partnership.pk}"
     return {
         "coord1": [
@@ -31,12 +32,20 @@ def _pages(app) -> dict[str, list[tuple[str, str]]]:
             ("convention-etape3", conv + "?etape=3"),
             ("accessibilite", "/accessibilite"),
         ],
-        "po-part1": [("a-signer", "/a-signer")],
+        "po-part1": [
+            ("a-signer", "/a-signer"),
+            ("confirmer-signature", f"/a-signer/{partnership.pk}"),
+            ("confirmer-refus", conv + "/refuser-de-signer"),
+        ],
         "admin": [
             ("back-office", "/admin/"),
             ("ecoles", "/admin/schools_admin/"),
+            ("ecole-nouvelle", "/admin/schools_admin/new/"),
+            ("poles", "/admin/poles_admin/"),
+            ("message-nouveau", "/admin/messages_admin/new/"),
             ("conventions", "/admin/conventions_admin/"),
             ("rouvrir", conv + "/rouvrir"),
+            *([("confirmer-renvoi", f"/conventions/{signed.pk}/renvoyer")] if signed else []),
         ],
     }
 
