@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import gc
 import hashlib
 import importlib
 import json
@@ -119,6 +120,9 @@ class _Site:
     description: str
     apply: Any  # (tree node) -> replacement node or None (removed)
     segment: str = ""
+    # (live module) -> True when the mutant changes nothing (a table mutant adding what a row
+    # holds or removing what it lacks): decided in the parent, without forking for it.
+    noop: Any = None
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
@@ -304,6 +308,20 @@ def _sites(tree: ast.Module, source: str, tables: dict[str, tuple[str, list[str]
                                 n.values[k] = ast.BinOp(left=n.values[k], op=op, right=extra)
                                 return n
 
+                            def noop(
+                                module: Any,
+                                t=table,
+                                key=ast.unparse(row_key),
+                                e=enum_name,
+                                m=member,
+                                adding=verb == "added to",
+                            ) -> bool:
+                                values = vars(module)
+                                row = values[t][
+                                    eval(key, values)
+                                ]  # the row's key, as written in our source
+                                return (getattr(values[e], m) in row) == adding
+
                             sites.append(
                                 _Site(
                                     path,
@@ -311,6 +329,7 @@ def _sites(tree: ast.Module, source: str, tables: dict[str, tuple[str, list[str]
                                     f"table: {enum_name}.{member} {verb} {segment(row_key)}",
                                     apply,
                                     segment(row_key),
+                                    noop,
                                 )
                             )
 
@@ -382,28 +401,37 @@ def _tables_of(module: types.ModuleType) -> dict[str, tuple[str, list[str]]]:
     return found
 
 
-def mutants_of(module_path: str) -> tuple[list[Mutant], list[ast.Module]]:
-    """The mutants of a module and, for each, its mutated tree."""
+def mutants_of(module_path: str) -> tuple[list[Mutant], list[Any]]:
+    """The mutants of a module and, for each, a function building its mutated tree.
+
+    The trees are built when a mutant runs, in its child: a thousand copies of a module's
+    tree held by the parent (the permission table's mutants) weigh hundreds of megabytes,
+    which every forked child then walks through its garbage collector."""
     source = (ROOT / module_path).read_text()
     tree = ast.parse(source)
     module = importlib.import_module(_module_name(module_path))
     sites = _sites(tree, source, _tables_of(module))
-    mutants, trees = [], []
+    mutants, builders = [], []
     occurrences: dict[str, int] = {}
     for index, site in enumerate(sites):
-        mutated = copy.deepcopy(tree)
-        node = _get(mutated, site.path)
-        _set(mutated, site.path, site.apply(node))
-        ast.fix_missing_locations(mutated)
         scope, module_level = _scope_of(tree, site.line)
         base = f"{scope} | {site.description} | {site.segment}"
         occurrences[base] = occurrences.get(base, 0) + 1
         key = base if occurrences[base] == 1 else f"{base} | #{occurrences[base]}"
-        mutants.append(
-            Mutant(module_path, index, site.line, scope, site.description, key, module_level)
-        )
-        trees.append(mutated)
-    return mutants, trees
+        mutant = Mutant(module_path, index, site.line, scope, site.description, key, module_level)
+        if site.noop is not None and site.noop(module):
+            mutant.outcome = "identical"
+        mutants.append(mutant)
+        builders.append(lambda site=site: _mutated(tree, site))
+    return mutants, builders
+
+
+def _mutated(tree: ast.Module, site: _Site) -> ast.Module:
+    mutated = copy.deepcopy(tree)
+    node = _get(mutated, site.path)
+    _set(mutated, site.path, site.apply(node))
+    ast.fix_missing_locations(mutated)
+    return mutated
 
 
 def _module_name(module_path: str) -> str:
@@ -434,10 +462,11 @@ def apply_mutant(module_name: str, tree: ast.Module) -> bool:
             continue
         if isinstance(before, types.FunctionType) and isinstance(new, types.FunctionType):
             inner_old, inner_new = _innermost(before), _innermost(new)
-            if inner_old.__code__ != inner_new.__code__:
-                changed = True
-                inner_old.__code__ = inner_new.__code__
-                inner_old.__defaults__ = inner_new.__defaults__
+            # A default lives beside the code: a keyword-only one in __kwdefaults__.
+            for attr in ("__code__", "__defaults__", "__kwdefaults__"):
+                if getattr(inner_old, attr) != getattr(inner_new, attr):
+                    changed = True
+                    setattr(inner_old, attr, getattr(inner_new, attr))
             namespace[name] = before
             replaced[id(new)] = before
         elif isinstance(before, type) and isinstance(new, type):
@@ -515,14 +544,17 @@ def coverage_map(modules: list[str], jobs: int) -> dict[str, Any]:
             (ROOT / target).rglob("test_*.py") if (ROOT / target).is_dir() else [ROOT / target]
         )
     )
-    rc = OUT / "coveragerc"
+    # The pass's files are this process's own: two runs side by side (another module, another
+    # pool) would otherwise write one coverage database at once and record nothing usable.
+    tag = f"{key}.{os.getpid()}"
+    rc = OUT / f"coveragerc.{tag}"
     rc.write_text("[run]\ndynamic_context = test_function\nsource = app\nbranch = False\n")
     procs = []
     jobs = max(1, min(jobs, len(files)))
     for j in range(jobs):
         share = files[j::jobs]
-        env = {**os.environ, "COVERAGE_FILE": str(OUT / f".coverage.{j}")}
-        durations = OUT / f"durations.{j}.json"
+        env = {**os.environ, "COVERAGE_FILE": str(OUT / f".coverage.{tag}.{j}")}
+        durations = OUT / f"durations.{tag}.{j}.json"
         procs.append(
             subprocess.Popen(
                 [
@@ -556,9 +588,9 @@ def coverage_map(modules: list[str], jobs: int) -> dict[str, Any]:
     lines: dict[str, dict[str, list[str]]] = {}
     durations: dict[str, float] = {}
     for j in range(jobs):
-        part = json.loads((OUT / f"durations.{j}.json").read_text())
+        part = json.loads((OUT / f"durations.{tag}.{j}.json").read_text())
         durations.update(part)
-        data = coverage.CoverageData(basename=str(OUT / f".coverage.{j}"))
+        data = coverage.CoverageData(basename=str(OUT / f".coverage.{tag}.{j}"))
         data.read()
         for module in modules:
             by_line = data.contexts_by_lineno(str(ROOT / module))
@@ -602,14 +634,14 @@ def _tests_for(mutant: Mutant, cov: dict[str, Any]) -> list[str]:
     return sorted(tests, key=lambda t: (durations.get(t, 1.0), t))
 
 
-def _run_child(module_name: str, tree: ast.Module, tests: list[str]) -> int:
+def _run_child(module_name: str, build: Any, tests: list[str]) -> int:
     """In the forked child: mutate, run pytest, exit with its code (99: not a mutant)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     try:
         try:
-            if not apply_mutant(module_name, tree):
+            if not apply_mutant(module_name, build()):
                 return 99
         except Exception:
             return 1  # the mutated module does not even load: killed
@@ -620,16 +652,22 @@ def _run_child(module_name: str, tree: ast.Module, tests: list[str]) -> int:
         return 98
 
 
-def run(modules: list[str], jobs: int, list_survivors: bool) -> int:
+def run(
+    modules: list[str], jobs: int, list_survivors: bool, scopes: list[str] | None = None
+) -> int:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     os.environ.setdefault("EPOLES_TODAY", "2026-09-15")
     cov = coverage_map(modules, jobs)
     equivalent = _read_equivalent()
-    all_mutants: list[tuple[Mutant, ast.Module]] = []
+    all_mutants: list[tuple[Mutant, Any]] = []
     for module in modules:
-        mutants, trees = mutants_of(module)
-        all_mutants.extend(zip(mutants, trees, strict=True))
+        mutants, builders = mutants_of(module)
+        all_mutants.extend(
+            (m, b)
+            for m, b in zip(mutants, builders, strict=True)
+            if _selected(m.scope, scopes or [])
+        )
     # Import the app and every test file once: the children fork from here.
     import pytest  # noqa: F401
 
@@ -641,6 +679,10 @@ def run(modules: list[str], jobs: int, list_survivors: bool) -> int:
             importlib.import_module(path.removesuffix(".py").replace("/", "."))
         except Exception as exc:
             print(f"(import de {path} : {exc})")
+    # What is loaded now stays out of the children's garbage collections: without this, each
+    # child walks (and so copies, page by page) the whole imported app and its tests.
+    gc.collect()
+    gc.freeze()
     pending = list(all_mutants)
     running: dict[int, tuple[Mutant, float, float]] = {}
     done: list[Mutant] = []
@@ -648,7 +690,10 @@ def run(modules: list[str], jobs: int, list_survivors: bool) -> int:
     total = len(pending)
     while pending or running:
         while pending and len(running) < jobs:
-            mutant, tree = pending.pop(0)
+            mutant, build = pending.pop(0)
+            if mutant.outcome == "identical":
+                done.append(mutant)
+                continue
             if mutant.key in equivalent.get(mutant.module, {}):
                 mutant.outcome = "equivalent"
                 done.append(mutant)
@@ -662,7 +707,7 @@ def run(modules: list[str], jobs: int, list_survivors: bool) -> int:
             budget = 30 + 4 * sum(cov["durations"].get(t, 1.0) for t in tests)
             pid = os.fork()
             if pid == 0:
-                os._exit(_run_child(_module_name(mutant.module), tree, tests))
+                os._exit(_run_child(_module_name(mutant.module), build, tests))
             running[pid] = (mutant, time.monotonic(), budget)
         pid, status = os.waitpid(-1, os.WNOHANG) if running else (0, 0)
         if pid == 0:
@@ -682,10 +727,18 @@ def run(modules: list[str], jobs: int, list_survivors: bool) -> int:
         mutant.outcome = {0: "survived", 1: "killed", 99: "identical"}.get(code, "error")
         if mutant.outcome == "error":
             mutant.description += f" (pytest : code {code})"
+        if mutant.outcome in ("survived", "error"):  # said at once: a stopped run still tells
+            print(f"  survivant : {mutant.module}:{mutant.line} :: {mutant.key}")
         done.append(mutant)
         if len(done) % 25 == 0:
             print(f"  {len(done)}/{total} mutants ({time.monotonic() - started:.0f} s)")
     return _report(modules, done, equivalent, time.monotonic() - started, list_survivors)
+
+
+def _selected(scope: str, scopes: list[str]) -> bool:
+    """``--scope NAME`` keeps only the named top-level names, ``--scope '!NAME'`` drops one."""
+    wanted = [s for s in scopes if not s.startswith("!")]
+    return (not wanted or scope in wanted) and "!" + scope not in scopes
 
 
 def _read_equivalent() -> dict[str, dict[str, str]]:
@@ -741,11 +794,16 @@ def main() -> int:
     parser.add_argument("--module", action="append", help="un module (chemin), répétable")
     parser.add_argument("--list-survivors", action="store_true")
     parser.add_argument("--tests", action="append", help="dossiers de tests de la passe")
+    parser.add_argument(
+        "--scope",
+        action="append",
+        help="ne muter que ce nom de premier niveau (fonction, table) ; !NOM l'exclut",
+    )
     args = parser.parse_args()
     if args.tests:
         TEST_POOL[:] = args.tests
     modules = args.module or os.environ.get("MUTATION_MODULES", "").split() or DEFAULT_MODULES
-    return run(modules, args.jobs, args.list_survivors)
+    return run(modules, args.jobs, args.list_survivors, args.scope)
 
 
 if __name__ == "__main__":

@@ -66,5 +66,8 @@ def test_the_username_is_refused_in_the_password():
     said = "Le mot de passe ne peut pas contenir votre nom d'utilisateur."
     assert said in password_problems("Xcoord1-2027a", username="coord1")
     assert said in password_problems("XCOORD1-2027a", username="coord1")
-    assert said not in password_problems("Xcoord1-2027a", username="po")  # too short a name
+    assert said in password_problems("Xana-2027bcd", username="ana")  # exactly three letters
+    assert said not in password_problems("Xcoord1-2027a", username="co")  # two: allowed
+    assert said not in password_problems("Xcoord1-2027a", username="direction1")
     assert said not in password_problems("Xcoord1-2027a")
+    assert said not in password_problems("Xcoord1-2027a", username=None)  # none known

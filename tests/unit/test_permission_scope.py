@@ -334,3 +334,19 @@ def test_an_inactive_user_has_no_grant():
     u = user(grant(R.SEAT_PO_DELEGATE, pole=1, po=100), active=False)
     assert signing_po_id(u, conventions()["ressort"]) is None
     assert not can(u, Action.VIEW_CONVENTION, conventions()["ressort"])
+
+
+@pytest.mark.parametrize("role", list(R))
+def test_a_grant_naming_both_a_school_and_a_po_acts_only_as_its_role(role):
+    # The table decides what a grant does, whatever the grant carries: a director's grant
+    # naming the partner's PO does not sign, a delegate's naming the school does not
+    # acknowledge (only the partner's own two profiles act, each in its own step).
+    conv = conventions()["partnership"]
+    u = user(grant(role, pole=1, school=20, po=200))
+    signs, acknowledges = role == R.PARTNER_PO_DELEGATE, role == R.PARTNER_DIRECTOR
+    assert can(u, Action.SIGN, conv) is signs
+    assert signing_po_id(u, conv) == (200 if signs else None)
+    assert party_role(u, Action.SIGN, conv, 200) == (role if signs else None)
+    assert can(u, Action.ACKNOWLEDGE, conv) is acknowledges
+    assert acknowledging_school_id(u, conv) == (20 if acknowledges else None)
+    assert party_role(u, Action.ACKNOWLEDGE, conv, 20) == (role if acknowledges else None)
