@@ -46,3 +46,8 @@ def test_account_filter_selects_what_may_manage_account_allows(actor, expected) 
         [{"username": a.username, "grants": [{"role": g.role} for g in a.grants]} for a in ACCOUNTS]
     )
     assert {d["username"] for d in collection.find(account_filter(actor))} == expected
+
+
+def test_the_administration_s_filter_is_empty_not_missing() -> None:
+    # The filter goes to __raw__: the Administration's is {} (everything), not None.
+    assert account_filter(person("a", Role.ADMINISTRATION)) == {}

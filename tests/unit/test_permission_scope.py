@@ -206,6 +206,8 @@ def test_pole_ids():
     assert pole_ids(user(grant(R.ADMINISTRATION))) is None
     assert pole_ids(user(grant(R.DATA_MANAGER), grant(R.COORDINATOR, pole=2))) is None
     assert pole_ids(user(grant(R.SUPPORT), grant(R.COORDINATOR, pole=2))) == {2}
+    # A back-office grant that names a pole does not make its holder a member of it.
+    assert pole_ids(user(grant(R.SUPPORT, pole=3), grant(R.COORDINATOR, pole=2))) == {2}
     assert pole_ids(
         user(grant(R.COORDINATOR, pole=1), grant(R.PARTNER_DIRECTOR, pole=3, school=20))
     ) == {1, 3}
@@ -243,6 +245,15 @@ def test_a_counterpart_edits_nothing_even_with_a_permission_row_granting_it():
     assert permissions._covers_convention(
         grant(R.COORDINATOR, pole=1), R.COORDINATOR, Action.EDIT_ARTICLES, conv
     )
+
+
+def test_support_views_no_convention_even_with_a_permission_row_granting_it():
+    # Support's grants have no view clause of their own: the table's refusal is not the only
+    # thing between support and the pole's conventions.
+    from app.rules import permissions
+
+    for pole in (None, 1):
+        assert permissions._view_clauses(grant(R.SUPPORT, pole=pole), R.SUPPORT) == []
 
 
 # --- users holding several grants --------------------------------------------------------
@@ -350,3 +361,52 @@ def test_a_grant_naming_both_a_school_and_a_po_acts_only_as_its_role(role):
     assert can(u, Action.ACKNOWLEDGE, conv) is acknowledges
     assert acknowledging_school_id(u, conv) == (20 if acknowledges else None)
     assert party_role(u, Action.ACKNOWLEDGE, conv, 20) == (role if acknowledges else None)
+
+
+def test_a_grant_of_another_pole_never_acts_here():
+    # School 20 and PO 200 are partners in pole 1; grants naming them in pole 2 count for
+    # nothing in pole 1's convention: no step, no capacity, no view.
+    conv = conventions()["partnership"]
+    u = user(
+        grant(R.PARTNER_DIRECTOR, pole=2, school=20), grant(R.PARTNER_PO_DELEGATE, pole=2, po=200)
+    )
+    assert signing_po_id(u, conv) is None and acknowledging_school_id(u, conv) is None
+    assert party_role(u, Action.SIGN, conv, 200) is None
+    assert party_role(u, Action.ACKNOWLEDGE, conv, 20) is None
+    for action in (Action.SIGN, Action.DECLINE, Action.ACKNOWLEDGE, Action.VIEW_CONVENTION):
+        assert not can(u, action, conv)
+
+
+def test_lists_stored_as_null_read_as_empty():
+    # A document whose lists are null (a raw write, an old record) is read as having none.
+    conv = Convention(
+        Kind.PARTNERSHIP, schools=[Entry(20, 200, P)], signatures=None, acknowledgments=None
+    )
+    assert signing_po_id(user(grant(R.PARTNER_PO_DELEGATE, pole=1, po=200)), conv) == 200
+    assert acknowledging_school_id(user(grant(R.PARTNER_DIRECTOR, pole=1, school=20)), conv) == 20
+    bare = Convention(Kind.COOPERATION, schools=None)
+    assert can(user(grant(R.COORDINATOR, pole=1)), Action.VIEW_CONVENTION, bare)
+    assert not can(user(grant(R.COOPERATING_DIRECTOR, pole=1, school=30)), Action.ACKNOWLEDGE, bare)
+    assert not can(
+        user(grant(R.COOPERATING_DIRECTOR, pole=1, school=30)), Action.VIEW_CONVENTION, bare
+    )
+    assert can(user(grant(R.SEAT_DIRECTOR, pole=1, school=10)), Action.ACKNOWLEDGE, bare)
+    # The seat school named by a counterpart's grant: not listed as a counterpart.
+    assert not can(user(grant(R.COOPERATING_DIRECTOR, pole=1, school=10)), Action.ACKNOWLEDGE, bare)
+
+
+def test_a_grant_that_signs_for_nobody_here_gives_way_to_the_next():
+    conv = conventions()["partnership"]
+    u = user(
+        grant(R.COOPERATING_PO_DELEGATE, pole=1, po=300),  # may sign, but not a partnership
+        grant(R.PARTNER_PO_DELEGATE, pole=1, po=200),
+    )
+    assert signing_po_id(u, conv) == 200
+
+
+def test_a_school_listed_under_another_kind_is_not_acknowledged_by_this_profile():
+    # A partner entry in a cooperation (a list mended by hand): the partner director's grant
+    # still does not acknowledge a kind its profile has no part in.
+    odd = Convention(Kind.COOPERATION, schools=[Entry(20, 200, P)])
+    assert acknowledging_school_id(user(grant(R.PARTNER_DIRECTOR, pole=1, school=20)), odd) is None
+    assert not can(user(grant(R.PARTNER_DIRECTOR, pole=1, school=20)), Action.ACKNOWLEDGE, odd)

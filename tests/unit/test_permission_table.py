@@ -6,6 +6,8 @@ action, ``x`` allowed and ``.`` refused. Every cell is checked in ``PERMISSIONS`
 ``can(user, action)`` for a user holding that single grant.
 """
 
+from types import SimpleNamespace
+
 import pytest
 
 from app.rules.permissions import (
@@ -105,6 +107,9 @@ def test_no_grant_no_action(action):
     assert can(user(), action) is False
     assert can(None, action) is False
     assert can(user(grant(Role.ADMINISTRATION), active=False), action) is False
+    # Fail closed on what is missing: no grants list, or no active flag at all.
+    assert can(SimpleNamespace(active=True, grants=None), action) is False
+    assert can(SimpleNamespace(grants=[grant(Role.ADMINISTRATION)]), action) is False
 
 
 @pytest.mark.parametrize("action", list(Action))
@@ -121,3 +126,12 @@ def test_roles_of_a_user():
     assert not has_role(u, Role.SUPPORT, Role.ADMINISTRATION)
     assert not has_role(user(grant(Role.COORDINATOR, pole=1), active=False), Role.COORDINATOR)
     assert roles_of(None) == set()
+
+
+def test_an_unknown_action_is_an_error_not_a_refusal():
+    # A misspelt action in code fails loudly, even for a user without grants, instead of
+    # quietly refusing everyone; the action's value is accepted for the action.
+    for u in (user(), user(grant(Role.ADMINISTRATION))):
+        with pytest.raises(ValueError):
+            can(u, "convention.sgn")
+    assert can(user(grant(Role.ADMINISTRATION)), "convention.approve") is True
