@@ -732,7 +732,9 @@ def run(
         done.append(mutant)
         if len(done) % 25 == 0:
             print(f"  {len(done)}/{total} mutants ({time.monotonic() - started:.0f} s)")
-    return _report(modules, done, equivalent, time.monotonic() - started, list_survivors)
+    return _report(
+        modules, done, equivalent, time.monotonic() - started, list_survivors, scopes or []
+    )
 
 
 def _selected(scope: str, scopes: list[str]) -> bool:
@@ -760,6 +762,7 @@ def _report(
     equivalent: dict[str, dict[str, str]],
     seconds: float,
     list_survivors: bool,
+    scopes: list[str],
 ) -> int:
     lines = [
         f"Mutation testing — {len(done)} mutants, {seconds:.0f} s",
@@ -777,7 +780,11 @@ def _report(
         lines.append(f"{module:<44} {killed:>5} {len(survived):>5} {equiv:>6} {score:>7}")
         for m in sorted(survived, key=lambda m: m.line):
             survivors.append(f"{module}:{m.line}  {m.outcome}  {module} :: {m.key}")
-        unused = set(equivalent.get(module, {})) - {m.key for m in mine}
+        unused = {  # a listed equivalent the code no longer has (of the names mutated)
+            key
+            for key in set(equivalent.get(module, {})) - {m.key for m in mine}
+            if _selected(key.split(" | ", 1)[0], scopes)
+        }
         for key in sorted(unused):
             survivors.append(f"{module}  (équivalent listé mais introuvable) {key}")
     text = "\n".join(lines)

@@ -399,3 +399,12 @@ def test_a_party_missing_from_the_directory_signs_with_no_name(validated, user, 
     workflow.sign(validated, user("po-part1"))
     (signature,) = Convention.objects.get(id=validated.pk).signatures
     assert signature.po_name == "" and signature.name == "Philippe Renson"
+
+
+def test_validating_hands_back_the_stored_convention(partnership, user):
+    # The views render what the verb hands back: the convention as stored, validated.
+    done = workflow.validate(partnership, user("coord1"))
+    assert isinstance(done, Convention) and done.pk == partnership.pk
+    assert done.status == Status.VALIDATED and done.validated_at is not None
+    signed = workflow.sign(done, user("po-siege1"))
+    assert signed.status == Status.VALIDATED and len(signed.signatures) == 1
