@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import csrf, limiter
 from app.models import Convention, OrganisingAuthority, Pole, School
+from app.models.base import as_loaded
 from app.rules import api as rules
 from app.rules.api import ApiError
 from app.rules.numbers import is_digits
@@ -120,7 +121,7 @@ def _page(query: QuerySet, render: Callable[[list[Any]], list[dict[str, Any]]]) 
     limit = rules.page_size(request.args.get("limit"))
     if after is not None:
         query = query.filter(id__gt=ObjectId(after))
-    docs = list(query.order_by("id").limit(limit + 1))
+    docs = list(as_loaded(query.order_by("id").limit(limit + 1)))
     more = len(docs) > limit
     docs = docs[:limit]
     following = rules.encode_cursor(str(docs[-1].pk)) if more and docs else None
@@ -163,7 +164,7 @@ def conventions() -> Any:
 @bp.route("/conventions/<convention_id>")
 def convention(convention_id: str) -> Any:
     _needs("conventions")
-    conv = _conventions().filter(id=_object_id(convention_id)).first()
+    conv = _first(_conventions().filter(id=_object_id(convention_id)))
     if conv is None:
         raise ApiError(404, "Cette convention n'existe pas.")
     return _json(_convention_items([conv])[0])
@@ -173,7 +174,7 @@ def convention(convention_id: str) -> Any:
 def convention_pdf(convention_id: str) -> Any:
     """The sealed PDF, exactly the bytes whose SHA-256 the convention gives."""
     _needs("conventions")
-    conv = _conventions().filter(id=_object_id(convention_id)).first()
+    conv = _first(_conventions().filter(id=_object_id(convention_id)))
     if conv is None or conv.status not in APPROVED_STATUSES:
         raise ApiError(404, "Cette convention n'a pas de PDF scellé.")
     data = sealed_bytes(conv)
@@ -187,8 +188,14 @@ def convention_pdf(convention_id: str) -> Any:
 
 def _conventions() -> QuerySet:
     # What an API client may see: every convention, read-only (the Administration's view of
-    # the campaign), without the embedded articles and the acknowledgments.
-    return Convention.objects.no_dereference().exclude("articles", "snapshot", "acknowledgments")
+    # the campaign), without the embedded articles and the acknowledgments. Read as loaded
+    # (``_page``, ``_first``): their lists' references are named from the stored entries.
+    return Convention.objects.exclude("articles", "snapshot", "acknowledgments")
+
+
+def _first(query: QuerySet) -> Any:
+    """The first document of ``query`` as loaded (``models.base.as_loaded``), or None."""
+    return next(as_loaded(query.limit(1)), None)
 
 
 def _convention_items(convs: list[Convention]) -> list[dict[str, Any]]:
@@ -276,7 +283,7 @@ def _by_id(model: Any, ids: set[Any], *fields: str) -> dict[Any, Any]:
 @bp.route("/poles")
 def poles() -> Any:
     _needs("poles")
-    query = Pole.objects.no_dereference().exclude("coordinators")
+    query = Pole.objects.exclude("coordinators")
     return _page(query, _pole_items)
 
 
@@ -316,7 +323,7 @@ def _pole_items(poles: list[Pole]) -> list[dict[str, Any]]:
 @bp.route("/schools")
 def schools() -> Any:
     _needs("schools")
-    query = School.objects.no_dereference().exclude("director_name", "email", "phone")
+    query = School.objects.exclude("director_name", "email", "phone")
     raw_zone = request.args.get("zone")
     if raw_zone:
         if not is_digits(raw_zone) or int(raw_zone) not in ZONES:

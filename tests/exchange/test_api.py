@@ -114,6 +114,41 @@ def test_cursor_walk_covers_every_item_once(demo, path, model) -> None:
     assert set(ids) == {str(pk) for pk in model.objects.scalar("id")}, "no gaps"
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/conventions", "/api/v1/poles", "/api/v1/schools", "/api/v1/pos"]
+)
+def test_a_page_reads_as_loaded_and_a_constant_number_of_times(demo, monkeypatch, path) -> None:
+    """The API reads its documents as loaded (``models.base.as_loaded``), not through
+    ``QuerySet.no_dereference()`` (which deep-copies the model's field table for every
+    document), and a page of 2 makes as many reads as a page of 50 (references batched)."""
+    import mongomock
+    from mongoengine.queryset import QuerySet
+
+    reads = []
+    original = mongomock.collection.Collection.find
+    monkeypatch.setattr(
+        mongomock.collection.Collection,
+        "find",
+        lambda self, *a, **k: reads.append(self.name) or original(self, *a, **k),
+    )
+    monkeypatch.setattr(
+        QuerySet, "no_dereference", lambda self: pytest.fail("no_dereference() on an API page")
+    )
+    client = demo.test_client()
+    token = _token(demo)
+    counts = []
+    for limit in (2, 50):
+        reads.clear()
+        body = _get(client, f"{path}?limit={limit}", token).get_json()
+        assert 0 < len(body["items"]) <= limit
+        counts.append(len([r for r in reads if r != "api_clients"]))
+    assert counts[0] == counts[1], counts
+    conv = Convention.objects(pole_number=1).first()
+    if path.endswith("conventions"):
+        item = _get(client, f"{path}/{conv.pk}", token).get_json()
+        assert item["id"] == str(conv.pk) and item["schools"]
+
+
 def test_convention_items_say_status_parties_and_sealed_pdf(demo) -> None:
     client = demo.test_client()
     token = _token(demo)
