@@ -9,6 +9,7 @@ from flask_principal import Identity, RoleNeed, UserNeed, identity_loaded
 
 from app.extensions import login_manager, principal
 from app.models import AppSetting, User
+from app.models.base import as_loaded
 from app.rules.refs import ref_id
 from app.services import audit
 
@@ -28,7 +29,9 @@ def load_user(token: str) -> User | None:
     """Sessions carry the user's rotating token: a revoked or deactivated user is out at once."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
-    user = User.objects(session_token=token).first()
+    # As loaded: the grants' pole, school and PO stay ids (the permission rules read ids);
+    # resolving them took one query per referenced collection on every request.
+    user = next(as_loaded(User.objects(session_token=token).limit(1)), None)
     if user is None or not user.active:
         return None
     return user

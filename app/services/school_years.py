@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app import clock
+from app.models.base import as_loaded
 from app.models.convention import Convention
 from app.models.school_year import SchoolYear
 from app.rules import calendar, deadlines
@@ -135,11 +136,24 @@ class Calendars:
 
     years: list[YearCalendar]
     soon: dict[str, int]
+    current_label: str | None = None  # the flagged campaign's year (``current()``), if any
 
     @classmethod
     def load(cls) -> "Calendars":
         docs = list(SchoolYear.objects.order_by("first_day"))
-        return cls([d.calendar() for d in docs], {d.label: d.soon_days for d in docs})
+        flagged = [d for d in docs if d.current]
+        label = max(flagged, key=lambda d: d.first_day).label if flagged else None
+        return cls([d.calendar() for d in docs], {d.label: d.soon_days for d in docs}, label)
+
+    def soon_days_today(self, today: date) -> int:
+        """``soon_days(current_label())`` from the loaded years: the current campaign's
+        « bientôt » window, else the window of the year holding today (by its dates, then
+        by its label)."""
+        label = self.current_label
+        if label is None:
+            holding = [y for y in self.years if y.contains(today)]
+            label = holding[0].label if holding else calendar.label_for_day(today)
+        return self.soon.get(label, deadlines.DEFAULT_SOON_DAYS)
 
 
 def deadline_of(conv: Any, cals: Calendars | None = None, today: date | None = None) -> Deadline:
@@ -171,19 +185,34 @@ def state_filter(state: str, today: date | None = None) -> dict[str, Any]:
     raise RuleViolation("État d'échéance inconnu.")
 
 
-def late_and_soon(pole_ids: list[Any], scope: dict[str, Any] | None) -> dict[str, list[Convention]]:
+def late_and_soon(
+    pole_ids: list[Any], scope: dict[str, Any] | None, cals: Calendars | None = None
+) -> dict[str, list[Convention]]:
     """The poles' conventions late and due soon today, within ``scope`` (the user's filter
-    from ``permissions.convention_filter``; None: none at all). For the home page."""
+    from ``permissions.convention_filter``; None: none at all). For the home page.
+
+    One query (not communicated, due by the end of the « bientôt » window), split here by
+    the same bounds as ``state_filter``; read as loaded, so that a title (its first school's
+    stored name) costs no query."""
     out: dict[str, list[Convention]] = {DeadlineState.LATE: [], DeadlineState.DUE_SOON: []}
     if scope is None:
         return out
-    for state in out:
-        out[state] = list(
-            Convention.objects(__raw__=scope)
-            .filter(pole__in=list(pole_ids), **state_filter(state))
-            .exclude("articles", "snapshot", "signatures", "acknowledgments")
-            .order_by("due_on")
-        )
+    today = clock.today()
+    cals = cals or Calendars.load()
+    first, last = deadlines.soon_window(today, cals.soon_days_today(today))
+    query = (
+        Convention.objects(__raw__=scope)
+        .filter(pole__in=list(pole_ids), status__nin=list(COMMUNICATED), due_on__lte=last)
+        .exclude("articles", "snapshot", "signatures", "acknowledgments")
+        .order_by("due_on")
+    )
+    for conv in as_loaded(query):
+        if conv.due_on is None:
+            continue
+        if conv.due_on < today:
+            out[DeadlineState.LATE].append(conv)
+        elif first <= conv.due_on:
+            out[DeadlineState.DUE_SOON].append(conv)
     return out
 
 

@@ -94,8 +94,10 @@ def home():
     tasks: list[Any] = []
     if not permissions.can(current_user, Action.ENTER_BACKOFFICE) and (pole or pole_ids):
         wanted = [pole.pk] if pole is not None else sorted(pole_ids or [])
-        found = school_years.late_and_soon(wanted, permissions.convention_filter(current_user))
         cals = school_years.Calendars.load()
+        found = school_years.late_and_soon(
+            wanted, permissions.convention_filter(current_user), cals
+        )
         due = [(c, school_years.deadline_of(c, cals)) for cs in found.values() for c in cs]
         # « Ce qui vous attend »: to complete, validate, sign, acknowledge, with due dates.
         tasks = [
