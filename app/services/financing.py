@@ -34,7 +34,7 @@ from app.rules import amendments as amendment_rules
 from app.rules import financing, permissions
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.permissions import Action
-from app.rules.refs import ref_id
+from app.rules.refs import as_id, ref_id
 from app.rules.states import STATUS_LABELS, Kind
 from app.rules.text import required_text
 from app.services import audit
@@ -131,7 +131,9 @@ def retrocession_catalogue(
 
 
 def cooperating_schools(pole: Pole) -> list[School]:
-    ids = [ref_id(s) if not hasattr(s, "pk") else s.pk for s in pole.cooperating_schools or []]
+    # The stored ids (reading ``pole.cooperating_schools`` would resolve the whole list with
+    # a query of its own before this one).
+    ids = [as_id(s) for s in pole._data.get("cooperating_schools") or []]
     return list(School.objects(id__in=ids).only("fase", "name").order_by("sort_name"))
 
 
@@ -142,6 +144,7 @@ def count_sheet(pole: Pole, school_year: str) -> PupilCountSheet | None:
 def count_lines(sheet: PupilCountSheet | None) -> list[financing.CountLine]:
     if sheet is None:
         return []
+    sheet = next(as_loaded([sheet]))  # the lines' schools as ids, not resolved
     return [
         financing.CountLine(
             school=ref_id(line, "school"),
@@ -300,7 +303,7 @@ def pole_financing(pole: Pole, school_year: str) -> PoleFinancing:
     params = parameters(school_year)
     sheet = count_sheet(pole, school_year)
     lines = count_lines(sheet)
-    n_schools = len(pole.cooperating_schools or [])
+    n_schools = len(pole._data.get("cooperating_schools") or [])  # a count: ids suffice
     env = financing.envelope(params, lines, n_schools) if params else None
     commits = commitments(pole, school_year)
     return PoleFinancing(
