@@ -162,7 +162,7 @@ def tasks_for(user: Any, pole_ids: list[Any]) -> list[Task]:
     query = {"$and": [scope, wanted]} if scope else wanted
     can = permissions.can
     tasks: list[Task] = []
-    for conv in Convention.objects(__raw__=query).exclude("snapshot").no_dereference():
+    for conv in as_loaded(Convention.objects(__raw__=query).exclude("snapshot")):
         status = conv.status
         # An amendment has no school list to validate: its draft is edited, then validated.
         editing = status == Status.LIST_VALIDATED or (status == Status.DRAFT and conv.is_amendment)

@@ -10,6 +10,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from app.models import Convention, Pole
+from app.models.base import as_loaded
 from app.rules import permissions
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
@@ -20,10 +21,11 @@ from app.views.admin.base import _deny
 def awaiting_approval() -> list[Convention]:
     """Signed conventions, oldest signature round first (one query, no heavy fields)."""
     return list(
-        Convention.objects(status=Status.SIGNED)
-        .exclude("articles", "snapshot", "acknowledgments")
-        .no_dereference()
-        .order_by("signed_at", "pole_number")
+        as_loaded(
+            Convention.objects(status=Status.SIGNED)
+            .exclude("articles", "snapshot", "acknowledgments")
+            .order_by("signed_at", "pole_number")
+        )
     )
 
 
