@@ -83,3 +83,19 @@ def forget_collections() -> None:
 def ping() -> bool:
     """True when the database answers (MongoDB, mongomock and litemongo all know ``ping``)."""
     return bool(mongoengine.get_db().command("ping").get("ok"))
+
+
+def _stand_in_clients() -> tuple[type, ...]:
+    classes: list[type] = [mongomock.MongoClient]
+    with contextlib.suppress(ImportError):
+        from litemongo._vendor import mongomock as lite
+
+        classes.append(lite.MongoClient)
+    return tuple(classes)
+
+
+def sorts_in_memory() -> bool:
+    """True on the stand-in stores (mongomock, litemongo): a sorted find decodes every
+    matching document and sorts the whole decoded documents before projecting them, so a
+    page of 50 holds the collection in memory; MongoDB reads a sorted page off an index."""
+    return isinstance(mongoengine.get_connection(), _stand_in_clients())

@@ -1,8 +1,9 @@
 """Shared helpers for the documents."""
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mongoengine import EmbeddedDocumentListField, ValidationError
 from mongoengine.base import BaseDict, BaseList, ComplexBaseField, EmbeddedDocumentList
@@ -11,7 +12,7 @@ from app.rules.refs import as_id, ref_id
 
 D = TypeVar("D")
 
-__all__ = ["as_id", "as_loaded", "french_check", "ref_id", "utcnow"]
+__all__ = ["as_id", "as_loaded", "french_check", "in_order_by_ids", "ref_id", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -66,3 +67,37 @@ def as_loaded(docs: Iterable[D]) -> Iterator[D]:
                 wrapped._dereferenced = True
                 doc._data[name] = wrapped
         yield doc
+
+
+def in_order_by_ids(
+    query: Any, skip: int = 0, limit: int | None = None, batch: int = 100
+) -> Iterator[Any]:
+    """``query``'s documents in its order from ``skip`` (at most ``limit``), read in two
+    steps: the sort keys of every match (small rows, sorted here with the store's own sort
+    key), then the wanted documents by id, ``batch`` at a time.
+
+    For the stand-in stores only (``app.db.sorts_in_memory``): their sorted find decodes and
+    sorts whole documents before projecting, so a page of 50 conventions held the 1,514 of
+    the full set in memory (tracemalloc: 55 MiB at 1×) and a streamed export all of them.
+    On MongoDB the sort is an index's and this would only add a round trip. Batches stay
+    small: the stand-ins check each found document against the whole ``$in`` list.
+    """
+    ordering = list(query._ordering or [])
+    if query._ordering is None and query._document._meta.get("ordering"):
+        ordering = query._get_order_by(query._document._meta["ordering"])
+    collection = query._collection
+    # The store's own sort key (mongomock's or litemongo's copy of it), found from the
+    # collection's class (conventions wrap theirs: ``WriterCollection``).
+    inner = getattr(collection, "_inner", collection)
+    package = type(inner).__module__.rsplit(".", 1)[0]
+    filtering = importlib.import_module(package + ".filtering")
+    rows = list(collection.find(query._query, {key: 1 for key, _ in ordering}))
+    for key, direction in reversed(ordering):  # stable sorts, last key first: as the store
+        rows.sort(key=lambda row: filtering.resolve_sort_key(key, row), reverse=direction < 0)
+    ids = [row["_id"] for row in rows[skip : None if limit is None else skip + limit]]
+    unordered = query.clone().order_by()
+    unordered._skip = unordered._limit = None
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        found = {doc.pk: doc for doc in unordered.filter(pk__in=chunk)}
+        yield from (found[pk] for pk in chunk if pk in found)

@@ -24,7 +24,8 @@ from markupsafe import Markup
 from mongoengine import Document, Q
 from wtforms import SelectField, SelectMultipleField
 
-from app import formatting
+from app import db, formatting
+from app.models.base import in_order_by_ids
 from app.models.errors import error_message
 from app.models.fields import TextField
 from app.rules import permissions
@@ -264,6 +265,9 @@ class SecureModelView(ModelView):
     # The cheap pager: no count (a count scans the collection on the embedded store), one
     # row more than the page says whether there is a next page (see ``render``).
     simple_list_pager = True
+    # Heavy documents: on a stand-in store, which sorts whole decoded documents, a page reads
+    # its sort keys, then its rows by id (``sorted_by_ids``).
+    page_by_ids = False
     # Integer fields matched exactly when the search term is a number (FASE, pole number).
     numeric_search_fields: tuple[str, ...] = ()
     # French labels of coded fields whose model choices are codes only: {field: {code: label}}
@@ -350,6 +354,11 @@ class SecureModelView(ModelView):
             page_size=self.export_max_rows,
         )
 
+    def sorted_by_ids(self) -> bool:
+        """Whether a page or an export reads its sort keys first, then its rows by id
+        (``models.base.in_order_by_ids``): for heavy documents on a stand-in store."""
+        return self.page_by_ids and db.sorts_in_memory()
+
     def loaded(self, rows: Iterable[Any]) -> Iterable[Any]:
         """The rows as the page reads them (a view may keep their lists unresolved)."""
         return rows
@@ -381,11 +390,14 @@ class SecureModelView(ModelView):
             page, sort_column, sort_desc, search, filters, execute=False, page_size=0
         )
         query = self.project(query)
-        if size:
-            query = query.skip((page or 0) * size).limit(size + 1)
+        skip = (page or 0) * size
         if not execute:
-            return None, query
-        data = list(self.loaded(query))
+            return None, query.skip(skip).limit(size + 1) if size else query
+        if size and self.sorted_by_ids():
+            rows = in_order_by_ids(query, skip, size + 1)
+        else:
+            rows = query.skip(skip).limit(size + 1) if size else query
+        data = list(self.loaded(rows))
         g.epoles_has_next = bool(size) and len(data) > size
         data = data[:size] if size else data
         for field, model in self.prefetch_refs.items():
@@ -440,7 +452,8 @@ class SecureModelView(ModelView):
             written; the export is recorded with the rows really sent (even if cut short)."""
             sent = 0
             try:
-                for batch in _batches(self.loaded(query.no_cache()), EXPORT_BATCH):
+                source = in_order_by_ids(query) if self.sorted_by_ids() else query.no_cache()
+                for batch in _batches(self.loaded(source), EXPORT_BATCH):
                     for field, model in self.prefetch_refs.items():
                         prefetch(batch, field, model)
                     for row in batch:
