@@ -68,11 +68,9 @@ seed: $(VENV)/.deps
 seed-full: $(VENV)/.deps
 	$(FLASK) seed --scale full
 
+# Every benchmark in one run (bench/__main__.py), the goals with their figures at the end.
 bench: $(VENV)/.dev-deps
-	$(BIN)/python -m bench.seed
-	$(BIN)/python -m bench.pages
-	$(BIN)/python -m bench.pdf
-	$(BIN)/python -m bench.directory --store embedded
+	$(BIN)/python -m bench
 
 # Mutation testing of app/rules and the verbs (bench/mutate.py): slow, not part of `make test`.
 # MUTATION_MODULES="app/rules/points.py ..." restricts it; the report is bench/mutation_report.txt.

@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench.pages`, `python -m bench.pdf` (figures, not pass/fail)."""
+"""Benchmarks: `python -m bench` (make bench) runs them all and prints every goal."""

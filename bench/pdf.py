@@ -14,16 +14,14 @@ counts the renders it takes (none: the sealed file is served as stored). Goals: 
 
 import argparse
 import copy
-import os
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import app.models.user as user_module
 from app import create_app
+from bench.goals import goal, load_average, sample
 
 GOAL_14_MS = 150.0
 GOAL_FULL_MS = 250.0
@@ -31,14 +29,9 @@ FULL_SCALE_SCHOOLS = 26
 
 
 def median_ms(render: Callable[[], bytes], repeat: int) -> tuple[float, float, int]:
-    render()  # warm-up: fonts, templates
-    times = []
-    size = 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        size = len(render())
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times), size
+    """Median and minimum of at most ``repeat`` renders (fewer once stable), and the size."""
+    timed = sample(render, repeat)
+    return timed.median_ms, timed.min_ms, len(timed.last)
 
 
 def full_scale_convention() -> Any:
@@ -89,11 +82,8 @@ def sealed_download_renders(application: Any) -> tuple[int, int] | None:
     return len(calls), size
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
-    args = parser.parse_args()
-
+def run(repeat: int) -> None:
+    """The render figures and their goals."""
     user_module.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     application = create_app(
         {
@@ -118,10 +108,10 @@ def main() -> None:
 
         figures = {}
         figures["brouillon (PROJET), 14 articles"] = median_ms(
-            lambda: documents.draft_pdf(conv), args.repeat
+            lambda: documents.draft_pdf(conv), repeat
         )
         figures["version scellée + certificat"] = median_ms(
-            lambda: seal.render_sealed(conv.pk, snapshot, "/verifier"), args.repeat
+            lambda: seal.render_sealed(conv.pk, snapshot, "/verifier"), repeat
         )
         long_text = ("Texte d'article de longueur maximale, avec « guillemets » et œ. " * 400)[
             :MAX_BODY
@@ -132,33 +122,36 @@ def main() -> None:
             for a in snapshot["articles"]
         ]
         figures["scellée, articles à 20 000 caractères"] = median_ms(
-            lambda: seal.render_sealed(conv.pk, worst, "/verifier"), max(3, args.repeat // 5)
+            lambda: seal.render_sealed(conv.pk, worst, "/verifier"), max(3, repeat // 5)
         )
         big = full_scale_convention()
         full_label = f"brouillon, {len(big.schools)} écoles, {len(big.articles)} articles"
-        figures[full_label] = median_ms(lambda: documents.draft_pdf(big), args.repeat)
+        figures[full_label] = median_ms(lambda: documents.draft_pdf(big), repeat)
         sealed = sealed_download_renders(application)
 
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Rendu PDF, médiane et minimum de {args.repeat} rendus (xhtml2pdf), charge {load}")
+    print(f"Rendu PDF, médiane et minimum d'au plus {repeat} rendus (xhtml2pdf)")
+    print(f"charge de la machine (1, 5, 15 min) : {load_average()}")
     for label, (ms, low, size) in figures.items():
         print(f"  {label:<42} {ms:8.1f} ms  (min {low:6.1f})  {size / 1024:7.1f} KiB")
     ms14 = figures["brouillon (PROJET), 14 articles"][0]
     msfull = figures[full_label][0]
-    print(f"{_ok(ms14 <= GOAL_14_MS)} PDF 14 articles : {ms14:.0f} ms (objectif ≤ 150 ms)")
-    print(f"{_ok(msfull <= GOAL_FULL_MS)} PDF {full_label} : {msfull:.0f} ms (objectif ≤ 250 ms)")
+    goal(ms14 <= GOAL_14_MS, f"PDF 14 articles : {ms14:.0f} ms (objectif ≤ 150 ms)")
+    goal(msfull <= GOAL_FULL_MS, f"PDF {full_label} : {msfull:.0f} ms (objectif ≤ 250 ms)")
     if sealed is None:
-        print("KO  téléchargement scellé : aucune convention scellée dans la démo")
+        goal(False, "téléchargement scellé : aucune convention scellée dans la démo")
     else:
         renders, size = sealed
-        print(
-            f"{_ok(renders == 0)} téléchargement de la version scellée : {renders} rendu(s), "
-            f"{size / 1024:.0f} Kio (objectif 0 rendu)"
+        goal(
+            renders == 0,
+            f"téléchargement de la version scellée : {renders} rendu(s), "
+            f"{size / 1024:.0f} Kio (objectif 0 rendu)",
         )
 
 
-def _ok(flag: bool) -> str:
-    return "OK " if flag else "KO "
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="at most, per document")
+    run(parser.parse_args().repeat)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.goals import goal
+
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 30.0
 GOAL_MIB = 200.0
@@ -91,17 +93,13 @@ def bulk_and_floor(work: Path) -> dict[str, float]:
     return figures
 
 
-def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="epoles-bench-seed-"))
-    try:
-        seconds, peak, verify = command(work / "command")
-        figures = bulk_and_floor(work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    ok = "OK " if seconds <= GOAL_SECONDS else "KO "
-    print(f"{ok} flask seed --scale full : {seconds:.1f} s (objectif ≤ {GOAL_SECONDS:.0f} s)")
-    ok = "OK " if peak <= GOAL_MIB else "KO "
-    print(f"{ok} mémoire maximale : {peak:.0f} Mio (objectif ≤ {GOAL_MIB:.0f} Mio)")
+def run(work: Path) -> Path:
+    """The seed's figures and goals; the store the command built (``work / "command"``),
+    which ``bench.pages`` measures rather than building the set again."""
+    seconds, peak, verify = command(work / "command")
+    figures = bulk_and_floor(work)
+    goal(seconds <= GOAL_SECONDS, f"flask seed --scale full : {seconds:.1f} s (objectif ≤ 30 s)")
+    goal(peak <= GOAL_MIB, f"seed, mémoire maximale : {peak:.0f} Mio (objectif ≤ 200 Mio)")
     print(f"    audit verify : {verify}")
     print(f"    structure (POs, écoles, pôles, années, modèles) : {figures['structure']:.1f} s")
     print(
@@ -110,6 +108,15 @@ def main() -> None:
     )
     print(f"    plancher (mêmes insertions, sans les règles) : {figures['floor']:.1f} s")
     print(f"    rapport voie groupée / plancher : {figures['bulk'] / figures['floor']:.2f}×")
+    return work / "command"
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="epoles-bench-seed-"))
+    try:
+        run(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
