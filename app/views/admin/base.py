@@ -25,7 +25,7 @@ from mongoengine import Document, Q
 from wtforms import SelectField, SelectMultipleField
 
 from app import db, formatting
-from app.models.base import in_order_by_ids
+from app.models.base import by_ids, ids_in_order, in_order_by_ids
 from app.models.errors import error_message
 from app.models.fields import TextField
 from app.rules import permissions
@@ -393,16 +393,33 @@ class SecureModelView(ModelView):
         skip = (page or 0) * size
         if not execute:
             return None, query.skip(skip).limit(size + 1) if size else query
+        total = None
         if size and self.sorted_by_ids():
-            rows = in_order_by_ids(query, skip, size + 1)
+            ids = ids_in_order(query)
+            total = len(ids)  # the exact count, read with the page's sort keys
+            rows: Any = by_ids(query, ids[skip : skip + size + 1])
         else:
             rows = query.skip(skip).limit(size + 1) if size else query
         data = list(self.loaded(rows))
         g.epoles_has_next = bool(size) and len(data) > size
         data = data[:size] if size else data
+        if total is None and not g.epoles_has_next and (data or not skip):
+            total = skip + len(data)  # the last page: every row is counted
+        g.epoles_total = total
+        g.epoles_through = skip + len(data)  # the rows up to this page's last
         for field, model in self.prefetch_refs.items():
             prefetch(data, field, model)
         return None, data
+
+    def result_count(self) -> str:
+        """« 2 900 résultats » under the list when the page knows the count for free (the
+        stand-in's sort-key read, or the last page); else « Plus de 50 résultats »: a count
+        scans the collection on the embedded store, and is one more round trip on MongoDB."""
+        total = g.get("epoles_total")
+        if total is not None:
+            return f"{formatting.integer_text(total)} résultat{'s' if total > 1 else ''}"
+        shown = g.get("epoles_through", 0)
+        return f"Plus de {formatting.integer_text(shown)} résultat{'s' if shown > 1 else ''}"
 
     def render(self, template: str, **kwargs: Any) -> Any:
         # Flask-Admin's simple pager guesses the next page from a full page; the numbered

@@ -68,6 +68,7 @@ class OrganisingAuthorityView(SecureModelView):
     # French order (« École » with E): the stored key of app.rules.collation.
     column_sortable_list = ["fase", ("name", "sort_name"), "postal_code", "city"]
     column_default_sort = "sort_name"
+    page_by_ids = True  # 700 POs: the count comes with the sort keys (SecureModelView)
     form_columns = column_details_list
     can_export = True
 
@@ -104,6 +105,7 @@ class SchoolView(SecureModelView):
     column_searchable_list = ["name", "city"]
     numeric_search_fields = ("fase",)
     column_default_sort = "sort_name"  # French order: app.rules.collation
+    page_by_ids = True  # 2,900 schools: the count comes with the sort keys (SecureModelView)
     column_sortable_list = ["fase", ("name", "sort_name"), "city", "zone", "education"]
     prefetch_refs = {"po": OrganisingAuthority}
     column_formatters = {
@@ -184,6 +186,7 @@ class PoleView(SecureModelView):
     column_searchable_list = ["name"]
     numeric_search_fields = ("number",)
     column_default_sort = "number"
+    page_by_ids = True  # the count comes with the sort keys (SecureModelView)
     column_filters = [IntChoiceFilter("zone", "Zone", options=ZONE_CHOICES)]
     prefetch_refs = {"seat_school": School}
     column_formatters = {
