@@ -45,6 +45,7 @@ import mongoengine
 
 import app.models.user as user_module
 from app import create_app
+from app.rules.refs import ref_id
 from bench.goals import goal, load_average, sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,6 +146,39 @@ def create_bench_users() -> None:
         user = User(username=username, first_name="Banc", last_name="Essai", grants=[grant])
         user.set_password(PASSWORD)
         user.save()
+    create_pole_accounts()
+
+
+def create_pole_accounts() -> None:
+    """The accounts of a full-scale campaign, so that the users list is measured at its
+    size: per pole a coordinator, the seat school's director and its PO's delegate (raw
+    inserts: these accounts never sign in; 144 accounts, 50 to a page with their grants)."""
+    from bson import ObjectId
+
+    from app.models import Pole, School, User
+
+    seats = {s.pk: s for s in School.objects.only("po")}
+    docs = []
+    for pole in Pole.objects.only("number", "seat_school"):
+        seat = seats.get(ref_id(pole, "seat_school"))
+        grants = {
+            "coordinator": {"role": "coordinator", "pole": pole.pk},
+            "director": {"role": "seat_director", "pole": pole.pk, "school": seat.pk},
+            "delegate": {"role": "seat_po_delegate", "pole": pole.pk, "po": ref_id(seat, "po")},
+        }
+        for kind, grant in grants.items():
+            docs.append(
+                {
+                    "_id": ObjectId(),
+                    "username": f"{kind}-{pole.number:03d}",
+                    "first_name": "Compte",
+                    "last_name": f"{kind} {pole.number}",
+                    "active": True,
+                    "session_token": f"banc-{kind}-{pole.number}",
+                    "grants": [grant],
+                }
+            )
+    User._get_collection().insert_many(docs)
 
 
 def raw_conventions() -> Any:
