@@ -189,6 +189,49 @@ def test_list_pages_make_a_constant_number_of_queries(demo, counter):
     assert {p for p, n in own.items() if n == BACK_OFFICE_ROUND_TRIPS} == AT_THE_CEILING
 
 
+# The pole pages' own reads (beyond the session's user), at both sizes: at most 4, or the
+# figure measured for the pages still above (what they read: the home its messages, school
+# years, the late and due-soon conventions, the tasks and the profiles' scopes; a signer's
+# home its count of conventions awaiting them too; the financing pages their parameters
+# three times, pupil counts, commitments, functions). Any page reading more fails.
+POLE_PAGES = {
+    ("coord1", "/"): 5,
+    ("dir-siege1", "/"): 8,
+    ("po-siege1", "/"): 8,
+    ("po-part1", "/"): 8,
+    ("coord1", "/poles/1/structure"): 5,
+    ("coord1", "/poles/1/conventions.csv"): 3,
+    ("coord1", "/selection-du-pole"): 3,
+    ("po-part1", "/a-signer"): 4,
+    ("dir-siege1", "/a-prendre-connaissance"): 5,
+    ("gestionnaire", "/gestion/poles"): 3,
+    ("gestionnaire", "/gestion/poles/1"): 4,
+    ("coord1", "/poles/1/eleves"): 6,
+    ("coord1", "/poles/1/financement"): 8,
+    ("coord1", "/poles/1/simulations"): 9,
+}
+
+
+def test_pole_pages_read_a_bounded_number_of_times_at_two_sizes(demo, counter):
+    """Before: the home read each task's and each late convention's first school and PO one
+    by one, and every request resolved the user's grants (coord1's home 17 reads, a
+    director's 19); the financing pages resolved the pole's school list before their own
+    query."""
+    clients = {}
+    for username in {u for u, _ in POLE_PAGES}:
+        clients[username] = demo.test_client()
+        login(clients[username], username)
+    before = {page: _queries(clients[page[0]], page[1], counter) - 1 for page in POLE_PAGES}
+    _grow()
+    after = {page: _queries(clients[page[0]], page[1], counter) - 1 for page in POLE_PAGES}
+    assert after == before
+    above = {page: n for page, n in after.items() if n > POLE_PAGES[page]}
+    assert above == {}
+    assert {p for p, n in after.items() if n <= BACK_OFFICE_ROUND_TRIPS} == {
+        p for p, n in POLE_PAGES.items() if n <= BACK_OFFICE_ROUND_TRIPS
+    }
+
+
 # Before their commitments were read for all poles at once and scenarios priced together,
 # 60 more poles, conventions and scenarios took them from 20 to 320, 16 to 196 and 18 to
 # 11,658 reads.
