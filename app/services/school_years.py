@@ -186,28 +186,32 @@ def state_filter(state: str, today: date | None = None) -> dict[str, Any]:
 
 
 def late_and_soon(
-    pole_ids: list[Any], scope: dict[str, Any] | None, cals: Calendars | None = None
+    pole_ids: list[Any],
+    scope: dict[str, Any] | None,
+    cals: Calendars | None = None,
+    convs: list[Convention] | None = None,
 ) -> dict[str, list[Convention]]:
     """The poles' conventions late and due soon today, within ``scope`` (the user's filter
-    from ``permissions.convention_filter``; None: none at all). For the home page.
-
-    One query (not communicated, due by the end of the « bientôt » window), split here by
-    the same bounds as ``state_filter``; read as loaded, so that a title (its first school's
-    stored name) costs no query."""
+    from ``permissions.convention_filter``; None: none at all), by due date. For the home
+    page, which passes ``convs``: the poles' open conventions it has read already (every
+    convention not communicated is among them), split here by the bounds of
+    ``state_filter``; otherwise one query, read as loaded (a title costs no query)."""
     out: dict[str, list[Convention]] = {DeadlineState.LATE: [], DeadlineState.DUE_SOON: []}
     if scope is None:
         return out
     today = clock.today()
     cals = cals or Calendars.load()
     first, last = deadlines.soon_window(today, cals.soon_days_today(today))
-    query = (
-        Convention.objects(__raw__=scope)
-        .filter(pole__in=list(pole_ids), status__nin=list(COMMUNICATED), due_on__lte=last)
-        .exclude("articles", "snapshot", "signatures", "acknowledgments")
-        .order_by("due_on")
-    )
-    for conv in as_loaded(query):
-        if conv.due_on is None:
+    if convs is None:
+        convs = list(
+            as_loaded(
+                Convention.objects(__raw__=scope)
+                .filter(pole__in=list(pole_ids), status__nin=list(COMMUNICATED), due_on__lte=last)
+                .exclude("articles", "snapshot", "signatures", "acknowledgments")
+            )
+        )
+    for conv in sorted(convs, key=lambda c: c.due_on or date.max):
+        if conv.due_on is None or conv.status in COMMUNICATED or conv.due_on > last:
             continue
         if conv.due_on < today:
             out[DeadlineState.LATE].append(conv)

@@ -95,14 +95,15 @@ def home():
     if not permissions.can(current_user, Action.ENTER_BACKOFFICE) and (pole or pole_ids):
         wanted = [pole.pk] if pole is not None else sorted(pole_ids or [])
         cals = school_years.Calendars.load()
-        found = school_years.late_and_soon(
-            wanted, permissions.convention_filter(current_user), cals
-        )
+        # One read of the poles' open conventions serves the late and due-soon ones and
+        # « Ce qui vous attend » (to complete, validate, sign, acknowledge, with due dates).
+        convs = workflow.open_conventions(current_user, wanted)
+        scope = permissions.convention_filter(current_user)
+        found = school_years.late_and_soon(wanted, scope, cals, convs)
         due = [(c, school_years.deadline_of(c, cals)) for cs in found.values() for c in cs]
-        # « Ce qui vous attend »: to complete, validate, sign, acknowledge, with due dates.
         tasks = [
             (t, school_years.deadline_of(t.convention, cals), _task_url(t))
-            for t in workflow.tasks_for(current_user, wanted)
+            for t in workflow.tasks_for(current_user, wanted, convs)
         ]
     return render_template(
         "main/home.html",

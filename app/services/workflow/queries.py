@@ -148,21 +148,30 @@ TASK_TITLES = {
 }
 
 
-def tasks_for(user: Any, pole_ids: list[Any]) -> list[Task]:
-    """What the poles' conventions wait for from ``user`` now, in one query (scoped by the
-    same filter as every list): complete the list or the articles, validate, sign,
-    acknowledge. Ordered by task, then due date."""
+OPEN_STATUSES = (Status.DRAFT, Status.LIST_VALIDATED, Status.VALIDATED, Status.APPROVED)
+
+
+def open_conventions(user: Any, pole_ids: list[Any]) -> list[Convention]:
+    """The poles' conventions something may still wait for (« Ce qui vous attend », and the
+    late and due-soon ones, which are not communicated yet), in one query scoped by the
+    same filter as every list, read as loaded."""
     scope = permissions.convention_filter(user)
     if scope is None or not pole_ids:
         return []
-    wanted = {
-        "pole": {"$in": list(pole_ids)},
-        "status": {"$in": [Status.DRAFT, Status.LIST_VALIDATED, Status.VALIDATED, Status.APPROVED]},
-    }
+    wanted = {"pole": {"$in": list(pole_ids)}, "status": {"$in": list(OPEN_STATUSES)}}
     query = {"$and": [scope, wanted]} if scope else wanted
+    return list(as_loaded(Convention.objects(__raw__=query).exclude("snapshot")))
+
+
+def tasks_for(user: Any, pole_ids: list[Any], convs: list[Convention] | None = None) -> list[Task]:
+    """What the poles' conventions wait for from ``user`` now (``convs``: their
+    ``open_conventions``, read here when not given): complete the list or the articles,
+    validate, sign, acknowledge. Ordered by task, then due date."""
+    if convs is None:
+        convs = open_conventions(user, pole_ids)
     can = permissions.can
     tasks: list[Task] = []
-    for conv in as_loaded(Convention.objects(__raw__=query).exclude("snapshot")):
+    for conv in convs:
         status = conv.status
         # An amendment has no school list to validate: its draft is edited, then validated.
         editing = status == Status.LIST_VALIDATED or (status == Status.DRAFT and conv.is_amendment)
