@@ -14,6 +14,7 @@ from mongoengine import (
 
 from app.models.base import utcnow
 from app.models.fields import TextField
+from app.models.labels import Label
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
 from app.models.stored_file import StoredFile
@@ -124,22 +125,15 @@ class AccessRequest(Document):
         "ordering": ["-created_at"],
     }
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+    kind_label = Label("kind", KIND_LABELS)
 
     @property
     def profile_label(self) -> str:
         labels = PROFILE_LABELS if self.kind == KIND_ACCESS else REVOCATION_PROFILE_LABELS
         return labels.get(self.profile, self.profile)
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def status_badge(self) -> str:
-        return STATUS_BADGES.get(self.status, "secondary")
+    status_label = Label("status", STATUS_LABELS)
+    status_badge = Label("status", STATUS_BADGES, default="secondary")
 
     @property
     def is_revocation(self) -> bool:

@@ -6,12 +6,7 @@ from app.models.fields import TextField
 from app.rules.articles import MAX_BODY
 from app.rules.states import KIND_LABELS, Kind, Nature
 
-NATURE_LABELS = {
-    Nature.PREFILLED.value: "Pré-complété par l'Administration",
-    Nature.FIXED.value: "Texte fixe, identique pour toutes les conventions",
-    Nature.REQUIRED.value: "À compléter",
-    Nature.OPTIONAL.value: "Facultatif (Divers)",
-}
+NATURE_LABELS = Nature.labels()
 COVERS_LABELS = {
     "": "Toujours",
     "partnership": "Si le ressort couvre un partenariat",
@@ -25,12 +20,12 @@ FORM_LABELS = {
 
 
 class ArticleTemplate(Document):
-    kind = TextField(required=True, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    kind = TextField(required=True, choices=Kind.choices())
     key = TextField(required=True, max_length=20)  # "identification", "preambule", "1"…
     number = IntField()
     position = IntField(required=True)
     title = TextField(required=True, max_length=300)
-    nature = TextField(required=True, choices=list(NATURE_LABELS.items()))
+    nature = TextField(required=True, choices=Nature.choices())
     text = TextField(
         default="", max_length=MAX_BODY
     )  # the fixed text (F) or a hint for the pole (C, O)

@@ -15,6 +15,7 @@ from mongoengine import (
 
 from app.models.base import ref_id, utcnow
 from app.models.fields import TextField
+from app.models.labels import Label
 from app.models.organisation import OrganisingAuthority
 from app.models.school import School
 from app.rules.roles import ROLE_LABELS, Role
@@ -72,9 +73,7 @@ class Message(Document):
         if self.published_until and self.published_until <= self.published_from:
             raise ValidationError("La fin de publication doit suivre son début.")
 
-    @property
-    def audience_label(self) -> str:
-        return AUDIENCE_LABELS.get(self.audience, self.audience)
+    audience_label = Label("audience", AUDIENCE_LABELS)
 
     @property
     def is_personal(self) -> bool:

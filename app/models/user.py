@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models.base import ref_id, utcnow
 from app.models.fields import TextField
+from app.models.labels import Label
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
@@ -32,16 +33,14 @@ _SCOPE_LABELS = {"pole": "le pôle", "school": "l'école", "po": "le pouvoir org
 class Grant(EmbeddedDocument):
     """One profile held by a user, with its scope."""
 
-    role = TextField(required=True, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = TextField(required=True, choices=Role.choices())
     pole = ReferenceField(Pole)
     school = ReferenceField(School)
     po = ReferenceField(OrganisingAuthority)
     granted_at = DateTimeField(default=utcnow)
     granted_by = TextField()
 
-    @property
-    def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+    role_label = Label("role", ROLE_LABELS)
 
     def scope_error(self) -> str | None:
         needed = scope_fields(self.role)

@@ -10,28 +10,22 @@ amendment deadline of the school year before the one it takes effect in.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
 from app.rules.calendar import YearCalendar, add_school_days, count_school_days
+from app.rules.choices import Choices
 from app.rules.errors import RuleViolation
 
 SPECIFIC_NOTICE_SCHOOL_DAYS = 10
 DEFAULT_SOON_DAYS = 14
 
 
-class DeadlineState(StrEnum):
-    NONE = "none"  # no due date (a specific partnership without its take-in-charge date)
-    ON_TIME = "on_time"
-    DUE_SOON = "due_soon"
-    LATE = "late"
+class DeadlineState(Choices):
+    # No due date: a specific partnership without its take-in-charge date.
+    NONE = "none", "sans échéance"
+    ON_TIME = "on_time", "à temps"
+    DUE_SOON = "due_soon", "bientôt"
+    LATE = "late", "en retard"
 
-
-STATE_LABELS: dict[str, str] = {
-    DeadlineState.NONE: "sans échéance",
-    DeadlineState.ON_TIME: "à temps",
-    DeadlineState.DUE_SOON: "bientôt",
-    DeadlineState.LATE: "en retard",
-}
 
 # Bootstrap classes of the badge that shows each state.
 STATE_BADGES: dict[str, str] = {
@@ -51,7 +45,7 @@ class Deadline:
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self.state]
+        return self.state.label
 
     @property
     def badge(self) -> str:

@@ -8,15 +8,18 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from app.rules.choices import Choices
 
-class MessageStatus(StrEnum):
-    PENDING = "pending"  # waiting for a worker (maybe for its next attempt)
-    SENDING = "sending"  # claimed by a worker
-    SENT = "sent"  # accepted by the SMTP server
-    FAILED = "failed"  # every attempt failed: ``error`` says the last reason
-    LOGGED = "logged"  # no SMTP server configured: written to the application log
-    HELD = "held"  # waits for its recipient's daily digest
-    DIGESTED = "digested"  # went out inside a digest
+
+class MessageStatus(Choices):
+    PENDING = "pending", "En attente d'envoi"  # waiting for a worker (maybe for its next attempt)
+    SENDING = "sending", "En cours d'envoi"  # claimed by a worker
+    SENT = "sent", "Envoyé"  # accepted by the SMTP server
+    FAILED = "failed", "Échec définitif"  # every attempt failed: ``error`` says the last reason
+    # No SMTP server configured: written to the application log.
+    LOGGED = "logged", "Consigné dans le journal (pas de serveur SMTP)"
+    HELD = "held", "Réservé pour le résumé quotidien"  # waits for its recipient's daily digest
+    DIGESTED = "digested", "Envoyé dans le résumé quotidien"  # went out inside a digest
 
 
 class Category(StrEnum):
@@ -29,15 +32,7 @@ class Category(StrEnum):
 STATUSES = tuple(s.value for s in MessageStatus)
 CATEGORIES = tuple(c.value for c in Category)
 
-STATUS_LABELS: dict[str, str] = {
-    MessageStatus.PENDING: "En attente d'envoi",
-    MessageStatus.SENDING: "En cours d'envoi",
-    MessageStatus.SENT: "Envoyé",
-    MessageStatus.FAILED: "Échec définitif",
-    MessageStatus.LOGGED: "Consigné dans le journal (pas de serveur SMTP)",
-    MessageStatus.HELD: "Réservé pour le résumé quotidien",
-    MessageStatus.DIGESTED: "Envoyé dans le résumé quotidien",
-}
+STATUS_LABELS: dict[str, str] = MessageStatus.labels()
 
 # Seconds to wait before the 2nd, 3rd… attempt; after the last one the message fails.
 BACKOFF_SECONDS: tuple[int, ...] = (60, 5 * 60, 30 * 60, 2 * 3600)

@@ -11,34 +11,27 @@ from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
+from app.rules.choices import Choices
 from app.rules.delivery import Category
 
 
-class Preference(StrEnum):
-    IMMEDIATE = "immediate"
-    DIGEST = "digest"
-    NONE = "none"
+class Preference(Choices):
+    IMMEDIATE = "immediate", "Dès qu'une étape me concerne (un courriel par étape)"
+    DIGEST = "digest", "Un résumé quotidien"
+    NONE = "none", "Aucun courriel (je consulte l'application)"
 
 
-PREFERENCE_LABELS: dict[str, str] = {
-    Preference.IMMEDIATE: "Dès qu'une étape me concerne (un courriel par étape)",
-    Preference.DIGEST: "Un résumé quotidien",
-    Preference.NONE: "Aucun courriel (je consulte l'application)",
-}
+PREFERENCE_LABELS: dict[str, str] = Preference.labels()
 PREFERENCES = tuple(p.value for p in Preference)
 
 
-class Delivery(StrEnum):
-    SEND = "send"  # queued for the worker now
-    HOLD = "hold"  # kept for the daily digest
-    SKIP = "skip"  # not written at all
+class Delivery(Choices):
+    SEND = "send", "courriel immédiat"  # queued for the worker now
+    HOLD = "hold", "dans son résumé quotidien"  # kept for the daily digest
+    SKIP = "skip", "aucun (a choisi de ne recevoir aucun courriel)"  # not written at all
 
 
-DELIVERY_LABELS: dict[str, str] = {
-    Delivery.SEND: "courriel immédiat",
-    Delivery.HOLD: "dans son résumé quotidien",
-    Delivery.SKIP: "aucun (a choisi de ne recevoir aucun courriel)",
-}
+DELIVERY_LABELS: dict[str, str] = Delivery.labels()
 
 
 def delivery_for(preference: str | None, category: str) -> Delivery:

@@ -9,9 +9,9 @@ Administration may then reopen or send it back. One decline per PO and validatio
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from app.rules.choices import Choices
 from app.rules.errors import InvalidState, RuleViolation
 from app.rules.refs import ref_id
 from app.rules.states import Status
@@ -19,17 +19,14 @@ from app.rules.states import Status
 TEXT_MAX = 1000
 
 
-class EventKind(StrEnum):
+class EventKind(Choices):
     """The entries of a convention's own history (shown to the pole)."""
 
-    SENT_BACK = "sent_back"
-    DECLINED = "declined"
+    SENT_BACK = "sent_back", "Renvoyée pour modification par l'Administration"
+    DECLINED = "declined", "Refus de signer"
 
 
-EVENT_LABELS: dict[str, str] = {
-    EventKind.SENT_BACK: "Renvoyée pour modification par l'Administration",
-    EventKind.DECLINED: "Refus de signer",
-}
+EVENT_LABELS: dict[str, str] = EventKind.labels()
 
 REASON_MISSING = "Indiquez le motif du renvoi : le pôle le lira pour corriger la convention."
 COMMENT_MISSING = "Indiquez pourquoi vous refusez de signer : le pôle lira ce commentaire."

@@ -1,37 +1,24 @@
 """The profiles of e-Pôles: nine pole profiles and three back-office ones."""
 
-from enum import StrEnum
+from app.rules.choices import Choices
 
 
-class Role(StrEnum):
-    COORDINATOR = "coordinator"
-    SEAT_DIRECTOR = "seat_director"
-    SEAT_PO_DELEGATE = "seat_po_delegate"
-    PARTNER_DIRECTOR = "partner_director"
-    PARTNER_PO_DELEGATE = "partner_po_delegate"
-    SPECIFIC_DIRECTOR = "specific_partner_director"
-    SPECIFIC_PO_DELEGATE = "specific_partner_po_delegate"
-    COOPERATING_DIRECTOR = "cooperating_director"
-    COOPERATING_PO_DELEGATE = "cooperating_po_delegate"
-    ADMINISTRATION = "administration"
-    DATA_MANAGER = "data_manager"
-    SUPPORT = "support"
+class Role(Choices):
+    COORDINATOR = "coordinator", "Coordonnateur"
+    SEAT_DIRECTOR = "seat_director", "Direction école siège"
+    SEAT_PO_DELEGATE = "seat_po_delegate", "Délégué PO école siège"
+    PARTNER_DIRECTOR = "partner_director", "Direction école partenaire"
+    PARTNER_PO_DELEGATE = "partner_po_delegate", "Délégué PO école partenaire"
+    SPECIFIC_DIRECTOR = "specific_partner_director", "Direction école partenaire spécifique"
+    SPECIFIC_PO_DELEGATE = "specific_partner_po_delegate", "Délégué PO école partenaire spécifique"
+    COOPERATING_DIRECTOR = "cooperating_director", "Direction école coopérante"
+    COOPERATING_PO_DELEGATE = "cooperating_po_delegate", "Délégué PO école coopérante"
+    ADMINISTRATION = "administration", "Administration"
+    DATA_MANAGER = "data_manager", "Gestionnaire de données"
+    SUPPORT = "support", "Support (gestion des accès)"
 
 
-ROLE_LABELS: dict[str, str] = {
-    Role.COORDINATOR: "Coordonnateur",
-    Role.SEAT_DIRECTOR: "Direction école siège",
-    Role.SEAT_PO_DELEGATE: "Délégué PO école siège",
-    Role.PARTNER_DIRECTOR: "Direction école partenaire",
-    Role.PARTNER_PO_DELEGATE: "Délégué PO école partenaire",
-    Role.SPECIFIC_DIRECTOR: "Direction école partenaire spécifique",
-    Role.SPECIFIC_PO_DELEGATE: "Délégué PO école partenaire spécifique",
-    Role.COOPERATING_DIRECTOR: "Direction école coopérante",
-    Role.COOPERATING_PO_DELEGATE: "Délégué PO école coopérante",
-    Role.ADMINISTRATION: "Administration",
-    Role.DATA_MANAGER: "Gestionnaire de données",
-    Role.SUPPORT: "Support (gestion des accès)",
-}
+ROLE_LABELS: dict[str, str] = Role.labels()
 
 BACKOFFICE_ROLES: frozenset[Role] = frozenset(
     {Role.ADMINISTRATION, Role.DATA_MANAGER, Role.SUPPORT}

@@ -3,22 +3,17 @@
 Kept free of any model import so that models and rules can both use it.
 """
 
-from enum import StrEnum
+from app.rules.choices import Choices
 
 
-class Kind(StrEnum):
-    PARTNERSHIP = "partnership"
-    COOPERATION = "cooperation"
-    SPECIFIC_PARTNERSHIP = "specific_partnership"
-    RESSORT = "ressort"
+class Kind(Choices):
+    PARTNERSHIP = "partnership", "Convention de partenariat"
+    COOPERATION = "cooperation", "Convention de coopération"
+    SPECIFIC_PARTNERSHIP = "specific_partnership", "Convention de partenariat spécifique"
+    RESSORT = "ressort", "Ressort"
 
 
-KIND_LABELS: dict[str, str] = {
-    Kind.PARTNERSHIP: "Convention de partenariat",
-    Kind.COOPERATION: "Convention de coopération",
-    Kind.SPECIFIC_PARTNERSHIP: "Convention de partenariat spécifique",
-    Kind.RESSORT: "Ressort",
-}
+KIND_LABELS: dict[str, str] = Kind.labels()
 
 
 # Title of a kind's first step, the school list (user guide §7).
@@ -30,25 +25,18 @@ STEP_ONE_TITLES: dict[str, str] = {
 }
 
 
-class Status(StrEnum):
-    DRAFT = "draft"
-    LIST_VALIDATED = "list_validated"
-    VALIDATED = "validated"
-    SIGNED = "signed"
-    APPROVED = "approved"
-    ACKNOWLEDGED = "acknowledged"
+class Status(Choices):
+    DRAFT = "draft", "Brouillon"
+    LIST_VALIDATED = "list_validated", "Liste des écoles validée"
+    VALIDATED = "validated", "Validée, en attente des signatures"
+    SIGNED = "signed", "Signée, en attente de l'Administration"
+    APPROVED = "approved", "Approuvée par l'Administration"
+    ACKNOWLEDGED = "acknowledged", "Prise de connaissance complète"
 
 
 STATUS_ORDER: tuple[Status, ...] = tuple(Status)
 
-STATUS_LABELS: dict[str, str] = {
-    Status.DRAFT: "Brouillon",
-    Status.LIST_VALIDATED: "Liste des écoles validée",
-    Status.VALIDATED: "Validée, en attente des signatures",
-    Status.SIGNED: "Signée, en attente de l'Administration",
-    Status.APPROVED: "Approuvée par l'Administration",
-    Status.ACKNOWLEDGED: "Prise de connaissance complète",
-}
+STATUS_LABELS: dict[str, str] = Status.labels()
 
 # A convention's fields as lists, details and exports name them.
 CONVENTION_FIELD_LABELS: dict[str, str] = {
@@ -78,31 +66,27 @@ LIST_LOCKED_STATUSES: frozenset[str] = LOCKED_STATUSES | {Status.LIST_VALIDATED}
 APPROVED_STATUSES: frozenset[str] = frozenset({Status.APPROVED, Status.ACKNOWLEDGED})
 
 
-class Nature(StrEnum):
+class Nature(Choices):
     """An article's nature (the templates' ``nature``): who writes its text, if anyone."""
 
-    PREFILLED = "P"  # generated from the data
-    FIXED = "F"  # the template's text, unchanged
-    REQUIRED = "C"  # written by the pole, required
-    OPTIONAL = "O"  # written by the pole, optional
+    PREFILLED = "P", "Pré-complété par l'Administration"  # generated from the data
+    FIXED = "F", "Texte fixe, identique pour toutes les conventions"
+    REQUIRED = "C", "À compléter"  # written by the pole
+    OPTIONAL = "O", "Facultatif (Divers)"  # written by the pole
 
 
 EDITABLE_NATURES: frozenset[str] = frozenset({Nature.REQUIRED, Nature.OPTIONAL})
 
 
-class SchoolRole(StrEnum):
+class SchoolRole(Choices):
     """The part a school plays in a pole."""
 
-    PARTNER = "partner"
-    COOPERATING = "cooperating"
-    SPECIFIC_PARTNER = "specific_partner"
+    PARTNER = "partner", "école partenaire"
+    COOPERATING = "cooperating", "école coopérante"
+    SPECIFIC_PARTNER = "specific_partner", "école partenaire spécifique"
 
 
-SCHOOL_ROLE_LABELS: dict[str, str] = {
-    SchoolRole.PARTNER: "école partenaire",
-    SchoolRole.COOPERATING: "école coopérante",
-    SchoolRole.SPECIFIC_PARTNER: "école partenaire spécifique",
-}
+SCHOOL_ROLE_LABELS: dict[str, str] = SchoolRole.labels()
 
 
 def validation_from(is_amendment: bool) -> Status:

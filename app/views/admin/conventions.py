@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from app import formatting
 from app.models import Convention
 from app.models.base import as_loaded
-from app.rules.deadlines import STATE_LABELS, DeadlineState
+from app.rules.deadlines import DeadlineState
 from app.rules.errors import RuleViolation
 from app.rules.numbers import is_digits
 from app.rules.permissions import Action
@@ -83,9 +83,7 @@ class AmendmentFilter(BaseMongoEngineFilter):
 
 
 STATE_OPTIONS = {
-    DeadlineState.LATE: STATE_LABELS[DeadlineState.LATE],
-    DeadlineState.DUE_SOON: STATE_LABELS[DeadlineState.DUE_SOON],
-    DeadlineState.NONE: STATE_LABELS[DeadlineState.NONE],
+    state: state.label for state in (DeadlineState.LATE, DeadlineState.DUE_SOON, DeadlineState.NONE)
 }
 
 
