@@ -7,9 +7,8 @@ collection itself (``WriterCollection``) refuses every write from elsewhere, wha
 status: one writer of conventions.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from mongoengine import (
@@ -29,8 +28,10 @@ from mongoengine import (
     SaveConditionError,
 )
 
+from app.flags import Flag
 from app.models.base import utcnow
 from app.models.fields import TextField
+from app.models.labels import Label
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
@@ -52,7 +53,7 @@ from app.rules.states import (
     steps_done,
 )
 
-_in_writer: ContextVar[bool] = ContextVar("convention_writer", default=False)
+_in_writer = Flag("convention_writer")
 _writer_claimed = False
 
 LOCKED_MESSAGE = (
@@ -66,13 +67,7 @@ WRITER_MESSAGE = (
 )
 
 
-@contextmanager
-def _writing() -> Iterator[None]:
-    token = _in_writer.set(True)
-    try:
-        yield
-    finally:
-        _in_writer.reset(token)
+_writing = _in_writer.raised
 
 
 def claim_writer() -> Callable[[], AbstractContextManager[None]]:
@@ -90,7 +85,7 @@ def claim_writer() -> Callable[[], AbstractContextManager[None]]:
 
 def in_workflow() -> bool:
     """True inside the writer's scope (the verbs of ``app.services.workflow``)."""
-    return _in_writer.get()
+    return _in_writer.is_set()
 
 
 # The driver's methods that write documents of the collection (index maintenance aside).
@@ -161,9 +156,7 @@ class ConventionSchool(EmbeddedDocument):
     added_at = DateTimeField(default=utcnow)
     added_by = TextField()
 
-    @property
-    def role_label(self) -> str:
-        return SCHOOL_ROLE_LABELS.get(self.role, self.role)
+    role_label = Label("role", SCHOOL_ROLE_LABELS)
 
 
 class Article(EmbeddedDocument):
@@ -234,9 +227,7 @@ class ConventionEvent(EmbeddedDocument):
     round = DateTimeField()  # declined: the validation it answers (``validated_at``)
     signatures = EmbeddedDocumentListField(Signature)  # sent back: removed from the document
 
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS.get(self.kind, self.kind)
+    label = Label("kind", EVENT_LABELS)
 
 
 class ConventionQuerySet(QuerySet):
@@ -257,53 +248,27 @@ class ConventionQuerySet(QuerySet):
             return self
         return self.filter(status__nin=list(LOCKED_STATUSES))
 
-    def update(
-        self,
-        upsert=False,
-        multi=True,
-        write_concern=None,
-        read_concern=None,
-        full_result=False,
-        array_filters=None,
-        **update,
-    ):
-        self._guard(update)
-        return super(ConventionQuerySet, self._unlocked()).update(
-            upsert=upsert,
-            multi=multi,
-            write_concern=write_concern,
-            read_concern=read_concern,
-            full_result=full_result,
-            array_filters=array_filters,
-            **update,
-        )
+    # Each write's keyword options in mongoengine; every other keyword is a change to check.
+    _UPDATE_OPTIONS = frozenset(
+        {"upsert", "multi", "write_concern", "read_concern", "full_result", "array_filters"}
+    )
+    _MODIFY_OPTIONS = frozenset({"upsert", "full_response", "remove", "new", "array_filters"})
 
-    def modify(
-        self,
-        upsert=False,
-        full_response=False,
-        remove=False,
-        new=False,
-        array_filters=None,
-        **update,
-    ):
-        self._guard(update)
-        return super(ConventionQuerySet, self._unlocked()).modify(
-            upsert=upsert,
-            full_response=full_response,
-            remove=remove,
-            new=new,
-            array_filters=array_filters,
-            **update,
-        )
+    def update(self, *args: Any, **kwargs: Any) -> Any:
+        self._guard(_changes(kwargs, self._UPDATE_OPTIONS))
+        return super(ConventionQuerySet, self._unlocked()).update(*args, **kwargs)
 
-    def delete(self, write_concern=None, _from_doc_delete=False, cascade_refs=None):
+    def modify(self, *args: Any, **kwargs: Any) -> Any:
+        self._guard(_changes(kwargs, self._MODIFY_OPTIONS))
+        return super(ConventionQuerySet, self._unlocked()).modify(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._guard()
-        return super(ConventionQuerySet, self._unlocked()).delete(
-            write_concern=write_concern,
-            _from_doc_delete=_from_doc_delete,
-            cascade_refs=cascade_refs,
-        )
+        return super(ConventionQuerySet, self._unlocked()).delete(*args, **kwargs)
+
+
+def _changes(kwargs: dict[str, Any], options: frozenset[str]) -> dict[str, Any]:
+    return {key: value for key, value in kwargs.items() if key not in options}
 
 
 def _touches_status(key: str, value: Any = None) -> bool:
@@ -319,11 +284,11 @@ def _touches_status(key: str, value: Any = None) -> bool:
 
 
 class Convention(Document):
-    kind = TextField(required=True, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    kind = TextField(required=True, choices=Kind.choices())
     status = TextField(
         required=True,
         default=Status.DRAFT.value,
-        choices=[(s.value, STATUS_LABELS[s]) for s in Status],
+        choices=Status.choices(),
     )
     pole = ReferenceField(Pole, required=True)
     pole_number = IntField(required=True)  # denormalised sort key for list pages
@@ -418,13 +383,8 @@ class Convention(Document):
 
     # -- reading helpers -------------------------------------------------------------------
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+    kind_label = Label("kind", KIND_LABELS)
+    status_label = Label("status", STATUS_LABELS)
 
     @property
     def is_amendment(self) -> bool:

@@ -10,9 +10,6 @@ queryset ``update``/``modify``/``delete`` refuse to touch it unless the write co
 ``app.services.financing`` (inside ``financing_write()``).
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import ROUND_HALF_UP
 from typing import Any
 
@@ -33,6 +30,7 @@ from mongoengine import (
     ValidationError,
 )
 
+from app.flags import Flag
 from app.models.base import utcnow
 from app.models.fields import TextField
 from app.models.pole import Pole
@@ -41,7 +39,7 @@ from app.rules.collation import sort_key
 from app.rules.errors import RuleViolation
 from app.rules.financing import GROUPS, LEVELS, MEASURES, WORKLOADS
 
-_financing_write: ContextVar[bool] = ContextVar("financing_write", default=False)
+_financing_write = Flag("financing_write")
 
 CLOSED = "closed"
 OPEN = "open"
@@ -57,14 +55,8 @@ class CountClosed(RuleViolation):
     """A write reached a pupil count the Administration has closed."""
 
 
-@contextmanager
-def financing_write() -> Iterator[None]:
-    """Mark writes as coming from the financing service, the one writer of closed counts."""
-    token = _financing_write.set(True)
-    try:
-        yield
-    finally:
-        _financing_write.reset(token)
+# Marks writes as coming from the financing service, the one writer of closed counts.
+financing_write = _financing_write.raised
 
 
 def _decimal(**kwargs: Any) -> DecimalField:
@@ -148,7 +140,7 @@ class CountSheetQuerySet(QuerySet):
     """Refuses bulk writes that would touch a closed count outside the financing service."""
 
     def _guard(self) -> "CountSheetQuerySet":
-        if _financing_write.get():
+        if _financing_write.is_set():
             return self
         if self.clone().filter(status=CLOSED).only("id").first():
             raise CountClosed(CLOSED_MESSAGE)
@@ -192,7 +184,7 @@ class PupilCountSheet(Document):
         return self.status == CLOSED
 
     def save(self, *args: Any, **kwargs: Any) -> "PupilCountSheet":
-        if not _financing_write.get():
+        if not _financing_write.is_set():
             if self.pk is not None:
                 stored = type(self)._get_collection().find_one({"_id": self.pk}, {"status": 1})
                 if (stored or {}).get("status") == CLOSED or self.status == CLOSED:
@@ -206,7 +198,7 @@ class PupilCountSheet(Document):
             raise CountClosed(CLOSED_MESSAGE) from exc
 
     def delete(self, *args: Any, **kwargs: Any) -> None:
-        if not _financing_write.get():
+        if not _financing_write.is_set():
             stored = type(self)._get_collection().find_one({"_id": self.pk}, {"status": 1})
             if (stored or {}).get("status") == CLOSED:
                 raise CountClosed(CLOSED_MESSAGE)

@@ -8,14 +8,13 @@ queued now, held for the daily digest, or not written. The worker delivers; noth
 talks to SMTP.
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context, url_for
 
+from app.flags import Flag
 from app.formatting import date_text
 from app.models.convention import Convention
 from app.models.outbox import OutboxMessage
@@ -26,17 +25,11 @@ from app.rules.refs import ref_id
 from app.rules.roles import DIRECTOR_ROLES, PO_DELEGATE_ROLES, SEAT_SIDE_ROLES, Role
 from app.services import outbox
 
-_suppressed: ContextVar[bool] = ContextVar("notifications_suppressed", default=False)
+_suppressed = Flag("notifications_suppressed")
 
 
-@contextmanager
-def suppressed() -> Iterator[None]:
-    """No notification inside this block (the demo loader replays a campaign's history)."""
-    token = _suppressed.set(True)
-    try:
-        yield
-    finally:
-        _suppressed.reset(token)
+# No notification inside this block (the demo loader replays a campaign's history).
+suppressed = _suppressed.raised
 
 
 # --- who -------------------------------------------------------------------------------
@@ -151,7 +144,7 @@ def deliver(
 
 
 def _step(step: Step, convention: Convention, users: Iterable[User], **context: Any) -> None:
-    if _suppressed.get() or not has_app_context():
+    if _suppressed.is_set() or not has_app_context():
         return
     convention_url = link("conventions.show", convention_id=str(convention.pk))
     deliver(

@@ -49,6 +49,7 @@ def test_only_the_workflow_opens_the_writer_scope():
             or name.endswith(":workflow_write")
             or name.endswith(":claim_writer")
             or name.endswith(":_writing")
+            or name.endswith(":_in_writer")
             for name in _imports(path)
         )
     ]
