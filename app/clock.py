@@ -9,12 +9,33 @@ that decides *late / due soon / remind now* comes from here.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
-_fixed: date | None = None
+
+T = TypeVar("T")
+
+
+class _Fixed(Generic[T]):
+    """A value the demo or a test fixes for the whole process (every thread sees it: the
+    browser tests' server runs in another one), or None for the real one."""
+
+    def __init__(self) -> None:
+        self.value: T | None = None
+
+    @contextmanager
+    def during(self, value: T) -> Iterator[None]:
+        before, self.value = self.value, value
+        try:
+            yield
+        finally:
+            self.value = before
+
+
+_day: _Fixed[date] = _Fixed()
+_moment: _Fixed[datetime] = _Fixed()
 
 
 def parse_day(text: str) -> date:
@@ -27,47 +48,30 @@ def parse_day(text: str) -> date:
 
 def configure(config: dict[str, Any]) -> None:
     """Read ``EPOLES_TODAY`` from the app's configuration (called by ``create_app``)."""
-    global _fixed
     value = (config.get("EPOLES_TODAY") or "").strip()
-    _fixed = parse_day(value) if value and config.get("EPOLES_LOCAL_DEMO") else None
+    _day.value = parse_day(value) if value and config.get("EPOLES_LOCAL_DEMO") else None
 
 
 def today() -> date:
     """Today in Brussels, or the fixed date of the demo and the tests."""
-    if _fixed is not None:
-        return _fixed
+    if _day.value is not None:
+        return _day.value
     return datetime.now(BRUSSELS).date()
 
 
-@contextmanager
-def fixed_today(day: date) -> Iterator[None]:
-    """Run a block as if it were ``day`` (tests, ``flask remind --today``)."""
-    global _fixed
-    before, _fixed = _fixed, day
-    try:
-        yield
-    finally:
-        _fixed = before
+# Runs a block as if it were the given day (tests, ``flask remind --today``).
+fixed_today = _day.during
 
 
 # -- the moment (naive UTC, as MongoDB stores it) for counters and throttling ---------------
 
-_fixed_now: datetime | None = None
-
 
 def now() -> datetime:
     """Now in naive UTC, or the moment a test fixed with ``fixed_now``."""
-    if _fixed_now is not None:
-        return _fixed_now
+    if _moment.value is not None:
+        return _moment.value
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-@contextmanager
-def fixed_now(moment: datetime) -> Iterator[None]:
-    """Run a block as if it were ``moment`` (naive UTC): tests move time forward."""
-    global _fixed_now
-    before, _fixed_now = _fixed_now, moment
-    try:
-        yield
-    finally:
-        _fixed_now = before
+# Runs a block as if it were the given moment (naive UTC): tests move time forward.
+fixed_now = _moment.during

@@ -1,6 +1,7 @@
 """The settable clock: honoured in local demo mode only, never the real date in tests."""
 
-from datetime import date
+import threading
+from datetime import date, datetime
 
 import pytest
 
@@ -28,6 +29,25 @@ def test_fixed_today_restores_the_previous_date() -> None:
         assert clock.today() == date(2026, 12, 1)
     finally:
         clock.configure({})
+
+
+def test_fixed_now_nests_and_restores_the_real_moment() -> None:
+    first, second = datetime(2027, 1, 4, 8, 0), datetime(2027, 1, 4, 9, 30)
+    with clock.fixed_now(first):
+        with clock.fixed_now(second):
+            assert clock.now() == second
+        assert clock.now() == first
+    assert clock.now() not in (first, second)
+
+
+def test_a_fixed_day_is_seen_by_every_thread() -> None:
+    # The browser tests' server answers from another thread than the test that fixed the day.
+    seen: list[date] = []
+    with clock.fixed_today(date(2027, 2, 1)):
+        thread = threading.Thread(target=lambda: seen.append(clock.today()))
+        thread.start()
+        thread.join()
+    assert seen == [date(2027, 2, 1)]
 
 
 @pytest.mark.parametrize("text", ["2026-13-01", "demain", "", "01/12/2026"])
