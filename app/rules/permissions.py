@@ -9,7 +9,7 @@ The same scope clauses build the MongoDB filters of list pages (``convention_fil
 that what a list shows and what ``can`` allows cannot drift apart.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -227,36 +227,36 @@ def _covers_convention(grant: Any, role: Role, action: Action, conv: Any) -> boo
 def signing_po_id(user: Any, conv: Any) -> Any:
     """The PO for which ``user`` would sign ``conv`` (the first one not signed yet), or None."""
     signed = {ref_id(s, "po") for s in (conv.signatures or [])}
-    fallback = None
-    for grant in active_grants(user):
-        if not role_allows(grant.role, Action.SIGN):
-            continue
-        if ref_id(grant, "pole") != ref_id(conv, "pole"):
-            continue
-        po = _may_sign_for(grant, Role(grant.role), conv)
-        if po is None:
-            continue
-        if po not in signed:
-            return po
-        fallback = fallback or po
-    return fallback
+    return _first_open_party(user, conv, Action.SIGN, _may_sign_for, signed)
 
 
 def acknowledging_school_id(user: Any, conv: Any) -> Any:
     """The school for which ``user`` would acknowledge ``conv`` (first not done), or None."""
     done = {ref_id(a, "school") for a in (conv.acknowledgments or [])}
+    return _first_open_party(user, conv, Action.ACKNOWLEDGE, _may_acknowledge_for, done)
+
+
+def _first_open_party(
+    user: Any,
+    conv: Any,
+    action: Action,
+    party_of: Callable[[Any, Role, Any], Any],
+    done: set[Any],
+) -> Any:
+    """The first party (PO or school) ``user`` may act for on ``conv`` whose step is not done
+    yet; else the first one already done (so the page can say so), or None."""
     fallback = None
     for grant in active_grants(user):
-        if not role_allows(grant.role, Action.ACKNOWLEDGE):
+        if not role_allows(grant.role, action):
             continue
         if ref_id(grant, "pole") != ref_id(conv, "pole"):
             continue
-        school = _may_acknowledge_for(grant, Role(grant.role), conv)
-        if school is None:
+        party = party_of(grant, Role(grant.role), conv)
+        if party is None:
             continue
-        if school not in done:
-            return school
-        fallback = fallback or school
+        if party not in done:
+            return party
+        fallback = fallback or party
     return fallback
 
 
