@@ -10,6 +10,7 @@ from flask_principal import Identity, RoleNeed, UserNeed, identity_loaded
 from app.extensions import login_manager, principal
 from app.models import AppSetting, User
 from app.models.base import as_loaded
+from app.rules.audit import Outcome
 from app.rules.refs import ref_id
 from app.services import audit
 
@@ -70,7 +71,7 @@ def refuse(action: str, target: str, code: int = 404) -> NoReturn:
     audit.record(
         action,
         actor(),
-        outcome="refused",
+        outcome=Outcome.REFUSED,
         target=target,
         details={"path": request.path[:200], "ip": request.remote_addr or ""},
     )

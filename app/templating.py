@@ -10,7 +10,7 @@ from app import formatting
 from app.rules import permissions
 from app.rules.reference import ZONES, zone_label
 from app.rules.roles import ROLE_LABELS, Role
-from app.rules.states import KIND_LABELS, STATUS_LABELS, Kind
+from app.rules.states import KIND_LABELS, STATUS_LABELS, STATUS_TONES, Kind
 
 
 def _can(action: str, obj: Any = None) -> bool:
@@ -52,6 +52,7 @@ def init_templating(app: Flask) -> None:
         ROLE_LABELS=ROLE_LABELS,
         KIND_LABELS=KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS,
+        STATUS_TONES=STATUS_TONES,
         ZONES=ZONES,
     )
     app.jinja_env.filters.update(formatting.FILTERS)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.rules.choices import Choices
+
 GENESIS = "0" * 64
 SYSTEM_ACTOR = "système"
 
@@ -52,7 +54,16 @@ ACTION_LABELS = {
     "financing.save_scenario": "Enregistrement d'un scénario d'équipe",
     "financing.delete_scenario": "Suppression d'un scénario d'équipe",
 }
-OUTCOME_LABELS = {"ok": "Effectuée", "refused": "Refusée"}
+
+
+class Outcome(Choices):
+    """Whether a recorded action took place or was refused (the event's ``outcome``)."""
+
+    OK = "ok", "Effectuée"
+    REFUSED = "refused", "Refusée"
+
+
+OUTCOME_LABELS = Outcome.labels()
 
 
 def action_label(action: str) -> str:

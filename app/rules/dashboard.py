@@ -25,6 +25,8 @@ WAITING_FOR: dict[str, str] = {
     Status.APPROVED: "les directions (prise de connaissance)",
     Status.ACKNOWLEDGED: "personne (terminée)",
 }
+# The stages at which someone is awaited: all but the last, which waits for no one.
+WAITING_STAGES: tuple[str, ...] = tuple(s for s in STAGES if s != Status.ACKNOWLEDGED)
 NAMES_SHOWN = 3  # beyond, « et N autre(s) »
 
 

@@ -62,6 +62,16 @@ LOCKED_STATUSES: frozenset[str] = frozenset(
 )
 # The school list is frozen as soon as it is validated.
 LIST_LOCKED_STATUSES: frozenset[str] = LOCKED_STATUSES | {Status.LIST_VALIDATED}
+# Each stage's tone (a Bootstrap contextual name): the badge of a convention and the colour
+# of its stage in the dashboard's charts, so that a stage looks the same everywhere.
+STATUS_TONES: dict[str, str] = {
+    Status.DRAFT: "secondary",
+    Status.LIST_VALIDATED: "info",
+    Status.VALIDATED: "warning",
+    Status.SIGNED: "primary",
+    Status.APPROVED: "success",
+    Status.ACKNOWLEDGED: "dark",
+}
 # Approved by the Administration: the sealed PDF exists.
 APPROVED_STATUSES: frozenset[str] = frozenset({Status.APPROVED, Status.ACKNOWLEDGED})
 

@@ -35,6 +35,7 @@ from app.models import User
 from app.models.base import utcnow
 from app.models.user import new_session_token
 from app.rules import throttle as throttle_rules
+from app.rules.audit import Outcome
 from app.rules.errors import RuleViolation
 from app.services import access, audit, throttle
 
@@ -112,7 +113,7 @@ def _refused(username: str, found: throttle_rules.Verdict, form: "LoginForm"):  
     audit.record(
         "lockout" if found.reason in ("pair", "account") else "login_throttled",
         None,
-        outcome="refused",
+        outcome=Outcome.REFUSED,
         target=f"user:{username}" if found.reason != "address" else f"ip:{_address()}",
         details={"ip": _address(), "reason": found.reason},
     )
@@ -169,7 +170,7 @@ def login():
         audit.record(
             "login_failed",
             None,
-            outcome="refused",
+            outcome=Outcome.REFUSED,
             target=f"user:{username}",
             details={"ip": _address()},
         )

@@ -6,6 +6,7 @@ by the rules and the model layer (``app.models.fields``)."""
 from flask import Flask, request
 
 from app.auth import actor
+from app.rules.audit import Outcome
 from app.rules.text import control_problem, remove_controls
 from app.services import audit
 from app.templating import render_error
@@ -35,7 +36,7 @@ def init_text_guard(app: Flask) -> None:
         audit.record(
             "hostile_text",
             actor(),
-            outcome="refused",
+            outcome=Outcome.REFUSED,
             target=f"path:{remove_controls(request.path)[:200]}",
             details={"field": remove_controls(name)[:100], "ip": request.remote_addr or ""},
         )

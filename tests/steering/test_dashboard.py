@@ -84,3 +84,20 @@ def test_pole_users_never_reach_the_dashboard(campaign, login_as, who):
 def test_other_back_office_profiles_keep_their_counters(campaign, login_as, who):
     html = login_as(who).get("/admin/").get_data(as_text=True)
     assert "Back-office e-Pôles" in html and "Tableau de bord de la campagne" not in html
+
+
+def test_each_stage_keeps_its_colour_and_the_last_waits_for_no_one(campaign, login_as):
+    html = login_as("admin").get("/admin/").get_data(as_text=True)
+    legend = re.findall(r'fill="(#[0-9a-f]{6})"/></svg> ([^<]+)</li>', html)
+    assert legend[:6] == [
+        ("#6b6b6b", "Brouillon"),
+        ("#2f6f9f", "Liste validée"),
+        ("#a05a00", "Validée"),
+        ("#6a3d9a", "Signée"),
+        ("#2e7d32", "Approuvée"),
+        ("#1b3a1e", "Connaissance prise"),
+    ]
+    waiting = html.split('data-testid="waiting-for"')[1].split("</table>")[0]
+    assert waiting.count("<tr>") == 1 + 5  # header, then every stage but the last
+    assert "Prise de connaissance complète" not in waiting
+    assert "Approuvée par l&#39;Administration" in waiting

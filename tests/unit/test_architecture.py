@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from app.rules.audit import Outcome
+from app.rules.states import Status
+
 APP = Path(__file__).resolve().parents[2] / "app"
 # What rules may import of the app: themselves, and French formatting (Babel only, no Flask).
 PURE_APP_MODULES = ("app.rules", "app.formatting")
@@ -75,18 +78,37 @@ _CODE_COMPARISON = re.compile(
 )
 
 
+# A stage's or an outcome's code written out in a page (a colour table keyed by status, a loop
+# skipping the last stage) is the same rule in another form; a test id may share the word
+# ("ok" is left out: it is also the health check's answer of CONTRACT.md).
+_CODE_LITERAL = re.compile(
+    r"(?<!data-testid=)[\"']("
+    + "|".join(sorted({*Status, Outcome.REFUSED}, key=len, reverse=True))
+    + r")[\"']"
+)
+
+
 @pytest.mark.parametrize(
     "path",
     sorted((APP / "templates").rglob("*.html")) + _modules(APP / "views"),
     ids=lambda p: str(p.relative_to(APP)),
 )
-def test_no_status_or_role_code_is_compared_in_views_and_templates(path):
+@pytest.mark.parametrize("pattern", [_CODE_COMPARISON, _CODE_LITERAL], ids=["compared", "written"])
+def test_no_status_role_or_outcome_code_in_views_and_templates(path, pattern):
     found = [
         line.strip()
         for line in path.read_text(encoding="utf-8").splitlines()
-        if _CODE_COMPARISON.search(line)
+        if pattern.search(line)
     ]
     assert found == []
+
+
+def test_the_code_literal_check_finds_what_it_is_for():
+    assert _CODE_LITERAL.search('{% for s in stages if s != "acknowledged" %}')
+    assert _CODE_LITERAL.search("    'list_validated': '#2f6f9f',")
+    assert _CODE_LITERAL.search('{% if e.outcome == "refused" %}')
+    assert not _CODE_LITERAL.search('<section data-testid="signed">')
+    assert not _CODE_LITERAL.search('aria-labelledby="signed-title"')
 
 
 def _method_calls(path: Path, method: str) -> bool:

@@ -116,6 +116,12 @@ def test_remove_school_refused_after_list_validation(client_for, coop_draft):
     html = response.get_data(as_text=True)
     assert 'class="alert alert-danger"' in html
     assert len(reload(conv).schools) == 2
+    # The page says the stage in its tone, and its history marks the refused attempt.
+    assert 'badge-info" data-status="list_validated">Liste des écoles validée<' in html
+    history = html.split('data-testid="history"')[1].split("</table>")[0]
+    refused = [row for row in history.split("<tr")[2:] if "Refusée" in row]
+    assert refused and all(row.startswith(' class="table-warning">') for row in refused)
+    assert all("table-warning" not in row for row in history.split("<tr")[2:] if "Effectuée" in row)
 
 
 def test_derogation_upload_accepts_a_pdf_and_download_serves_it(client_for, coop_draft):

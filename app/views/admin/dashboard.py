@@ -11,20 +11,21 @@ from typing import Any
 from flask import request, url_for
 
 from app.rules import dashboard as rules
-from app.rules.states import KIND_LABELS, STATUS_LABELS
+from app.rules.states import KIND_LABELS, STATUS_LABELS, STATUS_TONES
 from app.services import dashboard
 from app.views.exports import table_response
 
-# One colour per stage, dark enough for white text and distinct for the usual colour
+# One colour per stage's tone, dark enough for white text and distinct for the usual colour
 # blindnesses; the data tables carry the same numbers for whoever cannot tell them apart.
-STAGE_COLOURS = {
-    "draft": "#6b6b6b",
-    "list_validated": "#2f6f9f",
-    "validated": "#a05a00",
-    "signed": "#6a3d9a",
-    "approved": "#2e7d32",
-    "acknowledged": "#1b3a1e",
+TONE_COLOURS = {
+    "secondary": "#6b6b6b",
+    "info": "#2f6f9f",
+    "warning": "#a05a00",
+    "primary": "#6a3d9a",
+    "success": "#2e7d32",
+    "dark": "#1b3a1e",
 }
+STAGE_COLOURS = {stage: TONE_COLOURS[STATUS_TONES[stage]] for stage in rules.STAGES}
 # Flask-Admin's equality filters (their operation's label is translated: match the class).
 EQUALS = ("FilterEqual", "IntEqualFilter", "ChoiceEqualFilter")
 
@@ -110,6 +111,7 @@ def render(view: Any) -> Any:
         stage_short=rules.STAGE_SHORT,
         colours=STAGE_COLOURS,
         waiting_for=rules.WAITING_FOR,
+        waiting_stages=rules.WAITING_STAGES,
         link=link,
         sort=sort,
         descending=descending,

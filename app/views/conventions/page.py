@@ -281,8 +281,8 @@ def _history(conv: Convention) -> list[dict[str, Any]]:
             "action": audit.action_label(event.action),
             "before": event.status_before,
             "after": event.status_after,
-            "outcome": event.outcome,
-            "outcome_label": audit.OUTCOME_LABELS.get(event.outcome, event.outcome),
+            "is_refusal": event.outcome == audit.Outcome.REFUSED,
+            "outcome_label": audit.Outcome.label_of(event.outcome),
             "details": _detail_text(event.details or {}),
         }
         for event in audit_trail.history(conv.pk)
