@@ -1,6 +1,5 @@
 """Fixtures in the flaskr style: ``app`` → ``client``, plus the demo data and a login helper."""
 
-import copy
 import re
 from collections.abc import Callable, Iterator
 
@@ -115,12 +114,15 @@ def load_cached(name: str, loader: Callable[[], object]) -> None:
         return
     for collection, (documents, indexes) in snapshot.items():
         target = database[collection]
+        # The documents go in before the indexes: the store checks a unique index against
+        # every stored document at each insert, and once over all of them when it is created.
+        # The store copies what it is given (lists and documents), so the snapshot stays as is.
+        if documents:
+            target.insert_many(documents)
         for index in indexes:
             target.create_index(
                 index["keys"], unique=index["unique"], sparse=index["sparse"], name=index["name"]
             )
-        if documents:
-            target.insert_many(copy.deepcopy(documents))
 
 
 def load_demo_cached() -> None:
