@@ -11,6 +11,7 @@ from bson.errors import InvalidId
 from flask import abort, g, session
 
 from app.models import Convention, Pole
+from app.models.base import as_loaded
 from app.rules import permissions
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
@@ -72,7 +73,9 @@ def convention_or_404(convention_id: str, user: Any) -> Convention:
     if scope is None:
         abort(404)
     # ``scope`` is built by the permission rules, never from request data.
-    conv = Convention.objects(__raw__={"$and": [{"_id": oid}, scope]}).first()
+    # As loaded: its school list keeps the ids it stores (the permission check and the pages
+    # read them; the names they show are fetched in one query per collection).
+    conv = next(as_loaded(Convention.objects(__raw__={"$and": [{"_id": oid}, scope]})[:1]), None)
     if conv is None or not permissions.can(user, Action.VIEW_CONVENTION, conv):
         abort(404)
     pole = Pole.objects(id=ref_id(conv, "pole")).first()

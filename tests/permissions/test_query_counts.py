@@ -232,6 +232,44 @@ def test_pole_pages_read_a_bounded_number_of_times_at_two_sizes(demo, counter):
     }
 
 
+# A convention's page (beyond the session's user), at both sizes. Before, the page resolved
+# the school list for the permission check, and the ressort's step 3 read two documents for
+# each partnership it follows up (their titles): 22 reads with the demo data, 142 grown.
+CONVENTION_PAGES = {
+    ("coord1", "ressort", 1): 12,
+    ("coord1", "ressort", 2): 10,
+    ("coord1", "ressort", 3): 14,
+    ("dir-siege1", "ressort", 3): 14,
+    ("coord1", "partnership", 3): 8,
+    ("po-part1", "partnership", 3): 8,
+}
+
+
+def test_convention_pages_read_a_bounded_number_of_times_at_two_sizes(demo, counter):
+    convs = pole1_conventions()
+    clients = {}
+    for username in {u for u, _, _ in CONVENTION_PAGES}:
+        clients[username] = demo.test_client()
+        login(clients[username], username)
+
+    def reads() -> dict[tuple[str, str, int], int]:
+        return {
+            (u, name, step): _queries(
+                clients[u], f"/conventions/{convs[name].pk}?etape={step}", counter
+            )
+            - 1
+            for u, name, step in CONVENTION_PAGES
+        }
+
+    before = reads()
+    _grow()  # 60 more partnerships of pole 1, and below as many specific partnerships
+    specific = raw_conventions().find_one({"_id": convs["specific_partnership"].pk})
+    raw_conventions().insert_many(
+        [dict(copy.deepcopy(specific), _id=ObjectId(), slot=f"test-s:{i}") for i in range(EXTRA)]
+    )
+    assert reads() == before == CONVENTION_PAGES
+
+
 # Before their commitments were read for all poles at once and scenarios priced together,
 # 60 more poles, conventions and scenarios took them from 20 to 320, 16 to 196 and 18 to
 # 11,658 reads.

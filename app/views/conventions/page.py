@@ -6,6 +6,7 @@ from flask import g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.models import Convention, OrganisingAuthority, Pole, School
+from app.models.base import as_loaded
 from app.rules import amendments as amendment_rules
 from app.rules import audit, derogations, parties, permissions, points
 from app.rules.refs import ref_id
@@ -61,6 +62,7 @@ def show(convention_id: str):
     pole = g.get("current_pole")  # loaded by convention_or_404 for the header
     seat = School.objects(id=ref_id(conv, "seat_school")).first()
     offers = workflow.offers(conv, current_user)
+    cals = school_years.Calendars.load()  # the deadline's and the amendments' calendars
     context: dict[str, Any] = {
         "conv": conv,
         "pole": pole,
@@ -77,7 +79,7 @@ def show(convention_id: str):
         "list_locked": conv.status in LIST_LOCKED_STATUSES,
         "pdf_url": optional_url("pdf.convention", convention_id=str(conv.pk)),
         "history": _history(conv),
-        "deadline": school_years.deadline_of(conv),
+        "deadline": school_years.deadline_of(conv, cals),
         "can_plan": conv.kind == Kind.SPECIFIC_PARTNERSHIP
         and conv.status in (Status.DRAFT, Status.LIST_VALIDATED)
         and permissions.can(current_user, permissions.Action.EDIT_ARTICLES, conv),
@@ -86,7 +88,7 @@ def show(convention_id: str):
         if conv.status == Status.VALIDATED
         else [],
     }
-    context.update(_amendments(conv))
+    context.update(_amendments(conv, cals))
     if step == 1:
         context.update(_step_one(conv, pole, offers))
     elif step == 2:
@@ -96,7 +98,7 @@ def show(convention_id: str):
     return render_template("conventions/show.html", **context)
 
 
-def _amendments(conv: Convention) -> dict[str, Any]:
+def _amendments(conv: Convention, cals: school_years.Calendars) -> dict[str, Any]:
     """The amendments part of the page: on an amendment, the convention it modifies; on an
     amendable convention, the points in force each year, its amendments and the years open."""
     if conv.is_amendment:
@@ -119,7 +121,6 @@ def _amendments(conv: Convention) -> dict[str, Any]:
     if conv.kind not in amendment_rules.AMENDABLE_KINDS or not conv.is_approved:
         return {"amendable": False}
     names = workflow.share_names(conv)
-    cals = school_years.Calendars.load()
     rows = [
         {
             "school_year": row.school_year,
@@ -270,7 +271,8 @@ def _follow_up(conv: Convention) -> list[Convention] | None:
     docs = Convention.objects(__raw__={"$and": [wanted, scope]}).exclude(
         "articles", "snapshot", "signatures", "acknowledgments"
     )
-    return sorted(docs, key=lambda c: (c.kind != Kind.PARTNERSHIP, c.title))
+    # As loaded: a title reads its first school's stored name, not the school.
+    return sorted(as_loaded(docs), key=lambda c: (c.kind != Kind.PARTNERSHIP, c.title))
 
 
 def _history(conv: Convention) -> list[dict[str, Any]]:
