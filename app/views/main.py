@@ -42,14 +42,16 @@ def health():
     return jsonify(status="ok", database="ok")
 
 
-def _profiles(grants: list[Any]) -> list[dict[str, Any]]:
-    """The user's profiles with their scope, names read with one query per collection."""
+def _profiles(grants: list[Any], pole: Pole | None = None) -> list[dict[str, Any]]:
+    """The user's profiles with their scope, names read with one query per collection
+    (none for the poles when ``pole``, already read for the header, is the only one)."""
     ids = {f: {ref_id(gr, f) for gr in grants} - {None} for f in ("pole", "school", "po")}
     models = {"pole": Pole, "school": School, "po": OrganisingAuthority}
     fields = {"pole": ("number", "name"), "school": ("name", "fase"), "po": ("name", "fase")}
-    found: dict[str, dict[Any, Any]] = {}
+    found: dict[str, dict[Any, Any]] = {"pole": {pole.pk: pole} if pole is not None else {}}
     for field, wanted in ids.items():
-        found[field] = (
+        wanted = wanted - found.get(field, {}).keys()
+        found.setdefault(field, {}).update(
             {d.pk: d for d in models[field].objects(id__in=list(wanted)).only(*fields[field])}
             if wanted
             else {}
@@ -110,7 +112,7 @@ def home():
         due=due,
         tasks=tasks,
         task_titles=workflow.TASK_TITLES,
-        profiles=_profiles(grants),
+        profiles=_profiles(grants, pole),
         general=general,
         personal=personal,
         current_pole=pole,
