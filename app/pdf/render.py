@@ -9,39 +9,42 @@ to a file that does not exist (the policy is the gate, the callback a second one
 
 The fonts are reportlab's Bitstream Vera: they ship with reportlab (no system package needed)
 and, unlike the PDF standard Helvetica, carry « œ », « ’ », « € » and the dashes.
+
+xhtml2pdf and reportlab themselves are imported at the first render (``app.pdf.engine``):
+this module, the templates and the messages load without them.
 """
 
-import calendar
-import io
+import importlib.util
 import logging
 import re
-import time
-import warnings
 from collections.abc import Iterable
-from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import reportlab
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
-from reportlab import rl_config
-from reportlab.lib import utils
-from reportlab.pdfbase import pdfdoc
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import (
-    RenderLimitError,
-    ResourceAccessPolicy,
-)
 
 from app import formatting
 from app.rules.errors import RuleViolation
 
+if TYPE_CHECKING:
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
 APP_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES = APP_DIR / "templates" / "pdf"
 ASSETS = APP_DIR / "static" / "pdf"
-FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
+
+
+def _reportlab_dir() -> Path:
+    """reportlab's package folder, found without importing it (see ``app.pdf.engine``)."""
+    spec = importlib.util.find_spec("reportlab")
+    if spec is None or spec.origin is None:
+        raise ImportError("reportlab is required to render PDFs")
+    return Path(spec.origin).resolve().parent
+
+
+FONT_DIR = _reportlab_dir() / "fonts"
 FONTS = {
     "regular": FONT_DIR / "Vera.ttf",
     "bold": FONT_DIR / "VeraBd.ttf",
@@ -72,32 +75,6 @@ TIMEOUT_MESSAGE = (
 TOO_LARGE_MESSAGE = "Le document est trop volumineux pour être produit en PDF."
 
 log = logging.getLogger(__name__)
-
-# Byte-identical output for identical input: no random document id, and a creation date
-# that comes from the document (``created``), not from the machine's clock.
-rl_config.invariant = 1
-_created: ContextVar[datetime | None] = ContextVar("pdf_created", default=None)
-
-
-class _DocumentTime(utils.TimeStamp):
-    """reportlab's document time stamp, taken from the render's ``created`` moment (UTC) when
-    one is given: a sealed convention is dated by its approval, identically on every render.
-    Without one, reportlab's invariant date (1 January 2000) stays."""
-
-    def __init__(self, invariant: Any = None) -> None:
-        moment = _created.get()
-        if moment is None:
-            super().__init__(invariant)
-            return
-        stamp = calendar.timegm(moment.utctimetuple())  # naive = UTC, as stored
-        self.t = stamp
-        self.lt = time.gmtime(stamp)
-        self.YMDhms = tuple(self.lt)[:6]
-        self.dhh = self.dmm = 0
-        self.tzname = "UTC"
-
-
-pdfdoc.TimeStamp = _DocumentTime  # reportlab builds every document's stamp through this name
 
 
 class PdfError(RuleViolation):
@@ -172,16 +149,11 @@ def link_callback(uri: str, rel: str | None = None) -> str:
     return str(REFUSED)
 
 
-def resource_policy(seconds: float = RENDER_SECONDS) -> ResourceAccessPolicy:
+def resource_policy(seconds: float = RENDER_SECONDS) -> "ResourceAccessPolicy":
     """No network at all; local reads only under our assets and reportlab's fonts."""
-    return ResourceAccessPolicy.server(
-        base_dir=ASSETS,
-        extra_roots=(FONT_DIR,),
-        allow_remote=False,
-        max_render_seconds=seconds,
-        max_document_bytes=MAX_HTML_BYTES,
-        max_resources=20,
-    )
+    from app.pdf import engine
+
+    return engine.resource_policy(ASSETS, FONT_DIR, seconds, MAX_HTML_BYTES)
 
 
 # -- HTML → PDF --------------------------------------------------------------------------------
@@ -213,25 +185,18 @@ def html_to_pdf(
         "subject": subject,
         "keywords": ", ".join(k.replace(",", " ") for k in keywords),
     }
-    out = io.BytesIO()
-    token = _created.set(created)
+    from app.pdf import engine  # xhtml2pdf and reportlab: loaded at the first render
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            status = pisa.CreatePDF(
-                html,
-                dest=out,
-                encoding="utf-8",
-                link_callback=link_callback,
-                context_meta=meta,
-                resource_policy=resource_policy(seconds),
-                signature=signature,
-                raise_exception=True,
-                # Keep the source in memory: a spooled temporary file is left open when a
-                # render is interrupted (time limit), and the input is capped anyway.
-                capacity=-1,
-            )
-    except RenderLimitError as exc:
+        data, errors = engine.create_pdf(
+            html,
+            meta=meta,
+            link_callback=link_callback,
+            policy=resource_policy(seconds),
+            signature=signature,
+            created=created,
+        )
+    except engine.RenderLimitError as exc:
         log.warning("PDF render stopped: %s", exc)
         raise PdfError(TIMEOUT_MESSAGE) from exc
     except PdfError:
@@ -239,12 +204,9 @@ def html_to_pdf(
     except Exception as exc:  # xhtml2pdf/reportlab errors of any kind: a French message
         log.exception("PDF render failed")
         raise PdfError(ERROR_MESSAGE) from exc
-    finally:
-        _created.reset(token)
-    if getattr(status, "err", 0):
-        log.error("PDF render reported %s error(s)", status.err)
+    if errors:
+        log.error("PDF render reported %s error(s)", errors)
         raise PdfError(ERROR_MESSAGE)
-    data = out.getvalue()
     if not data.startswith(b"%PDF"):
         raise PdfError(ERROR_MESSAGE)
     return data
