@@ -1,11 +1,14 @@
 """The Administration's dashboard: read the campaign's conventions once, count them.
 
-One query on the conventions of the school year (a few fields, no embedded lists), one on
-the poles (number, name, zone); the counting is ``app.rules.dashboard``. Late and due-soon
-conventions come from the stored due dates (``app.services.school_years``).
+One query on the conventions of the school year (the few fields the counts and deadlines
+read, no embedded lists), one on the poles (number, name, zone), one on the school years;
+the counting is ``app.rules.dashboard``. Late and due-soon conventions come from the stored
+due dates (``app.services.school_years``) and are kept as those light rows: only the ones a
+page lists become documents (``listed``), so the page's work and memory follow its size,
+not the campaign's (1,472 late conventions at full scale).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +20,7 @@ from app.models.pole import Pole
 from app.models.school import School
 from app.rules import dashboard
 from app.rules.dashboard import Item, Line
-from app.rules.deadlines import DeadlineState
+from app.rules.deadlines import Deadline, DeadlineState
 from app.rules.numbers import is_digits
 from app.rules.parties import missing_acknowledgments, missing_signatures
 from app.rules.states import Kind, Status
@@ -39,10 +42,9 @@ class Campaign:
     amendments: Line
     zones: list[Line]
     poles: list[Line]
-    late: list[tuple[Convention, Any]]  # (convention, its deadline) late, then due soon
-    soon: list[tuple[Convention, Any]]
+    late: list["Dated"]  # (row, its deadline) late, by due date then pole
+    soon: list["Dated"]  # the same, due soon
     to_approve: int
-    waiting: dict[Any, str] = field(default_factory=dict)  # convention id → who it waits for
 
     def late_poles(self) -> list[tuple[int, int]]:
         """(pole number, late conventions) for each pole with a late one, by number."""
@@ -52,30 +54,42 @@ class Campaign:
         return sorted(counts.items())
 
 
-def parse_filters(year: str | None, zone: str | None, kind: str | None) -> Filters:
-    """The dashboard's filters from the query string; unknown values are ignored."""
+def calendars() -> school_years.Calendars:
+    """The school years, read once for a dashboard page: its filters, deadlines and year list."""
+    return school_years.Calendars.load()
+
+
+def parse_filters(
+    year: str | None,
+    zone: str | None,
+    kind: str | None,
+    cals: school_years.Calendars | None = None,
+) -> Filters:
+    """The dashboard's filters from the query string; unknown values are ignored. The year
+    is checked against ``cals`` (the school years, loaded once for the page)."""
+    cals = cals or calendars()
     label = (year or "").strip()
-    if not label or school_years.find(label) is None:
-        label = school_years.current_label()
+    if label not in cals.soon:
+        label = cals.campaign_label(clock.today())
     zone_value = int(zone) if is_digits((zone or "").strip()) else None
     kind_value = kind if kind in {k.value for k in Kind} else None
     return Filters(label, zone_value, kind_value)
 
 
-def years() -> list[str]:
-    from app.models.school_year import SchoolYear
-
-    return [y.label for y in SchoolYear.objects.order_by("-first_day").only("label")]
+def years(cals: school_years.Calendars) -> list[str]:
+    """The school years' labels, the latest first."""
+    return [y.label for y in reversed(cals.years)]
 
 
 ROW_FIELDS = ("kind", "status", "pole", "pole_number", "school_year", "due_on", "signed_at")
 ROW_FIELDS += ("parent",)
+# What a listed convention shows: its title (kind, schools, amendment), stage, who it awaits.
 LISTED_FIELDS = (*ROW_FIELDS, "schools", "slot", "validated_at", "seat_po", "seat_school")
 LISTED_FIELDS += ("signatures", "acknowledgments")
 
 
 @dataclass(frozen=True)
-class _Row:
+class Row:
     """A convention as the counts and its deadline read it (``school_years.deadline_of``)."""
 
     id: Any
@@ -89,7 +103,7 @@ class _Row:
     parent: Any
 
     @classmethod
-    def of(cls, raw: dict[str, Any]) -> "_Row":
+    def of(cls, raw: dict[str, Any]) -> "Row":
         due = raw.get("due_on")  # a DateField is stored as a datetime
         return cls(
             id=raw["_id"],
@@ -104,7 +118,11 @@ class _Row:
         )
 
 
-def campaign(filters: Filters) -> Campaign:
+Dated = tuple[Row, Deadline]
+
+
+def campaign(filters: Filters, cals: school_years.Calendars | None = None) -> Campaign:
+    """The campaign of ``filters``: its counts, and its late and due-soon rows."""
     poles = list(Pole.objects.only("number", "name", "zone").order_by("number"))
     zone_of = {p.pk: p.zone for p in poles}
     shown = [p for p in poles if filters.zone is None or p.zone == filters.zone]
@@ -113,18 +131,17 @@ def campaign(filters: Filters) -> Campaign:
         query["kind"] = filters.kind
     if filters.zone is not None:
         query["pole__in"] = [p.pk for p in shown]
-    # Every convention of the year read raw (what the counts and the deadline read); a
-    # document is built only for the late and due-soon ones the page lists. Building all
-    # of them, with their school lists, signatures and acknowledgments, was most of the
-    # page's time (and ``no_dereference()`` before ``as_loaded``, 11 of 15 s profiled).
-    rows = Convention.objects(**query).only(*LISTED_FIELDS).as_pymongo()
-    cals = school_years.Calendars.load()
+    # Every convention of the year read raw, only what the counts and the deadline read: no
+    # document is built here. Building them, with their school lists, signatures and
+    # acknowledgments, was most of the page's time and memory (``listed`` builds a page's).
+    rows = Convention.objects(**query).only(*ROW_FIELDS).as_pymongo()
+    cals = cals or school_years.Calendars.load()
     today = clock.today()
     items: list[Item] = []
-    late: list[tuple[Convention, Any]] = []
-    soon: list[tuple[Convention, Any]] = []
+    late: list[Dated] = []
+    soon: list[Dated] = []
     for raw in rows:
-        row = _Row.of(raw)
+        row = Row.of(raw)
         deadline = school_years.deadline_of(row, cals, today)
         open_ = row.status not in dashboard.DONE_STAGES
         is_late = deadline.state == DeadlineState.LATE and open_
@@ -141,8 +158,7 @@ def campaign(filters: Filters) -> Campaign:
             )
         )
         if is_late or is_soon:
-            conv = next(as_loaded([Convention._from_son(raw, created=False)]))
-            (late if is_late else soon).append((conv, deadline))
+            (late if is_late else soon).append((row, deadline))
     late.sort(key=lambda pair: (pair[1].due, pair[0].pole_number))
     soon.sort(key=lambda pair: (pair[1].due, pair[0].pole_number))
     return Campaign(
@@ -155,11 +171,21 @@ def campaign(filters: Filters) -> Campaign:
         late=late,
         soon=soon,
         to_approve=Convention.objects(status=Status.SIGNED).count(),
-        waiting=_waiting([conv for conv, _d in late + soon]),
     )
 
 
-def _waiting(convs: list[Convention]) -> dict[Any, str]:
+def listed(dated: list[Dated]) -> list[tuple[Convention, Deadline]]:
+    """The conventions of ``dated`` (a page of the late list) as documents, in its order:
+    one query, the listed fields only."""
+    if not dated:
+        return []
+    ids = [row.id for row, _deadline in dated]
+    docs = as_loaded(Convention.objects(id__in=ids).only(*LISTED_FIELDS))
+    by_id = {conv.pk: conv for conv in docs}
+    return [(by_id[row.id], deadline) for row, deadline in dated if row.id in by_id]
+
+
+def waiting(convs: list[Convention]) -> dict[Any, str]:
     """Who each of ``convs`` waits for, named (two queries for all of them)."""
     missing_pos = {c.pk: missing_signatures(c) for c in convs if c.status == Status.VALIDATED}
     missing_schools = {
@@ -167,8 +193,8 @@ def _waiting(convs: list[Convention]) -> dict[Any, str]:
     }
     po_ids = {i for ids in missing_pos.values() for i in ids}
     school_ids = {i for ids in missing_schools.values() for i in ids}
-    po_names = {p.pk: p.name for p in OrganisingAuthority.objects(id__in=list(po_ids)).only("name")}
-    school_names = {s.pk: s.name for s in School.objects(id__in=list(school_ids)).only("name")}
+    po_names = _names(OrganisingAuthority, po_ids)
+    school_names = _names(School, school_ids)
     return {
         c.pk: dashboard.waiting_for(
             c.status,
@@ -177,3 +203,10 @@ def _waiting(convs: list[Convention]) -> dict[Any, str]:
         )
         for c in convs
     }
+
+
+def _names(model: Any, ids: set[Any]) -> dict[Any, str]:
+    """The names of ``model``'s documents ``ids`` (no query when there are none)."""
+    if not ids:
+        return {}
+    return {d.pk: d.name for d in model.objects(id__in=list(ids)).only("name")}

@@ -174,10 +174,10 @@ def late_poles(year: str, numbers: list[int]) -> list[LatePole]:
     own list), each with the seat side's team (coordinator, seat director and PO delegate)."""
     campaign = dashboard.campaign(dashboard.Filters(year))
     wanted = set(numbers)
+    named = [(row, deadline) for row, deadline in campaign.late if row.pole_number in wanted]
     by_pole: dict[int, list[tuple[Convention, Any]]] = {}
-    for conv, deadline in campaign.late:
-        if conv.pole_number in wanted:
-            by_pole.setdefault(conv.pole_number, []).append((conv, deadline))
+    for conv, deadline in dashboard.listed(named):
+        by_pole.setdefault(conv.pole_number, []).append((conv, deadline))
     poles = Pole.objects(number__in=sorted(by_pole)).only("number", "name").order_by("number")
     return [
         LatePole(p.number, p.name, by_pole[p.number], notify.pole_team(by_pole[p.number][0][0]))

@@ -145,15 +145,18 @@ class Calendars:
         label = max(flagged, key=lambda d: d.first_day).label if flagged else None
         return cls([d.calendar() for d in docs], {d.label: d.soon_days for d in docs}, label)
 
+    def campaign_label(self, today: date) -> str:
+        """``current_label()`` from the loaded years: the flagged campaign's year, else the
+        year holding today (by its dates, then by its label)."""
+        if self.current_label is not None:
+            return self.current_label
+        holding = [y for y in self.years if y.contains(today)]
+        return holding[0].label if holding else calendar.label_for_day(today)
+
     def soon_days_today(self, today: date) -> int:
         """``soon_days(current_label())`` from the loaded years: the current campaign's
-        « bientôt » window, else the window of the year holding today (by its dates, then
-        by its label)."""
-        label = self.current_label
-        if label is None:
-            holding = [y for y in self.years if y.contains(today)]
-            label = holding[0].label if holding else calendar.label_for_day(today)
-        return self.soon.get(label, deadlines.DEFAULT_SOON_DAYS)
+        « bientôt » window."""
+        return self.soon.get(self.campaign_label(today), deadlines.DEFAULT_SOON_DAYS)
 
 
 def deadline_of(conv: Any, cals: Calendars | None = None, today: date | None = None) -> Deadline:

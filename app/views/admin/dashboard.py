@@ -6,6 +6,7 @@ found by column and operation so that the links follow the list's definition). T
 are drawn here as SVG (bars whose lengths are the shares), each followed by its data table.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from flask import request, url_for
@@ -14,6 +15,7 @@ from app.rules import dashboard as rules
 from app.rules.states import KIND_LABELS, STATUS_LABELS, STATUS_TONES
 from app.services import dashboard
 from app.views.exports import table_response
+from app.views.pagination import paginate
 
 # One colour per stage's tone, dark enough for white text and distinct for the usual colour
 # blindnesses; the data tables carry the same numbers for whoever cannot tell them apart.
@@ -28,6 +30,10 @@ TONE_COLOURS = {
 STAGE_COLOURS = {stage: TONE_COLOURS[STATUS_TONES[stage]] for stage in rules.STAGES}
 # Flask-Admin's equality filters (their operation's label is translated: match the class).
 EQUALS = ("FilterEqual", "IntEqualFilter", "ChoiceEqualFilter")
+
+
+# The late and due-soon list: a page at a time (the counts above it stay whole).
+LATE_PER_PAGE = 50
 
 
 def _conventions_view() -> Any:
@@ -80,10 +86,11 @@ def _row(line: rules.Line) -> list[Any]:
 
 def render(view: Any) -> Any:
     """The dashboard page (or its pole table as CSV / XLSX, through the one export home)."""
+    cals = dashboard.calendars()
     filters = dashboard.parse_filters(
-        request.args.get("annee"), request.args.get("zone"), request.args.get("type")
+        request.args.get("annee"), request.args.get("zone"), request.args.get("type"), cals
     )
-    campaign = dashboard.campaign(filters)
+    campaign = dashboard.campaign(filters, cals)
     sort = request.args.get("tri", "pole")
     descending = request.args.get("ordre") == "desc"
     campaign.poles = rules.sort_lines(campaign.poles, sort, descending)
@@ -99,11 +106,15 @@ def render(view: Any) -> Any:
         base.update(criteria)
         return list_url(**base)
 
+    late_page = paginate(campaign.late + campaign.soon, LATE_PER_PAGE)
+    listed = dashboard.listed(late_page.items)
     return view.render(
         "admin/steering/dashboard.html",
         campaign=campaign,
         filters=filters,
-        years=dashboard.years() or [year],
+        late_page=replace(late_page, items=listed),
+        waiting=dashboard.waiting([conv for conv, _deadline in listed]),
+        years=dashboard.years(cals) or [year],
         all_zones=_all_zones(),
         kinds=KIND_LABELS,
         stages=rules.STAGES,
