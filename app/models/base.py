@@ -16,10 +16,12 @@ __all__ = [
     "as_id",
     "as_loaded",
     "by_ids",
+    "documents_of",
     "french_check",
     "ids_in_order",
     "in_order_by_ids",
     "ref_id",
+    "rows_in_order",
     "utcnow",
 ]
 
@@ -78,6 +80,30 @@ def as_loaded(docs: Iterable[D]) -> Iterator[D]:
         yield doc
 
 
+def _ordering(query: Any) -> list[tuple[str, int]]:
+    """``query``'s sort keys (stored names) and directions, its model's default if none."""
+    ordering = list(query._ordering or [])
+    if query._ordering is None and query._document._meta.get("ordering"):
+        ordering = query._get_order_by(query._document._meta["ordering"])
+    return ordering
+
+
+def _sorted_find(query: Any, projection: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The raw rows ``query`` matches (``projection`` of them), read unsorted in one find
+    and sorted here with the store's own sort key, as the store would sort them."""
+    ordering = _ordering(query)
+    collection = query._collection
+    # The store's own sort key (mongomock's or litemongo's copy of it), found from the
+    # collection's class (conventions wrap theirs: ``WriterCollection``).
+    inner = getattr(collection, "_inner", collection)
+    package = type(inner).__module__.rsplit(".", 1)[0]
+    filtering = importlib.import_module(package + ".filtering")
+    rows = list(collection.find(query._query, projection))
+    for key, direction in reversed(ordering):  # stable sorts, last key first: as the store
+        rows.sort(key=lambda row: filtering.resolve_sort_key(key, row), reverse=direction < 0)
+    return rows
+
+
 def ids_in_order(query: Any) -> list[Any]:
     """The ids of every document ``query`` matches, in its order, read as small rows (the
     sort keys only) and sorted here with the store's own sort key.
@@ -88,19 +114,27 @@ def ids_in_order(query: Any) -> list[Any]:
     On MongoDB the sort is an index's and this would only add a round trip. The number of
     ids is the list's exact count, for nothing more (the stand-ins scan in any case).
     """
-    ordering = list(query._ordering or [])
-    if query._ordering is None and query._document._meta.get("ordering"):
-        ordering = query._get_order_by(query._document._meta["ordering"])
-    collection = query._collection
-    # The store's own sort key (mongomock's or litemongo's copy of it), found from the
-    # collection's class (conventions wrap theirs: ``WriterCollection``).
-    inner = getattr(collection, "_inner", collection)
-    package = type(inner).__module__.rsplit(".", 1)[0]
-    filtering = importlib.import_module(package + ".filtering")
-    rows = list(collection.find(query._query, {key: 1 for key, _ in ordering}))
-    for key, direction in reversed(ordering):  # stable sorts, last key first: as the store
-        rows.sort(key=lambda row: filtering.resolve_sort_key(key, row), reverse=direction < 0)
+    rows = _sorted_find(query, {key: 1 for key, _ in _ordering(query)})
     return [row["_id"] for row in rows]
+
+
+def rows_in_order(query: Any) -> list[dict[str, Any]]:
+    """Every row ``query`` matches, raw and projected as ``query`` is, in its order: one
+    read whatever their number (an export's; ``ids_in_order`` then ``by_ids`` read a batch
+    of 100 at a time). For the stand-in stores only, like ``ids_in_order``: the rows are
+    sorted here, the sort keys read with them; ``documents_of`` builds them."""
+    projection = dict(query._cursor_args.get("projection") or {}) or None
+    if projection and not any(value == 0 for value in projection.values()):
+        for key, _direction in _ordering(query):
+            projection.setdefault(key, 1)  # an inclusive projection: add the sort keys
+    return _sorted_find(query, projection)
+
+
+def documents_of(query: Any, rows: Iterable[dict[str, Any]]) -> Iterator[Any]:
+    """``rows`` (``rows_in_order``) as ``query``'s documents, built one at a time."""
+    model = query._document
+    for row in rows:
+        yield model._from_son(row, _auto_dereference=query._auto_dereference)
 
 
 def by_ids(query: Any, ids: list[Any], batch: int = 100) -> Iterator[Any]:

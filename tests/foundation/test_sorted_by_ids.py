@@ -5,7 +5,7 @@ import pytest
 
 from app import db
 from app.models import Convention, School
-from app.models.base import in_order_by_ids
+from app.models.base import documents_of, in_order_by_ids, rows_in_order
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,12 @@ def test_two_steps_give_the_stores_own_page(demo, model, ordering, filters):
     for skip, limit in ((0, 2), (1, 3), (len(everything) - 1, 5), (len(everything) + 2, 5)):
         expected = [d.pk for d in query.clone().skip(skip).limit(limit)]
         assert [d.pk for d in in_order_by_ids(query, skip, limit, batch=2)] == expected
+    # In one read, projected as the query is (the sort keys added to it)
+    projected = query.clone().only("id")
+    rows = rows_in_order(projected)
+    assert [row["_id"] for row in rows] == everything
+    assert all(set(row) <= {"_id", *(key.lstrip("-") for key in ordering)} for row in rows)
+    assert [d.pk for d in documents_of(projected, rows)] == everything
 
 
 def test_the_conventions_list_reads_its_page_in_two_steps(demo, client):
