@@ -54,3 +54,9 @@ def missing_signatures(convention: Any) -> list[Any]:
 def missing_acknowledgments(convention: Any) -> list[Any]:
     done = acknowledged_school_ids(convention)
     return [s for s in acknowledging_school_ids(convention) if s not in done]
+
+
+def signature_summaries(signatures: Any) -> list[dict[str, Any]]:
+    """The signatures a step takes off (reopening, sending back), as the audit trail names
+    them: the PO, the signatory and their account."""
+    return [{"po_name": s.po_name, "name": s.name, "username": s.username} for s in signatures]

@@ -86,6 +86,13 @@ def refuse_amendment_list(convention: Any) -> None:
         raise InvalidState(AMENDMENT_LIST_MESSAGE)
 
 
+def require_draft_list(convention: Any, wanted: str) -> None:
+    """A list verb applies to a draft convention's own list (an amendment has none)."""
+    refuse_amendment_list(convention)
+    if convention.status != Status.DRAFT:
+        raise state_error(convention, wanted)
+
+
 def seat_school_of(pole_or_conv: Any) -> School:
     seat = School.objects(id=ref_id(pole_or_conv, "seat_school")).first()
     if seat is None:
@@ -126,6 +133,46 @@ def write_or_refuse(
     if not write(convention.pk, filters, event, **update):
         convention.reload()
         raise InvalidState(CHANGED_MESSAGE)
+
+
+def transition(
+    convention: Convention,
+    action: str,
+    actor: Any,
+    before: str,
+    after: str,
+    details: dict[str, Any] | None = None,
+    *,
+    versioned: bool = True,
+    **update: Any,
+) -> None:
+    """``before`` → ``after`` in one conditional update that carries its audit event: on the
+    stored status (and, when ``versioned``, the version the caller read); a lost race is
+    refused (``CHANGED_MESSAGE``)."""
+    filters: dict[str, Any] = {"status": before}
+    if versioned:
+        filters["version"] = convention.version
+    write_or_refuse(
+        convention,
+        filters,
+        audit.pending(action, actor, status_before=before, status_after=after, details=details),
+        set__status=after,
+        **update,
+    )
+
+
+def settle(convention: Convention) -> Convention:
+    """``convention`` as stored once a verb has written, the events it carried chained."""
+    convention.reload()
+    return chain_events(convention)
+
+
+def notifier() -> Any:
+    """``app.services.notify``, imported when a verb has written (it reads the application's
+    mail settings and calls back into the workflow's queries)."""
+    from app.services import notify
+
+    return notify
 
 
 def chain_events(convention: Convention) -> Convention:

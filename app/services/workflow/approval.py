@@ -7,20 +7,19 @@ from app.models.base import utcnow
 from app.models.convention import Convention
 from app.models.stored_file import StoredFile
 from app.rules.errors import InvalidState, RuleViolation
-from app.rules.parties import missing_signatures
+from app.rules.parties import missing_signatures, signature_summaries
 from app.rules.permissions import Action
 from app.rules.snapshot import build_snapshot, snapshot_digest
 from app.rules.states import Status, status_index, validation_from
 from app.rules.text import MAX_MOTIVE, required_text
-from app.services import audit
 from app.services.workflow._common import (
     CHANGED_MESSAGE,
     audited,
-    chain_events,
+    notifier,
     require,
+    settle,
+    transition,
     username_of,
-    write,
-    write_or_refuse,
 )
 from app.services.workflow.school_list import reopen_school_list
 
@@ -64,35 +63,27 @@ def approve(convention: Convention, actor: Any) -> Convention:
         digest = snapshot_digest(snapshot)
         sealed = _seal(convention, snapshot)
         update: dict[str, Any] = {
-            "set__status": Status.APPROVED,
             "set__approved_at": approved_at,
             "set__snapshot": snapshot,
             "set__snapshot_sha256": digest,
         }
         update["set__sealed_pdf"] = sealed[0].pk
         update["set__sealed_pdf_sha256"] = sealed[1]
-        event = audit.pending(
-            "convention.approve",
-            actor,
-            status_before=Status.SIGNED,
-            status_after=Status.APPROVED,
-            details={"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1]},
-        )
-        done = write(
-            convention.pk,
-            {"status": Status.SIGNED, "version": convention.version},
-            event,
-            **update,
-        )
-        if not done:
+        try:
+            transition(
+                convention,
+                "convention.approve",
+                actor,
+                Status.SIGNED,
+                Status.APPROVED,
+                {"snapshot_sha256": digest, "sealed_pdf_sha256": sealed[1]},
+                **update,
+            )
+        except InvalidState:
             sealed[0].delete()  # the race was lost: no orphan file
-            convention.reload()
-            raise InvalidState(CHANGED_MESSAGE)
-    convention.reload()
-    convention = chain_events(convention)
-    from app.services import notify
-
-    notify.approved(convention)
+            raise
+    convention = settle(convention)
+    notifier().approved(convention)
     return convention
 
 
@@ -162,23 +153,14 @@ def reopen(convention: Convention, actor: Any, reason: str = "") -> Convention:
         refusal = _reopen_refusal(seen, convention.status, bool(missing_signatures(convention)))
         if refusal:
             raise InvalidState(refusal)
-        removed = [
-            {"po_name": s.po_name, "name": s.name, "username": s.username}
-            for s in convention.signatures
-        ]
-        write_or_refuse(
+        transition(
             convention,
-            {"status": Status.VALIDATED, "version": convention.version},
-            audit.pending(
-                "convention.reopen",
-                actor,
-                status_before=Status.VALIDATED,
-                status_after=validation_from(convention.is_amendment),
-                details={"reason": reason, "removed_signatures": removed},
-            ),
-            set__status=validation_from(convention.is_amendment),
+            "convention.reopen",
+            actor,
+            Status.VALIDATED,
+            validation_from(convention.is_amendment),
+            {"reason": reason, "removed_signatures": signature_summaries(convention.signatures)},
             set__signatures=[],
             unset__validated_at=True,
         )
-    convention.reload()
-    return chain_events(convention)
+    return settle(convention)

@@ -12,8 +12,8 @@ from app.services import audit, school_years
 from app.services.workflow._common import (
     UNLOCKED,
     audited,
-    chain_events,
     require,
+    settle,
     state_error,
     write,
 )
@@ -66,8 +66,7 @@ def set_take_in_charge(convention: Convention, day: date | None, actor: Any) -> 
         if not write(convention.pk, {"status__in": list(UNLOCKED)}, event, **update):
             convention.reload()
             raise state_error(convention, "edit_articles")
-    convention.reload()
-    return chain_events(convention)
+    return settle(convention)
 
 
 def store_due_date(conv_id: Any, due: date | None) -> None:

@@ -6,7 +6,7 @@ from app.models.convention import Convention, ConventionEvent
 from app.models.organisation import OrganisingAuthority
 from app.rules import permissions
 from app.rules.errors import PermissionDenied
-from app.rules.parties import signed_po_ids
+from app.rules.parties import signature_summaries, signed_po_ids
 from app.rules.permissions import Action
 from app.rules.refusals import (
     COMMENT_MISSING,
@@ -21,8 +21,10 @@ from app.rules.states import Status
 from app.services import audit
 from app.services.workflow._common import (
     audited,
-    chain_events,
+    notifier,
     require,
+    settle,
+    transition,
     username_of,
     write_or_refuse,
 )
@@ -52,34 +54,21 @@ def send_back(convention: Convention, reason: str, actor: Any) -> Convention:
         check_send_back(convention.status)
         text = clean_text(reason, REASON_MISSING)
         removed = list(convention.signatures)
-        write_or_refuse(
+        transition(
             convention,
-            {"status": Status.SIGNED, "version": convention.version},
-            audit.pending(
-                "convention.send_back",
-                actor,
-                status_before=Status.SIGNED,
-                status_after=Status.DRAFT,
-                details={
-                    "reason": text,
-                    "removed_signatures": [
-                        {"po_name": s.po_name, "name": s.name, "username": s.username}
-                        for s in removed
-                    ],
-                },
-            ),
-            set__status=Status.DRAFT,
+            "convention.send_back",
+            actor,
+            Status.SIGNED,
+            Status.DRAFT,
+            {"reason": text, "removed_signatures": signature_summaries(removed)},
             set__signatures=[],
             push__history=_entry(EventKind.SENT_BACK, actor, text, signatures=removed),
             unset__list_validated_at=True,
             unset__validated_at=True,
             unset__signed_at=True,
         )
-    convention.reload()
-    convention = chain_events(convention)
-    from app.services import notify
-
-    notify.sent_back(convention, text, actor)
+    convention = settle(convention)
+    notifier().sent_back(convention, text, actor)
     return convention
 
 
@@ -143,9 +132,6 @@ def decline(convention: Convention, comment: str, actor: Any) -> Convention:
             ),
             push__history=entry,
         )
-    convention.reload()
-    convention = chain_events(convention)
-    from app.services import notify
-
-    notify.declined(convention, entry, actor)
+    convention = settle(convention)
+    notifier().declined(convention, entry, actor)
     return convention

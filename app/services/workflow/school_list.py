@@ -16,11 +16,14 @@ from app.rules.text import MAX_MOTIVE, required_text
 from app.services import audit
 from app.services.workflow._common import (
     audited,
-    chain_events,
+    notifier,
     refuse_amendment_list,
     require,
+    require_draft_list,
     seat_school_of,
+    settle,
     state_error,
+    transition,
     username_of,
     write,
     write_or_refuse,
@@ -42,9 +45,7 @@ def attach_derogation(
             convention,
             "Vous ne pouvez pas joindre de dérogation à cette convention.",
         )
-        refuse_amendment_list(convention)
-        if convention.status != Status.DRAFT:
-            raise state_error(convention, "edit_list")
+        require_draft_list(convention, "edit_list")
         entry = convention.school_entry(school_id)
         if entry is None:
             raise RuleViolation("Cette école ne figure pas dans la convention.")
@@ -91,8 +92,7 @@ def attach_derogation(
             raise state_error(convention, "edit_list")
     if entry.derogation:  # the replaced file
         StoredFile.objects(id=ref_id(entry.derogation, "file")).delete()
-    convention.reload()
-    return chain_events(convention)
+    return settle(convention)
 
 
 def derogation_file(convention: Convention, school_id: Any, actor: Any) -> StoredFile:
@@ -120,9 +120,7 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
             convention,
             "Vous ne pouvez pas valider la liste des écoles de cette convention.",
         )
-        refuse_amendment_list(convention)
-        if convention.status != Status.DRAFT:
-            raise state_error(convention, "validate_list")
+        require_draft_list(convention, "validate_list")
         if not convention.schools:
             raise RuleViolation("La liste ne contient aucune école : ajoutez-en au moins une.")
         seat = seat_school_of(convention)
@@ -140,11 +138,8 @@ def validate_school_list(convention: Convention, actor: Any) -> Convention:
             set__status=Status.LIST_VALIDATED,
             set__list_validated_at=utcnow(),
         )
-    convention.reload()
-    convention = chain_events(convention)
-    from app.services import notify
-
-    notify.list_validated(convention)
+    convention = settle(convention)
+    notifier().list_validated(convention)
     return convention
 
 
@@ -177,18 +172,16 @@ def reopen_school_list(convention: Convention, actor: Any, reason: str = "") -> 
                 if convention.status == Status.DRAFT
                 else "La convention est déjà validée : rouvrez d'abord la convention."
             )
-        write_or_refuse(
+        # Not on the version: an article saved meanwhile (the list stays as it was) does
+        # not stop the list from reopening.
+        transition(
             convention,
-            {"status": Status.LIST_VALIDATED},
-            audit.pending(
-                "convention.reopen_list",
-                actor,
-                status_before=Status.LIST_VALIDATED,
-                status_after=Status.DRAFT,
-                details={"reason": reason},
-            ),
-            set__status=Status.DRAFT,
+            "convention.reopen_list",
+            actor,
+            Status.LIST_VALIDATED,
+            Status.DRAFT,
+            {"reason": reason},
+            versioned=False,
             unset__list_validated_at=True,
         )
-    convention.reload()
-    return chain_events(convention)
+    return settle(convention)

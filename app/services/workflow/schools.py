@@ -24,8 +24,8 @@ from app.services.workflow._common import (
     audited,
     raw_write,
     refresh_prefilled,
-    refuse_amendment_list,
     require,
+    require_draft_list,
     school_label,
     seat_school_of,
     state_error,
@@ -233,9 +233,7 @@ def remove_school(convention: Convention, school: School | Any, actor: Any) -> l
 
 def take_school_off(convention: Convention, school_id: Any, actor: Any) -> list[str]:
     """``remove_school`` without the permission check (the caller made it)."""
-    refuse_amendment_list(convention)
-    if convention.status != Status.DRAFT:
-        raise state_error(convention, "edit_list")
+    require_draft_list(convention, "edit_list")
     entry = convention.school_entry(school_id)
     if entry is None:
         raise RuleViolation("Cette école ne figure pas dans la convention.")

@@ -25,12 +25,14 @@ from app.services import audit
 from app.services.workflow._common import (
     audited,
     chain_events,
+    notifier,
     raw_write,
     require,
+    settle,
     state_error,
+    transition,
     username_of,
     write,
-    write_or_refuse,
 )
 
 
@@ -54,24 +56,17 @@ def validate(convention: Convention, actor: Any) -> Convention:
             raise RuleViolation(
                 "Articles à compléter : " + ", ".join(article_label(a) for a in missing) + "."
             )
-        write_or_refuse(
+        transition(
             convention,
-            {"status": ready, "version": convention.version},
-            audit.pending(
-                "convention.validate",
-                actor,
-                status_before=ready,
-                status_after=Status.VALIDATED,
-                details={"version": convention.version + 1},
-            ),
-            set__status=Status.VALIDATED,
+            "convention.validate",
+            actor,
+            ready,
+            Status.VALIDATED,
+            {"version": convention.version + 1},
             set__validated_at=utcnow(),
         )
-    convention.reload()
-    convention = chain_events(convention)
-    from app.services import notify
-
-    notify.validated(convention)
+    convention = settle(convention)
+    notifier().validated(convention)
     return convention
 
 
@@ -200,7 +195,7 @@ _SIGNATURES = _Round(
         # Computed before the signature is written: the parties still missing after it.
         "missing": len([po for po in missing_signatures(conv) if po != po_id]),
     },
-    on_complete=lambda conv: _notify().signed(conv),
+    on_complete=lambda conv: notifier().signed(conv),
 )
 
 _ACKNOWLEDGMENTS = _Round(
@@ -228,12 +223,6 @@ _ACKNOWLEDGMENTS = _Round(
         "school_name": ack.school_name,
     },
 )
-
-
-def _notify():  # type: ignore[no-untyped-def]
-    from app.services import notify
-
-    return notify
 
 
 def sign(convention: Convention, actor: Any) -> Convention:

@@ -15,8 +15,8 @@ from app.services.financing import retrocession_catalogue
 from app.services.workflow._common import (
     UNLOCKED,
     audited,
-    chain_events,
     require,
+    settle,
     state_error,
     username_of,
     write,
@@ -80,8 +80,7 @@ def write_article(
         if not done:
             convention.reload()
             raise state_error(convention, "edit_articles")
-    convention.reload()
-    return chain_events(convention)
+    return settle(convention)
 
 
 def copy_last_cooperation_article(convention: Convention, number: int | str, actor: Any) -> str:
