@@ -149,12 +149,7 @@ def place_school(pole: Pole, school: School, role: SchoolRole, actor: Any) -> Co
         )
     conv = existing or ensure_convention(pole, target, seat, actor)
 
-    entries = [*movers, new_entry(school, role, actor)]
-    ids = [as_id(e.school) for e in entries]
-    pushed = write(
-        conv.pk, {"status": Status.DRAFT, "schools__school__nin": ids}, push_all__schools=entries
-    )
-    if not pushed:
+    if not _push_entries(conv.pk, [*movers, new_entry(school, role, actor)]):
         conv.reload()
         if conv.school_entry(school.pk) is not None:
             raise RuleViolation(f"L'école {school_label(school)} figure déjà dans ce pôle.")
@@ -169,12 +164,7 @@ def place_school(pole: Pole, school: School, role: SchoolRole, actor: Any) -> Co
             "siège : elle a été inscrite dans le ressort."
         )
     if movers:
-        moved_ids = [as_id(e.school) for e in movers]
-        raw_write(
-            ressort.pk,
-            {"status": Status.DRAFT},
-            {"$pull": {"schools": {"school": {"$in": moved_ids}}}},
-        )
+        _moved_out(ressort.pk, movers, conv.pk, actor)
         for e in movers:
             notices.append(
                 f"L'école {e.name} (FASE {e.fase}) a été déplacée du ressort vers la convention "
@@ -182,36 +172,65 @@ def place_school(pole: Pole, school: School, role: SchoolRole, actor: Any) -> Co
                 "organisateur, toutes les écoles partenaires figurent dans la convention de "
                 "partenariat."
             )
-        audit.record(
-            "convention.move_school",
-            actor,
-            convention=ressort.pk,
-            status_before=Status.DRAFT,
-            status_after=Status.DRAFT,
-            details={"moved_to": str(conv.pk), "school_fases": [e.fase for e in movers]},
-        )
         if delete_if_empty(ressort.pk, actor, keep_written=True):
             notices.append("Le ressort ne contenait plus aucune école : il a été supprimé.")
         else:
             refresh_prefilled(ressort.pk)
     refresh_prefilled(conv.pk)
     conv.reload()
-    audit.record(
+    _record_draft_change(
         "convention.add_school",
         actor,
-        convention=conv.pk,
-        status_before=Status.DRAFT,
-        status_after=conv.status,
-        details={
+        conv.pk,
+        {
             "school_fase": school.fase,
             "school_name": school.name,
             "role": role.value,
             "kind": conv.kind,
             "moved_from_ressort": [e.fase for e in movers],
         },
+        status_after=conv.status,
     )
     conv.notices = notices
     return conv
+
+
+def _push_entries(conv_id: Any, entries: list[ConventionSchool]) -> int:
+    """Add ``entries`` to a draft document's list, in one update refused if any is there."""
+    ids = [as_id(e.school) for e in entries]
+    return write(
+        conv_id, {"status": Status.DRAFT, "schools__school__nin": ids}, push_all__schools=entries
+    )
+
+
+def _moved_out(source_id: Any, moved: list[ConventionSchool], target_id: Any, actor: Any) -> None:
+    """Take off ``source_id``'s list the entries now in ``target_id``'s, and record the move."""
+    ids = [as_id(e.school) for e in moved]
+    raw_write(source_id, {"status": Status.DRAFT}, {"$pull": {"schools": {"school": {"$in": ids}}}})
+    _record_draft_change(
+        "convention.move_school",
+        actor,
+        source_id,
+        {"moved_to": str(target_id), "school_fases": [e.fase for e in moved]},
+    )
+
+
+def _record_draft_change(
+    action: str,
+    actor: Any,
+    conv_id: Any,
+    details: dict[str, Any],
+    status_after: str = Status.DRAFT,
+) -> None:
+    """The audit event of a change to a draft's school list, recorded once it is written."""
+    audit.record(
+        action,
+        actor,
+        convention=conv_id,
+        status_before=Status.DRAFT,
+        status_after=status_after,
+        details=details,
+    )
 
 
 def remove_school(convention: Convention, school: School | Any, actor: Any) -> list[str]:
@@ -273,43 +292,24 @@ def take_school_off(convention: Convention, school_id: Any, actor: Any) -> list[
         )
     if entry.derogation:
         StoredFile.objects(id=ref_id(entry.derogation, "file")).delete()
-    audit.record(
+    _record_draft_change(
         "convention.remove_school",
         actor,
-        convention=convention.pk,
-        status_before=Status.DRAFT,
-        status_after=Status.DRAFT,
-        details={"school_fase": entry.fase, "school_name": entry.name, "role": entry.role},
+        convention.pk,
+        {"school_fase": entry.fase, "school_name": entry.name, "role": entry.role},
     )
 
     if back:
         pole = Pole.objects.get(id=ref_id(convention, "pole"))
         seat = seat_school_of(pole)
         ressort = ensure_convention(pole, Target(Kind.RESSORT, RESSORT_SLOT), seat, actor)
-        ids = [as_id(e.school) for e in back]
-        if write(
-            ressort.pk,
-            {"status": Status.DRAFT, "schools__school__nin": ids},
-            push_all__schools=back,
-        ):
-            raw_write(
-                convention.pk,
-                {"status": Status.DRAFT},
-                {"$pull": {"schools": {"school": {"$in": ids}}}},
-            )
+        if _push_entries(ressort.pk, back):
+            _moved_out(convention.pk, back, ressort.pk, actor)
             for e in back:
                 notices.append(
                     f"L'école {e.name} (FASE {e.fase}) relève du même pouvoir organisateur que "
                     "l'école siège : elle est revenue dans le ressort."
                 )
-            audit.record(
-                "convention.move_school",
-                actor,
-                convention=convention.pk,
-                status_before=Status.DRAFT,
-                status_after=Status.DRAFT,
-                details={"moved_to": str(ressort.pk), "school_fases": [e.fase for e in back]},
-            )
             refresh_prefilled(ressort.pk)
 
     keep_written = convention.kind in (Kind.RESSORT, Kind.PARTNERSHIP)
