@@ -124,26 +124,18 @@ def deliver(
         now = now or utcnow()
         limit = int(config.get("MAIL_MAX_ATTEMPTS") or MAX_ATTEMPTS)
         retry_at = next_attempt(attempts, now, limit)
-        if retry_at is None:
-            _finish(
-                message,
-                worker,
-                set__status=MessageStatus.FAILED,
-                set__attempts=attempts,
-                set__error=error,
-            )
-            log.error("Courriel pour %s abandonné après %s essais : %s", message.to, attempts, exc)
-            return MessageStatus.FAILED
+        # A failed attempt: tried again at ``retry_at``, or given up once the attempts are
+        # used up (then no next attempt is set).
+        status = MessageStatus.FAILED if retry_at is None else MessageStatus.PENDING
+        retry = {} if retry_at is None else {"set__next_attempt_at": retry_at}
         _finish(
-            message,
-            worker,
-            set__status=MessageStatus.PENDING,
-            set__attempts=attempts,
-            set__error=error,
-            set__next_attempt_at=retry_at,
+            message, worker, set__status=status, set__attempts=attempts, set__error=error, **retry
         )
-        log.warning("Courriel pour %s non envoyé (essai %s) : %s", message.to, attempts, exc)
-        return MessageStatus.PENDING
+        if retry_at is None:
+            log.error("Courriel pour %s abandonné après %s essais : %s", message.to, attempts, exc)
+        else:
+            log.warning("Courriel pour %s non envoyé (essai %s) : %s", message.to, attempts, exc)
+        return status
     _finish(
         message,
         worker,
