@@ -41,6 +41,27 @@ class Throttled(RuleViolation):
     """Too many attempts: ``str()`` says when to try again."""
 
 
+def _record(
+    action: str,
+    actor: User | None,
+    username: str,
+    address: str,
+    refused: str | None = None,
+    **details: str,
+) -> None:
+    """A password step in the audit trail: on whose account, from which address, and (when
+    ``refused``) why it was refused."""
+    if refused is not None:
+        details["reason"] = refused
+    audit.record(
+        action,
+        actor,
+        outcome="refused" if refused is not None else "ok",
+        target=f"user:{username}",
+        details={"ip": address, **details},
+    )
+
+
 def _refuse_if_throttled(username: str, address: str, scope: str) -> None:
     found = throttle.check(username, address, trusted_device=False, scope=scope)
     if not found.allowed:
@@ -61,13 +82,7 @@ def change_password(
     _refuse_if_throttled(user.username, address, CHANGE_SCOPE)
     if not isinstance(current, str) or not user.check_password(current):
         throttle.record_failure(user.username, address, CHANGE_SCOPE)
-        audit.record(
-            "password_change",
-            user,
-            outcome="refused",
-            target=f"user:{user.username}",
-            details={"ip": address, "reason": "current password"},
-        )
+        _record("password_change", user, user.username, address, refused="current password")
         raise RuleViolation(WRONG_CURRENT)
     new = new if isinstance(new, str) else ""
     problems = new_password_problems(user, new, confirmation, min_length=min_length)
@@ -90,7 +105,7 @@ def change_password(
     # A reset link asked before the change must not undo it.
     PasswordToken.objects(user=user.pk, used_at=None).delete()
     user.reload()
-    audit.record("password_changed", user, target=f"user:{user.username}", details={"ip": address})
+    _record("password_changed", user, user.username, address)
     return user
 
 
@@ -112,13 +127,7 @@ def request_password_reset(username: str, *, base_url: str, address: str) -> Res
         # The same work as a real request (a token drawn and hashed, one audit event), so
         # that the answer takes as long either way.
         hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest()
-        audit.record(
-            "password_reset",
-            None,
-            outcome="refused",
-            target=f"user:{username}",
-            details={"ip": address, "reason": "no account or e-mail"},
-        )
+        _record("password_reset", None, username, address, refused="no account or e-mail")
         return ResetOutcome(sent=False)
     token = issue_password_token(user, lifetime=RESET_LIFETIME)
     link = f"{base_url.rstrip('/')}{PASSWORD_PATH}{token}"
@@ -135,10 +144,6 @@ def request_password_reset(username: str, *, base_url: str, address: str) -> Res
         ),
         topic=f"user:{user.username}",
     )
-    audit.record(
-        "password_reset",
-        None,
-        target=f"user:{user.username}",
-        details={"ip": address, "expires": (utcnow() + RESET_LIFETIME).isoformat()},
-    )
+    expires = (utcnow() + RESET_LIFETIME).isoformat()
+    _record("password_reset", None, user.username, address, expires=expires)
     return ResetOutcome(sent=True)
