@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -212,29 +212,22 @@ def html_to_pdf(
     return data
 
 
-def render_pdf(
-    template: str,
-    context: dict[str, Any],
-    *,
-    title: str = "",
-    subject: str = "",
-    keywords: Iterable[str] = (),
-    seconds: float = RENDER_SECONDS,
-    signature: dict[str, Any] | None = None,
-    created: datetime | None = None,
-) -> bytes:
-    """Render a PDF template with ``context`` to PDF bytes."""
+class PdfOptions(TypedDict, total=False):
+    """The options of ``html_to_pdf`` (which holds their defaults), passed on as they are."""
+
+    title: str
+    subject: str
+    keywords: Iterable[str]
+    seconds: float
+    signature: dict[str, Any] | None
+    created: datetime | None
+
+
+def render_pdf(template: str, context: dict[str, Any], **options: Unpack[PdfOptions]) -> bytes:
+    """Render a PDF template with ``context`` to PDF bytes (``options``: see ``html_to_pdf``)."""
     try:
         html = render_html(template, **context)
     except Exception as exc:  # a template error must not become a server error
         log.exception("PDF template %s failed", template)
         raise PdfError(ERROR_MESSAGE) from exc
-    return html_to_pdf(
-        html,
-        title=title,
-        subject=subject,
-        keywords=keywords,
-        seconds=seconds,
-        signature=signature,
-        created=created,
-    )
+    return html_to_pdf(html, **options)
