@@ -7,6 +7,7 @@ closed count is written only here (``financing_write()``), and only to reopen it
 
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +53,22 @@ def _require(actor: Any, action: Action, obj: Any, message: str) -> None:
 
 def _username(actor: Any) -> str | None:
     return getattr(actor, "username", None)
+
+
+def _filed_under(pole: Pole, school_year: str) -> dict[str, Any]:
+    """The fields that file a count sheet or a team scenario under its pole and year."""
+    return {"pole": pole.pk, "pole_number": pole.number, "school_year": school_year}
+
+
+def _stamp(actor: Any, now: datetime) -> dict[str, Any]:
+    """Who changed a financing document last, and when: written on creation and each update."""
+    return {"updated_at": now, "updated_by": _username(actor)}
+
+
+def _as_set(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` (what a creation writes) as the ``set__`` arguments of an update, so that
+    both write the same fields."""
+    return {f"set__{name}": value for name, value in values.items()}
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -350,20 +367,12 @@ def save_counts(
             CountLineDoc(school=c.school, type=c.type, level=c.level, ipt=c.ipt, par=c.par)
             for c in lines
         ]
-        now = utcnow()
+        values = {"lines": docs, **_stamp(actor, utcnow())}
         sheet = count_sheet(pole, school_year)
         if sheet is None:
             if version not in (None, 0):
                 raise InvalidState(CHANGED)
-            sheet = PupilCountSheet(
-                pole=pole.pk,
-                pole_number=pole.number,
-                school_year=school_year,
-                status=OPEN,
-                lines=docs,
-                updated_at=now,
-                updated_by=_username(actor),
-            )
+            sheet = PupilCountSheet(**_filed_under(pole, school_year), status=OPEN, **values)
             try:
                 with financing_write():
                     sheet.save(force_insert=True)
@@ -376,12 +385,7 @@ def save_counts(
             with financing_write():
                 done = PupilCountSheet.objects(
                     id=sheet.pk, status=OPEN, version=expected
-                ).update_one(
-                    set__lines=docs,
-                    set__updated_at=now,
-                    set__updated_by=_username(actor),
-                    inc__version=1,
-                )
+                ).update_one(inc__version=1, **_as_set(values))
             if not done:
                 sheet.reload()
                 if sheet.status == CLOSED:
@@ -410,9 +414,7 @@ def _set_status(pole: Pole, school_year: str, actor: Any, closing: bool) -> Pupi
         sheet = count_sheet(pole, school_year)
         if sheet is None and closing:
             with financing_write(), contextlib.suppress(NotUniqueError):
-                PupilCountSheet(
-                    pole=pole.pk, pole_number=pole.number, school_year=school_year
-                ).save(force_insert=True)
+                PupilCountSheet(**_filed_under(pole, school_year)).save(force_insert=True)
             sheet = count_sheet(pole, school_year)
         if sheet is None:
             raise NotFound("Aucun comptage n'existe pour ce pôle et cette année scolaire.")
@@ -503,8 +505,7 @@ def save_parameters(
             "min_team_fte": team,
             "reference_date": reference_date,
             "demo": bool(demo),
-            "updated_at": utcnow(),
-            "updated_by": _username(actor),
+            **_stamp(actor, utcnow()),
         }
         doc = FinancingParameters.objects(school_year=school_year).first()
         if doc is None:
@@ -639,20 +640,16 @@ def save_scenario(
             for ln in lines
         ]
         now = utcnow()
+        values = {"name": name, "lines": docs, **_stamp(actor, now)}
         clash = TeamScenario.objects(pole=pole.pk, school_year=school_year, name=name).first()
         if clash is not None and (scenario is None or clash.pk != scenario.pk):
             raise RuleViolation(f"Un scénario « {name} » existe déjà pour {school_year}.")
         if scenario is None:
             scenario = TeamScenario(
-                pole=pole.pk,
-                pole_number=pole.number,
-                school_year=school_year,
-                name=name,
-                lines=docs,
+                **_filed_under(pole, school_year),
                 created_at=now,
                 created_by=_username(actor),
-                updated_at=now,
-                updated_by=_username(actor),
+                **values,
             )
             try:
                 scenario.save(force_insert=True)
@@ -664,13 +661,7 @@ def save_scenario(
             try:
                 done = TeamScenario.objects(
                     id=scenario.pk, pole=pole.pk, version=scenario.version
-                ).update_one(
-                    set__name=name,
-                    set__lines=docs,
-                    set__updated_at=now,
-                    set__updated_by=_username(actor),
-                    inc__version=1,
-                )
+                ).update_one(inc__version=1, **_as_set(values))
             except NotUniqueError:
                 raise RuleViolation(
                     f"Un scénario « {name} » existe déjà pour {school_year}."
