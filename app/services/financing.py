@@ -32,27 +32,19 @@ from app.models.financing import ScenarioLine as ScenarioLineDoc
 from app.models.pole import Pole
 from app.models.school import School
 from app.rules import amendments as amendment_rules
-from app.rules import financing, permissions
-from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
+from app.rules import financing
+from app.rules.errors import InvalidState, NotFound, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import as_id, ref_id
 from app.rules.states import STATUS_LABELS, Kind
 from app.rules.text import required_text
 from app.services import audit
+from app.services.guards import require, username_of
 
 CHANGED = "Les données ont été modifiées entre-temps ; rechargez la page et recommencez."
 NO_PARAMETERS = (
     "L'Administration n'a pas encore fixé les paramètres de financement de l'année scolaire {year}."
 )
-
-
-def _require(actor: Any, action: Action, obj: Any, message: str) -> None:
-    if not permissions.can(actor, action, obj):
-        raise PermissionDenied(message)
-
-
-def _username(actor: Any) -> str | None:
-    return getattr(actor, "username", None)
 
 
 def _filed_under(pole: Pole, school_year: str) -> dict[str, Any]:
@@ -62,7 +54,7 @@ def _filed_under(pole: Pole, school_year: str) -> dict[str, Any]:
 
 def _stamp(actor: Any, now: datetime) -> dict[str, Any]:
     """Who changed a financing document last, and when: written on creation and each update."""
-    return {"updated_at": now, "updated_by": _username(actor)}
+    return {"updated_at": now, "updated_by": username_of(actor)}
 
 
 def _as_set(values: dict[str, Any]) -> dict[str, Any]:
@@ -350,7 +342,7 @@ def save_counts(
     """
     target = f"pole:{pole.number}:{school_year}"
     with audit.audited("financing.save_counts", actor, target=target):
-        _require(
+        require(
             actor,
             Action.ENTER_COUNTS,
             pole,
@@ -405,7 +397,7 @@ def _set_status(pole: Pole, school_year: str, actor: Any, closing: bool) -> Pupi
     action = "financing.close_counts" if closing else "financing.reopen_counts"
     target = f"pole:{pole.number}:{school_year}"
     with audit.audited(action, actor, target=target):
-        _require(
+        require(
             actor,
             Action.CLOSE_COUNTS,
             pole,
@@ -423,7 +415,7 @@ def _set_status(pole: Pole, school_year: str, actor: Any, closing: bool) -> Pupi
             done = PupilCountSheet.objects(id=sheet.pk, status=before).update_one(
                 set__status=after,
                 set__closed_at=utcnow() if closing else None,
-                set__closed_by=_username(actor) if closing else None,
+                set__closed_by=username_of(actor) if closing else None,
                 inc__version=1,
             )
         if not done:
@@ -465,7 +457,7 @@ def save_parameters(
 
     target = f"financing:{school_year}"
     with audit.audited("financing.save_parameters", actor, target=target):
-        _require(
+        require(
             actor,
             Action.MANAGE_FINANCING,
             None,
@@ -624,7 +616,7 @@ def save_scenario(
     A scenario is a simulation: it never changes a convention."""
     target = f"pole:{pole.number}:scenario"
     with audit.audited("financing.save_scenario", actor, target=target):
-        _require(
+        require(
             actor, Action.SIMULATE_TEAM, pole, "Vous ne pouvez pas simuler l'équipe de ce pôle."
         )
         name = required_text(name, TeamScenario.name.max_length, "Le nom du scénario")
@@ -648,7 +640,7 @@ def save_scenario(
             scenario = TeamScenario(
                 **_filed_under(pole, school_year),
                 created_at=now,
-                created_by=_username(actor),
+                created_by=username_of(actor),
                 **values,
             )
             try:
@@ -679,7 +671,7 @@ def save_scenario(
 
 
 def delete_scenario(pole: Pole, scenario: TeamScenario, actor: Any) -> None:
-    _require(actor, Action.SIMULATE_TEAM, pole, "Vous ne pouvez pas supprimer ce scénario.")
+    require(actor, Action.SIMULATE_TEAM, pole, "Vous ne pouvez pas supprimer ce scénario.")
     TeamScenario.objects(id=scenario.pk, pole=pole.pk).delete()
     audit.record(
         "financing.delete_scenario",

@@ -5,19 +5,20 @@ from typing import Any
 from app.models.base import utcnow
 from app.models.convention import LOCKED_MESSAGE, Convention
 from app.models.school import School
-from app.rules import permissions
 from app.rules.amendments import AMENDMENT_LIST_MESSAGE
 from app.rules.articles import structured_still_valid
-from app.rules.errors import ConventionLocked, InvalidState, PermissionDenied, RuleViolation
-from app.rules.permissions import Action
+from app.rules.errors import ConventionLocked, InvalidState, RuleViolation
 from app.rules.refs import ref_id
 from app.rules.states import LOCKED_STATUSES, STATUS_LABELS, Status
-from app.services import audit
+from app.services import audit, guards
 from app.services.articles import prefilled, split_fases
 from app.services.workflow._writer import workflow_write
 
-# The verbs write ``with audited(...)``: one home, app.services.audit.
+# The verbs write ``with audited(...)``: one home, app.services.audit; they check permissions
+# and name the actor as every service does: one home, app.services.guards.
 audited = audit.audited
+require = guards.require
+username_of = guards.username_of
 
 UNLOCKED = (Status.DRAFT.value, Status.LIST_VALIDATED.value)
 LIST_VALIDATED_MESSAGE = (
@@ -28,15 +29,6 @@ CHANGED_MESSAGE = "La convention a été modifiée entre-temps ; rechargez la pa
 
 
 # --- plumbing ---------------------------------------------------------------------------
-
-
-def require(actor: Any, action: Action, obj: Any, message: str) -> None:
-    if not permissions.can(actor, action, obj):
-        raise PermissionDenied(message)
-
-
-def username_of(actor: Any) -> str | None:
-    return getattr(actor, "username", None)
 
 
 def write(
