@@ -1,6 +1,7 @@
-"""A state change and its audit event travel in one write: a crash right after the change
-(before the event reaches the chain) leaves the event in the convention, chained later —
-by the next verb on that convention or ``flask audit chain`` — once, in order."""
+"""A state change (or a change to a draft's school list, a document's creation) and its
+audit event travel in one write: a crash right after the change (before the event reaches
+the chain) leaves the event in the convention, chained later — by the next verb on that
+convention or ``flask audit chain`` — once, in order."""
 
 from contextlib import contextmanager
 
@@ -21,9 +22,15 @@ class Crash(Exception):
 def crashing(monkeypatch):
     """Inside ``with crashing():`` the process dies right after a convention's update."""
 
+    chain = audit.chain_pending
+
     @contextmanager
-    def _crashing():
+    def _crashing(at: str | None = None):
+        """The crash comes at the first event chained, or at the first ``at`` event."""
+
         def _crash(event, convention):
+            if at is not None and event["action"] != at:
+                return chain(event, convention)
             raise Crash
 
         with monkeypatch.context() as patch:
@@ -144,3 +151,76 @@ def test_flask_audit_chain_reports_what_it_chained(app, partnership, user, crash
     result = app.test_cli_runner().invoke(args=["audit", "chain"])
     assert result.exit_code == 0 and result.output.strip().endswith(": 1.")
     assert len(_ok("convention.validate")) == 1
+
+
+# -- a draft's school list: the document's creation, an added, moved or removed school -------
+
+
+def _stored(pole, slot: str) -> dict:
+    return raw_conventions().find_one({"pole": pole.pk, "slot": slot})
+
+
+def _pending(stored: dict) -> list[str]:
+    return [e["action"] for e in stored["pending_events"]]
+
+
+def test_a_new_document_is_inserted_with_its_creation_event(pole1, school, user, crashing):
+    coord = user("coord1")
+    with crashing():
+        workflow.add_school(pole1, school(2102), "partner", coord)
+    ressort = _stored(pole1, "ressort")
+    assert ressort["schools"] == [] and _pending(ressort) == ["convention.create"]
+    assert not _ok("convention.create")
+
+    workflow.add_school(pole1, school(2102), "partner", coord)  # the user tries again
+    (created,), (added,) = _ok("convention.create"), _ok("convention.add_school")
+    assert created.seq < added.seq and added.details["school_fase"] == 2102
+    assert _stored(pole1, "ressort")["pending_events"] == []
+    assert audit.verify_chain().ok
+
+
+def test_an_added_school_carries_its_event(pole1, school, user, crashing):
+    coord = user("coord1")
+    workflow.add_school(pole1, school(2102), "partner", coord)
+    with crashing():
+        workflow.add_school(pole1, school(2111), "cooperating", coord)
+    ressort = _stored(pole1, "ressort")
+    assert {e["fase"] for e in ressort["schools"]} == {2102, 2111}
+    assert _pending(ressort) == ["convention.add_school"]
+    assert [e.details["school_fase"] for e in _ok("convention.add_school")] == [2102]
+    assert workflow.chain_all_events() == 1
+    assert [e.details["school_fase"] for e in _ok("convention.add_school")] == [2102, 2111]
+
+
+def test_schools_moved_to_the_partnership_carry_the_move_and_the_addition(
+    pole1, school, user, crashing
+):
+    coord = user("coord1")
+    workflow.add_school(pole1, school(2102), "partner", coord)
+    with crashing(at="convention.move_school"):
+        workflow.add_school(pole1, school(2103), "partner", coord)  # another PO
+    ressort, partnership = _stored(pole1, "ressort"), _stored(pole1, "partnership")
+    assert ressort["schools"] == [] and _pending(ressort) == ["convention.move_school"]
+    assert {e["fase"] for e in partnership["schools"]} == {2102, 2103}
+    assert _pending(partnership) == ["convention.add_school"]
+    assert workflow.chain_all_events() == 2
+    (moved,) = _ok("convention.move_school")
+    assert moved.details["school_fases"] == [2102]
+    assert [e.details["school_fase"] for e in _ok("convention.add_school")] == [2102, 2103]
+    assert audit.verify_chain().ok
+
+
+def test_a_removed_school_carries_its_event(pole1, school, user, crashing):
+    coord = user("coord1")
+    conv = workflow.add_school(pole1, school(2102), "partner", coord)
+    workflow.add_school(pole1, school(2111), "cooperating", coord)
+    conv.reload()
+    with crashing():
+        workflow.remove_school(conv, school(2111), coord)
+    ressort = _stored(pole1, "ressort")
+    assert [e["fase"] for e in ressort["schools"]] == [2102]
+    assert _pending(ressort) == ["convention.remove_school"]
+    assert not _ok("convention.remove_school")
+    assert workflow.chain_all_events() == 1
+    (removed,) = _ok("convention.remove_school")
+    assert removed.details["school_fase"] == 2111

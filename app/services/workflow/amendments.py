@@ -24,7 +24,7 @@ from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import Status
 from app.services import audit, school_years
-from app.services.workflow._common import audited, refresh_prefilled, require
+from app.services.workflow._common import audited, refresh_prefilled, require, settle
 from app.services.workflow._writer import workflow_write
 from app.services.workflow.text import write_article
 
@@ -147,26 +147,27 @@ def start_amendment(convention: Convention, school_year: str, actor: Any) -> Con
             articles=[Article(**f) for f in fields],
         )
         amendment.due_on = school_years.due_date_of(amendment)
+        # The event is inserted with the amendment (then chained, after the P articles).
+        amendment.pending_events = [
+            audit.pending(
+                "convention.start_amendment",
+                actor,
+                status_after=Status.DRAFT,
+                details={
+                    "parent": str(convention.pk),
+                    "parent_title": convention.title,
+                    "school_year": label,
+                    "due_on": amendment.due_on,
+                },
+            )
+        ]
         try:
             with workflow_write():
                 amendment.save(force_insert=True)
         except NotUniqueError:  # the same amendment created at the same moment
             raise RuleViolation(rules.already_exists(label)) from None
     refresh_prefilled(amendment.pk)  # the parties as they are today
-    amendment.reload()
-    audit.record(
-        "convention.start_amendment",
-        actor,
-        convention=amendment.pk,
-        status_after=Status.DRAFT,
-        details={
-            "parent": str(convention.pk),
-            "parent_title": convention.title,
-            "school_year": label,
-            "due_on": amendment.due_on,
-        },
-    )
-    return amendment
+    return settle(amendment)
 
 
 def save_points(convention: Convention, data: dict[str, Any], actor: Any) -> Convention:

@@ -16,7 +16,15 @@ from app.rules.routing import Target
 from app.rules.states import EDITABLE_NATURES, Status
 from app.services import audit, school_years
 from app.services.articles import build_articles
-from app.services.workflow._common import UNLOCKED, audited, require, username_of, write
+from app.services.workflow._common import (
+    UNLOCKED,
+    audited,
+    chain_events,
+    require,
+    settle,
+    username_of,
+    write,
+)
 from app.services.workflow._writer import workflow_write
 
 
@@ -115,18 +123,18 @@ def set_school_year(convention: Convention, school_year: str, actor: Any) -> Con
         )
         # The due date follows the year, in the same write.
         dated = {"set__due_on": due} if due is not None else {"unset__due_on": True}
+        event = audit.pending(
+            "convention.set_school_year", actor, details={"before": before, "after": school_year}
+        )
         if not write(
-            convention.pk, {"status__in": list(UNLOCKED)}, set__school_year=school_year, **dated
+            convention.pk,
+            {"status__in": list(UNLOCKED)},
+            event,
+            set__school_year=school_year,
+            **dated,
         ):
             raise ConventionLocked(LOCKED_MESSAGE)
-    convention.reload()
-    audit.record(
-        "convention.set_school_year",
-        actor,
-        convention=convention.pk,
-        details={"before": before, "after": school_year},
-    )
-    return convention
+    return settle(convention)
 
 
 def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> Convention:
@@ -147,16 +155,18 @@ def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> C
         articles=build_articles(target.kind),
     )
     conv.due_on = school_years.due_date_of(conv)
+    # The creation's event is inserted with the document (then chained).
+    conv.pending_events = [
+        audit.pending(
+            "convention.create",
+            actor,
+            status_after=Status.DRAFT,
+            details={"kind": target.kind, "slot": target.slot, "pole": pole.number},
+        )
+    ]
     try:
         with workflow_write():
             conv.save(force_insert=True)
     except NotUniqueError:  # created by someone else at the same moment
         return Convention.objects.get(pole=pole.pk, slot=target.slot)
-    audit.record(
-        "convention.create",
-        actor,
-        convention=conv.pk,
-        status_after=Status.DRAFT,
-        details={"kind": target.kind, "slot": target.slot, "pole": pole.number},
-    )
-    return conv
+    return chain_events(conv)

@@ -22,12 +22,14 @@ from app.rules.states import SCHOOL_ROLE_LABELS, Kind, SchoolRole, Status
 from app.services import audit
 from app.services.workflow._common import (
     audited,
+    chain_events,
     raw_write,
     refresh_prefilled,
     require,
     require_draft_list,
     school_label,
     seat_school_of,
+    settle,
     state_error,
     write,
 )
@@ -149,7 +151,18 @@ def place_school(pole: Pole, school: School, role: SchoolRole, actor: Any) -> Co
         )
     conv = existing or ensure_convention(pole, target, seat, actor)
 
-    if not _push_entries(conv.pk, [*movers, new_entry(school, role, actor)]):
+    added = _draft_change(
+        "convention.add_school",
+        actor,
+        {
+            "school_fase": school.fase,
+            "school_name": school.name,
+            "role": role.value,
+            "kind": conv.kind,
+            "moved_from_ressort": [e.fase for e in movers],
+        },
+    )
+    if not _push_entries(conv.pk, [*movers, new_entry(school, role, actor)], added):
         conv.reload()
         if conv.school_entry(school.pk) is not None:
             raise RuleViolation(f"L'école {school_label(school)} figure déjà dans ce pôle.")
@@ -177,59 +190,47 @@ def place_school(pole: Pole, school: School, role: SchoolRole, actor: Any) -> Co
         else:
             refresh_prefilled(ressort.pk)
     refresh_prefilled(conv.pk)
-    conv.reload()
-    _record_draft_change(
-        "convention.add_school",
-        actor,
-        conv.pk,
-        {
-            "school_fase": school.fase,
-            "school_name": school.name,
-            "role": role.value,
-            "kind": conv.kind,
-            "moved_from_ressort": [e.fase for e in movers],
-        },
-        status_after=conv.status,
-    )
+    settle(conv)  # its event chained after the move's, as things happened
     conv.notices = notices
     return conv
 
 
-def _push_entries(conv_id: Any, entries: list[ConventionSchool]) -> int:
-    """Add ``entries`` to a draft document's list, in one update refused if any is there."""
+def _push_entries(
+    conv_id: Any, entries: list[ConventionSchool], event: dict[str, Any] | None = None
+) -> int:
+    """Add ``entries`` to a draft document's list, in one update refused if any is there
+    (``event``, when given, travels in that update)."""
     ids = [as_id(e.school) for e in entries]
     return write(
-        conv_id, {"status": Status.DRAFT, "schools__school__nin": ids}, push_all__schools=entries
+        conv_id,
+        {"status": Status.DRAFT, "schools__school__nin": ids},
+        event,
+        push_all__schools=entries,
     )
 
 
 def _moved_out(source_id: Any, moved: list[ConventionSchool], target_id: Any, actor: Any) -> None:
-    """Take off ``source_id``'s list the entries now in ``target_id``'s, and record the move."""
+    """Take off ``source_id``'s list the entries now in ``target_id``'s, the move's event in
+    the same update, chained at once (the source may be deleted next, once empty)."""
     ids = [as_id(e.school) for e in moved]
-    raw_write(source_id, {"status": Status.DRAFT}, {"$pull": {"schools": {"school": {"$in": ids}}}})
-    _record_draft_change(
+    event = _draft_change(
         "convention.move_school",
         actor,
-        source_id,
         {"moved_to": str(target_id), "school_fases": [e.fase for e in moved]},
     )
+    raw_write(
+        source_id,
+        {"status": Status.DRAFT},
+        {"$pull": {"schools": {"school": {"$in": ids}}}, "$push": {"pending_events": event}},
+    )
+    chain_events(Convention.objects.only("id").get(id=source_id))
 
 
-def _record_draft_change(
-    action: str,
-    actor: Any,
-    conv_id: Any,
-    details: dict[str, Any],
-    status_after: str = Status.DRAFT,
-) -> None:
-    """The audit event of a change to a draft's school list, recorded once it is written."""
-    audit.record(
-        action,
-        actor,
-        convention=conv_id,
-        status_before=Status.DRAFT,
-        status_after=status_after,
-        details=details,
+def _draft_change(action: str, actor: Any, details: dict[str, Any]) -> dict[str, Any]:
+    """The audit event of a change to a draft's school list (the list stays a draft), to
+    write with the change itself (``audit.pending``)."""
+    return audit.pending(
+        action, actor, status_before=Status.DRAFT, status_after=Status.DRAFT, details=details
     )
 
 
@@ -278,26 +279,26 @@ def take_school_off(convention: Convention, school_id: Any, actor: Any) -> list[
                     "ressort est déjà validée. L'Administration doit d'abord la rouvrir."
                 )
 
+    event = _draft_change(
+        "convention.remove_school",
+        actor,
+        {"school_fase": entry.fase, "school_name": entry.name, "role": entry.role},
+    )
     removed = raw_write(
         convention.pk,
         {"status": Status.DRAFT, "schools__school": school_id},
-        {"$pull": {"schools": {"school": school_id}}},
+        {"$pull": {"schools": {"school": school_id}}, "$push": {"pending_events": event}},
     )
     if not removed:
         convention.reload()
         raise state_error(convention, "edit_list")
+    chain_events(convention)  # now: the convention may be deleted below, once empty
     with workflow_write():
         Pole.objects(id=ref_id(convention, "pole")).update_one(
             **{f"pull__{POLE_LIST[SchoolRole(entry.role)]}": school_id}
         )
     if entry.derogation:
         StoredFile.objects(id=ref_id(entry.derogation, "file")).delete()
-    _record_draft_change(
-        "convention.remove_school",
-        actor,
-        convention.pk,
-        {"school_fase": entry.fase, "school_name": entry.name, "role": entry.role},
-    )
 
     if back:
         pole = Pole.objects.get(id=ref_id(convention, "pole"))
