@@ -140,9 +140,29 @@ def test_admin_writes_a_message(demo):
     assert response.status_code == 302
     message = Message.objects.get(title="Maintenance")
     assert message.created_by == "admin"
-    assert AuditEvent.objects(action="message_created").count() == 1
+    created = AuditEvent.objects.get(action="message_created")
+    assert created.target == f"message:{message.pk}"
+    assert created.details == {"audience": "coordinator"}
     assert "Maintenance" in _client(demo, "coord2").get("/").get_data(as_text=True)
     assert "Maintenance" not in _client(demo, "dir-part1").get("/").get_data(as_text=True)
+    data = {"csrf_token": token, "id": str(message.pk), "confirm": "oui"}
+    assert client.post("/admin/messages_admin/delete/", data=data).status_code == 302
+    assert Message.objects(pk=message.pk).count() == 0
+    deleted = AuditEvent.objects.get(action="message_deleted")
+    assert deleted.target == f"message:{message.pk}" and not deleted.details
+
+
+def test_admin_edits_an_account_with_its_audit_event(demo):
+    client = _client(demo, "admin")
+    account = User.objects.get(username="po-coop1")
+    edit = f"/admin/users_admin/edit/?id={account.pk}"
+    token = csrf_token(client, edit)
+    fields = ("username", "last_name", "first_name", "email", "phone")
+    data = {"csrf_token": token, **{f: getattr(account, f) or "" for f in fields}}
+    assert client.post(edit, data=data).status_code == 302  # "active" unticked
+    assert User.objects.get(pk=account.pk).active is False
+    event = AuditEvent.objects.get(action="user_updated")
+    assert event.target == "user:po-coop1" and event.details == {"active": False}
 
 
 def test_help_switch(demo):

@@ -12,8 +12,7 @@ from app.models.organisation import OrganisingAuthority
 from app.models.school import School
 from app.rules import permissions
 from app.rules.permissions import Action
-from app.services import audit
-from app.views.admin.base import SecureModelView
+from app.views.admin.audited import AuditedModelView
 from app.views.admin.widgets import BrusselsDateTimeField
 
 
@@ -27,10 +26,11 @@ def _ref(field: str) -> Any:
     return formatter
 
 
-class MessageView(SecureModelView):
+class MessageView(AuditedModelView):
     action = Action.MANAGE_MESSAGES
+    audit_noun = "message"
     column_list = ["title", "audience", "school", "po", "published_from", "published_until"]
-    column_details_list = [
+    form_columns = [
         "title",
         "body",
         "audience",
@@ -38,9 +38,9 @@ class MessageView(SecureModelView):
         "po",
         "published_from",
         "published_until",
-        "created_by",
-        "created_at",
     ]
+    # The details: what the form edits, then who wrote it and when.
+    column_details_list = [*form_columns, "created_by", "created_at"]
     column_export_list = column_details_list
     column_labels = {
         "title": "Titre",
@@ -63,15 +63,6 @@ class MessageView(SecureModelView):
         "po": _ref("po"),
     }
     column_formatters_export = {"school": _ref("school"), "po": _ref("po")}
-    form_columns = [
-        "title",
-        "body",
-        "audience",
-        "school",
-        "po",
-        "published_from",
-        "published_until",
-    ]
     # WTForms' DateTimeField (Flask-Admin's default) is deprecated: a native date-time input,
     # in Brussels time like the rest of the pages (stored as UTC).
     form_overrides = {
@@ -97,18 +88,8 @@ class MessageView(SecureModelView):
         if is_created:
             model.created_by = current_user.username
 
-    def after_model_change(self, form: Any, model: Message, is_created: bool) -> None:
-        audit.record(
-            "message_created" if is_created else "message_updated",
-            current_user._get_current_object(),
-            target=f"message:{model.pk}",
-            details={"audience": model.audience},
-        )
-
-    def on_model_delete(self, model: Message) -> None:
-        audit.record(
-            "message_deleted", current_user._get_current_object(), target=f"message:{model.pk}"
-        )
+    def audit_details(self, model: Message) -> dict[str, Any]:
+        return {"audience": model.audience}
 
 
 class StructureLink(MenuLink):

@@ -247,17 +247,6 @@ class ArticleTemplateView(SecureModelView):
         "covers": lambda v, c, m, n: COVERS_LABELS.get(m.covers or "", m.covers),
         "form": lambda v, c, m, n: FORM_LABELS.get(m.form or "", m.form),
     }
-    form_columns = [
-        "kind",
-        "key",
-        "position",
-        "number",
-        "title",
-        "nature",
-        "covers",
-        "form",
-        "active",
-        "text",
-    ]
+    form_columns = column_details_list
     form_widget_args = {"text": {"rows": 14}}
     can_export = True

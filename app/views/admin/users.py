@@ -8,9 +8,9 @@ from markupsafe import Markup, escape
 from app.models import OrganisingAuthority, Pole, School, User
 from app.rules import permissions
 from app.rules.permissions import Action
-from app.services import audit
 from app.services.access import describe_grant
-from app.views.admin.base import SecureModelView, prefetch_embedded
+from app.views.admin.audited import AuditedModelView
+from app.views.admin.base import prefetch_embedded
 
 
 def _grants(view: Any, context: Any, model: Any, name: str) -> Any:
@@ -22,21 +22,14 @@ def _grants(view: Any, context: Any, model: Any, name: str) -> Any:
     return Markup("<br>").join(lines)
 
 
-class UserView(SecureModelView):
+class UserView(AuditedModelView):
     action = Action.MANAGE_USERS
+    audit_noun = "user"
     column_list = ["username", "last_name", "first_name", "email", "active", "grants"]
-    column_details_list = [
-        "username",
-        "last_name",
-        "first_name",
-        "email",
-        "phone",
-        "active",
-        "grants",
-        "created_at",
-        "last_login_at",
-    ]
-    column_export_list = ["username", "last_name", "first_name", "email", "phone", "active"]
+    form_columns = ["username", "last_name", "first_name", "email", "phone", "active"]
+    # The details: the edited fields, then the profiles and the account's dates.
+    column_details_list = [*form_columns, "grants", "created_at", "last_login_at"]
+    column_export_list = form_columns
     column_labels = {
         "username": "Compte CERBERE",
         "last_name": "Nom",
@@ -61,7 +54,6 @@ class UserView(SecureModelView):
     ]
     column_formatters = {"grants": _grants}
     column_formatters_detail = {"grants": _grants}
-    form_columns = ["username", "last_name", "first_name", "email", "phone", "active"]
     can_export = True
 
     def get_query(self) -> Any:
@@ -86,15 +78,8 @@ class UserView(SecureModelView):
             # Deactivation ends the user's open sessions at their next request.
             model.rotate_session_token()
 
-    def after_model_change(self, form: Any, model: User, is_created: bool) -> None:
-        audit.record(
-            "user_created" if is_created else "user_updated",
-            current_user._get_current_object(),
-            target=f"user:{model.username}",
-            details={"active": model.active},
-        )
+    def audit_target(self, model: User) -> str:
+        return model.username
 
-    def on_model_delete(self, model: User) -> None:
-        audit.record(
-            "user_deleted", current_user._get_current_object(), target=f"user:{model.username}"
-        )
+    def audit_details(self, model: User) -> dict[str, Any]:
+        return {"active": model.active}
