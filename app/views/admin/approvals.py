@@ -7,15 +7,13 @@ and a send-back form; both post to the convention's own actions, which come back
 from typing import Any
 
 from flask_admin import BaseView, expose
-from flask_login import current_user
 
 from app.models import Convention, Pole
 from app.models.base import as_loaded
-from app.rules import permissions
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import Status
-from app.views.admin.base import _deny
+from app.views.admin.base import ActionGated
 
 
 def awaiting_approval() -> list[Convention]:
@@ -33,14 +31,10 @@ def count_awaiting_approval() -> int:
     return Convention.objects(status=Status.SIGNED).count()
 
 
-class ApprovalsView(BaseView):
+class ApprovalsView(ActionGated, BaseView):
     """The Administration's approval queue (``Action.APPROVE``)."""
 
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and permissions.can(current_user, Action.APPROVE)
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
-        return _deny()
+    action = Action.APPROVE
 
     @expose("/")
     def index(self) -> Any:

@@ -246,7 +246,20 @@ class ChoiceNotEqualFilter(ChoiceEqualFilter):
         return "n'est pas"
 
 
-class SecureModelView(ModelView):
+class ActionGated:
+    """A back-office view (or its base) open only to users whose profile allows ``action``:
+    the anonymous are sent to the login page, the others refused (``_deny``)."""
+
+    action: Action
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and permissions.can(current_user, self.action)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        return _deny()
+
+
+class SecureModelView(ActionGated, ModelView):
     """Back-office list/CRUD view, open only to users whose profile allows ``action``."""
 
     action: Action = Action.MANAGE_REFERENCE
@@ -282,9 +295,6 @@ class SecureModelView(ModelView):
     # (fields whose choices are (code, label) pairs need nothing here).
     choice_labels: dict[str, Mapping[str, str]] = {}
 
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and permissions.can(current_user, self.action)
-
     def scaffold_sortable_columns(self) -> dict[str, Any]:  # type: ignore[override]
         # Flask-Admin sorts the exact types it knows; a TextField sorts as a string.
         columns = super().scaffold_sortable_columns()
@@ -292,9 +302,6 @@ class SecureModelView(ModelView):
             if type(field) is TextField and type(field) not in SORTABLE_FIELDS:
                 columns[name] = field
         return columns
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
-        return _deny()
 
     def scaffold_list_form(  # type: ignore[override]
         self, widget: Any = None, validators: Any = None
@@ -593,14 +600,8 @@ class SecureModelView(ModelView):
         return result
 
 
-class BackOfficeIndexView(AdminIndexView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and permissions.can(
-            current_user, Action.ENTER_BACKOFFICE
-        )
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
-        return _deny()
+class BackOfficeIndexView(ActionGated, AdminIndexView):
+    action = Action.ENTER_BACKOFFICE
 
     @expose("/")
     def index(self) -> Any:

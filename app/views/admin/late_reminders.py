@@ -13,13 +13,12 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from app import clock
-from app.rules import permissions
 from app.rules.notifications import DELIVERY_LABELS
 from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import dashboard, reminders
 from app.views.actions import run_action
-from app.views.admin.base import _deny
+from app.views.admin.base import ActionGated
 
 
 def _chosen(values: list[str]) -> list[int]:
@@ -27,19 +26,13 @@ def _chosen(values: list[str]) -> list[int]:
     return sorted({int(v) for v in values if is_digits(v.strip())})
 
 
-class LateRemindersView(BaseView):
+class LateRemindersView(ActionGated, BaseView):
     """``/admin/rappels``: reached from the dashboard's late section (``Action.STEER_CAMPAIGN``)."""
 
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and permissions.can(
-            current_user, Action.STEER_CAMPAIGN
-        )
+    action = Action.STEER_CAMPAIGN
 
     def is_visible(self) -> bool:
         return False  # reached from the dashboard, with the poles chosen there
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
-        return _deny()
 
     def _year(self) -> str:
         source = request.form if request.method == "POST" else request.args
