@@ -31,6 +31,7 @@ from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import financing
 from app.views.context import current_pole_for, parse_object_id, pole_or_404
+from app.views.form_rows import numbered_rows
 
 bp = Blueprint("financing", __name__)
 
@@ -54,7 +55,8 @@ def default_year() -> str:
     return rules.school_year_of(clock.today())
 
 
-def _year() -> str:
+def requested_year() -> str:
+    """The school year of ``?annee=`` (or the form's), else the current one."""
     raw = (request.values.get("annee") or "").strip()
     if raw and rules.is_school_year(raw):
         return raw
@@ -68,9 +70,15 @@ def _pole(number: int, action: Action) -> Pole:
     return pole
 
 
-def _years(current: str) -> list[str]:
+def offered_years(current: str) -> list[str]:
+    """The years of the year picker: those with data, the shown one and the current one."""
     years = set(financing.school_years()) | {current, default_year()}
     return sorted(years, reverse=True)
+
+
+def _year_page(template: str, pole: Pole, year: str, **context: Any) -> str:
+    """A page of one pole's school year, with the year picker of ``financing/_nav.html``."""
+    return render_template(template, pole=pole, year=year, years=offered_years(year), **context)
 
 
 def _scenario(pole: Pole, scenario_id: str) -> TeamScenario:
@@ -99,7 +107,7 @@ def index():
 @login_required
 def pole(number: int):
     pole = _pole(number, Action.VIEW_FINANCING)
-    year = _year()
+    year = requested_year()
     state = financing.pole_financing(pole, year)
     schools = {s.pk: s for s in financing.cooperating_schools(pole)}
     per_school: dict[Any, dict[str, int]] = {}
@@ -107,11 +115,10 @@ def pole(number: int):
         row = per_school.setdefault(line.school, {"ipt": 0, "par": 0})
         row["ipt"] += line.ipt
         row["par"] += line.par
-    return render_template(
+    return _year_page(
         "financing/pole.html",
-        pole=pole,
-        year=year,
-        years=_years(year),
+        pole,
+        year,
         state=state,
         schools=schools,
         per_school=per_school,
@@ -150,7 +157,7 @@ def _counts_from_form(schools: list[Any]) -> list[dict[str, Any]]:
 @login_required
 def counts(number: int):
     pole = _pole(number, Action.VIEW_FINANCING)
-    year = _year()
+    year = requested_year()
     schools = financing.cooperating_schools(pole)
     sheet = financing.count_sheet(pole, year)
     may_enter = permissions.can(current_user, Action.ENTER_COUNTS, pole) and not (
@@ -182,11 +189,10 @@ def counts(number: int):
             flash(f"Les nombres d'élèves de {year} sont enregistrés.", "success")
             return redirect(url_for("financing.counts", number=pole.number, annee=year))
     params = financing.parameters(year)
-    return render_template(
+    return _year_page(
         "financing/counts.html",
-        pole=pole,
-        year=year,
-        years=_years(year),
+        pole,
+        year,
         schools=schools,
         sheet=sheet,
         values=values,
@@ -202,7 +208,7 @@ def counts(number: int):
 @login_required
 def close(number: int):
     pole = _pole(number, Action.CLOSE_COUNTS)
-    year = _year()
+    year = requested_year()
     try:
         if request.form.get("action") == "reopen":
             financing.reopen_counts(pole, year, actor())
@@ -218,19 +224,7 @@ def close(number: int):
 # --- team simulator ------------------------------------------------------------------------
 
 
-def _lines_from_form() -> list[dict[str, Any]]:
-    try:
-        count = min(int(request.form.get("row_count", "0")), MAX_ROWS)
-    except ValueError:
-        count = 0
-    return [
-        {
-            "code": (request.form.get(f"code_{i}") or "").strip()[:40],
-            "workload": (request.form.get(f"workload_{i}") or "").strip()[:10],
-            "head_count": (request.form.get(f"count_{i}") or "").strip()[:4],
-        }
-        for i in range(max(count, 0))
-    ]
+LINE_FIELDS = {"code": ("code", 40), "workload": ("workload", 10), "head_count": ("count", 4)}
 
 
 def _evaluate(pole: Pole, scenario: TeamScenario) -> tuple[Any, str | None]:
@@ -279,7 +273,7 @@ def _rows_of(scenario: TeamScenario | None) -> list[dict[str, Any]]:
 def _save(pole: Pole, year: str, scenario: TeamScenario | None):
     if not permissions.can(current_user, Action.SIMULATE_TEAM, pole):
         abort(404)
-    rows = _lines_from_form()
+    rows = numbered_rows("row_count", MAX_ROWS, LINE_FIELDS)
     name = (request.form.get("name") or "").strip()  # the verb refuses an over-long one
     if request.form.get("action") == "add_rows":
         rows += [{"code": "", "workload": "5/5", "head_count": ""}] * EMPTY_ROWS
@@ -297,17 +291,16 @@ def _save(pole: Pole, year: str, scenario: TeamScenario | None):
 @login_required
 def simulations(number: int):
     pole = _pole(number, Action.VIEW_FINANCING)
-    year = _year()
+    year = requested_year()
     if request.method == "POST":
         return _save(pole, year, None)
     listed = _listed(pole, financing.scenarios(pole, year))
     if request.args.get("nouveau"):
         return _editor(pole, year, None, _rows_of(None), "")
-    return render_template(
+    return _year_page(
         "financing/simulations.html",
-        pole=pole,
-        year=year,
-        years=_years(year),
+        pole,
+        year,
         listed=listed,
         params=financing.parameters(year),
         demo_label=DEMO_LABEL,
@@ -361,7 +354,9 @@ def compare(number: int):
     compared = _compared(pole)
     if len(compared) < 2:
         flash("Cochez au moins deux scénarios à comparer.", "warning")
-        return redirect(url_for("financing.simulations", number=pole.number, annee=_year()))
+        return redirect(
+            url_for("financing.simulations", number=pole.number, annee=requested_year())
+        )
     return render_template(
         "financing/compare.html",
         pole=pole,
@@ -406,7 +401,7 @@ def download_response(data: bytes, mimetype: str, filename: str) -> Any:
 
 def _nothing_chosen(pole: Pole) -> Any:
     flash("Cochez au moins un scénario à exporter.", "warning")
-    return redirect(url_for("financing.simulations", number=pole.number, annee=_year()))
+    return redirect(url_for("financing.simulations", number=pole.number, annee=requested_year()))
 
 
 def _pdf(number: int, scenario_id: str | None) -> Any:

@@ -12,39 +12,37 @@ from wtforms import SelectMultipleField
 from app.auth import actor
 from app.models import FinancingParameters, TeamFunction
 from app.rules import financing as rules
-from app.rules import permissions
 from app.rules.errors import RuleViolation
 from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import financing
 from app.services.exports import record_export
-from app.views.admin.base import SecureModelView, _deny
+from app.views.admin.base import ActionGated, SecureModelView
 from app.views.exports import FORMATS as EXPORT_FORMATS
 from app.views.exports import table_response
-from app.views.financing import default_year
+from app.views.financing import offered_years, requested_year
 from app.views.financing_export import OVERVIEW_COLUMNS
+from app.views.form_rows import numbered_rows
 
 MAX_TERMS = 30
+# The parameters form's terms: {key: (field prefix, length)}; measure and level are codes.
+TERM_FIELDS = {
+    "label": ("label", 200),
+    "measure": ("measure", None),
+    "type": ("type", 2),
+    "level": ("level", None),
+    "coefficient": ("coefficient", 20),
+}
 
 
-class FinancingView(BaseView):
+class FinancingView(ActionGated, BaseView):
     """« Financement des pôles »: envelope, commitments and counts per pole; parameters."""
 
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and permissions.can(
-            current_user, Action.MANAGE_FINANCING
-        )
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
-        return _deny()
-
-    def _year(self) -> str:
-        raw = (request.values.get("annee") or "").strip()
-        return raw if rules.is_school_year(raw) else default_year()
+    action = Action.MANAGE_FINANCING
 
     @expose("/")
     def index(self) -> Any:
-        year = self._year()
+        year = requested_year()
         sort = request.args.get("tri", "pole")
         if sort not in financing.OVERVIEW_SORTS:
             sort = "pole"
@@ -64,12 +62,11 @@ class FinancingView(BaseView):
                 labels,
                 ([row[key] for key, _ in OVERVIEW_COLUMNS] for row in rows),
             )
-        years = sorted(set(financing.school_years()) | {year, default_year()}, reverse=True)
         return self.render(
             "admin/financing/index.html",
             rows=rows,
             year=year,
-            years=years,
+            years=offered_years(year),
             sort=sort,
             descending=descending,
             params=params,
@@ -78,11 +75,11 @@ class FinancingView(BaseView):
 
     @expose("/parametres", methods=("GET", "POST"))
     def parameters(self) -> Any:
-        year = self._year()
+        year = requested_year()
         doc = FinancingParameters.objects(school_year=year).first()
         status = 200
         if request.method == "POST":
-            terms = self._terms_from_form()
+            terms = numbered_rows("term_count", MAX_TERMS, TERM_FIELDS)
             if request.form.get("action") == "add_term":
                 return self._form(year, doc, [*terms, {}], dict(request.form))
             raw_date = (request.form.get("reference_date") or "").strip()
@@ -138,28 +135,11 @@ class FinancingView(BaseView):
         }
         return self._form(year, doc, [*terms, {}], values, copied=doc is None and source), status
 
-    def _terms_from_form(self) -> list[dict[str, Any]]:
-        try:
-            count = min(int(request.form.get("term_count", "0")), MAX_TERMS)
-        except ValueError:
-            count = 0
-        return [
-            {
-                "label": (request.form.get(f"label_{i}") or "").strip()[:200],
-                "measure": request.form.get(f"measure_{i}") or "",
-                "type": (request.form.get(f"type_{i}") or "").strip()[:2],
-                "level": request.form.get(f"level_{i}") or "",
-                "coefficient": (request.form.get(f"coefficient_{i}") or "").strip()[:20],
-            }
-            for i in range(max(count, 0))
-        ]
-
     def _form(self, year: str, doc: Any, terms: list, values: dict, copied: Any = None) -> Any:
-        years = sorted(set(financing.school_years()) | {year, default_year()}, reverse=True)
         return self.render(
             "admin/financing/parameters.html",
             year=year,
-            years=years,
+            years=offered_years(year),
             doc=doc,
             terms=terms[:MAX_TERMS],
             values=values,
