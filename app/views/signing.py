@@ -146,32 +146,72 @@ def _pdf_url(conv: Convention) -> str | None:
         return None
 
 
+def _queue_page(
+    template: str,
+    status: Status,
+    marks: str,
+    stamp: str,
+    awaits: Callable[..., Any],
+    detail: Callable[[list[tuple[dict[str, Any], Any]], dict[str, Any]], list[dict[str, Any]]],
+) -> str:
+    """A queue page: the user's conventions at ``status`` that await them (``awaits`` says
+    for which party; ``detail`` adds what the page says of it), then those the user already
+    marked (``marks``: ``signatures`` or ``acknowledgments``, as ``mine``), latest ``stamp``
+    first."""
+    user_id = current_user.pk
+    convs = _scoped(current_user, {"$or": [{"status": status.value}, {f"{marks}.user": user_id}]})
+    names = _names(convs)
+    awaiting, done = [], []
+    for conv in convs:
+        mine = [m for m in getattr(conv, marks) if m.user == user_id]
+        if mine:
+            done.append({"doc": _document(conv, names), "mine": mine, "pdf": _pdf_url(conv)})
+        party_id = awaits(conv, current_user)
+        if party_id is not None:
+            awaiting.append(({**_document(conv, names), "pdf": _pdf_url(conv)}, party_id))
+    done.sort(key=lambda d: max(getattr(m, stamp) for m in d["mine"]), reverse=True)
+    return render_template(
+        template,
+        pending=detail(awaiting, names),
+        done=done,
+        workloads=list(points.WORKLOADS),
+    )
+
+
+def _with_po(awaiting: list[tuple[dict[str, Any], Any]], names: dict[str, Any]) -> list[Any]:
+    """Each convention to sign with the PO signed for, and whether the user declined it."""
+    return [
+        {
+            **item,
+            "po": names["pos"].get(po_id),
+            "declined": declined_by(item["conv"].history, item["conv"].validated_at, po_id),
+        }
+        for item, po_id in awaiting
+    ]
+
+
+def _with_school(awaiting: list[tuple[dict[str, Any], Any]], names: dict[str, Any]) -> list[Any]:
+    """Each convention to acknowledge with the school acknowledged for (one query)."""
+    school_ids = {school_id for _, school_id in awaiting}
+    schools = (
+        {s.pk: s for s in School.objects(id__in=list(school_ids)).only("name", "fase")}
+        if school_ids
+        else {}
+    )
+    return [{**item, "school": schools.get(school_id)} for item, school_id in awaiting]
+
+
 @bp.route("/a-signer")
 @login_required
 @requires(Action.SIGN)
 def to_sign():
-    user_id = current_user.pk
-    convs = _scoped(
-        current_user,
-        {"$or": [{"status": Status.VALIDATED.value}, {"signatures.user": user_id}]},
-    )
-    names = _names(convs)
-    pending, done = [], []
-    for conv in convs:
-        mine = [s for s in conv.signatures if s.user == user_id]
-        if mine:
-            done.append({"doc": _document(conv, names), "signatures": mine, "pdf": _pdf_url(conv)})
-        po_id = workflow.awaited_signature(conv, current_user)
-        if po_id is None:
-            continue
-        item = _document(conv, names)
-        item["po"] = names["pos"].get(po_id)
-        item["declined"] = declined_by(conv.history, conv.validated_at, po_id)
-        item["pdf"] = _pdf_url(conv)
-        pending.append(item)
-    done.sort(key=lambda d: max(s.signed_at for s in d["signatures"]), reverse=True)
-    return render_template(
-        "signing/to_sign.html", pending=pending, done=done, workloads=list(points.WORKLOADS)
+    return _queue_page(
+        "signing/to_sign.html",
+        Status.VALIDATED,
+        "signatures",
+        "signed_at",
+        workflow.awaited_signature,
+        _with_po,
     )
 
 
@@ -202,37 +242,13 @@ def decline(convention_id: str) -> ResponseReturnValue:
 @login_required
 @requires(Action.ACKNOWLEDGE)
 def to_acknowledge():
-    user_id = current_user.pk
-    convs = _scoped(
-        current_user,
-        {"$or": [{"status": Status.APPROVED.value}, {"acknowledgments.user": user_id}]},
-    )
-    names = _names(convs)
-    awaited = {c.pk: workflow.awaited_acknowledgment(c, current_user) for c in convs}
-    school_ids = set(awaited.values()) - {None}
-    schools = (
-        {s.pk: s for s in School.objects(id__in=list(school_ids)).only("name", "fase")}
-        if school_ids
-        else {}
-    )
-    pending, done = [], []
-    for conv in convs:
-        mine = [a for a in conv.acknowledgments if a.user == user_id]
-        if mine:
-            done.append({"doc": _document(conv, names), "acks": mine, "pdf": _pdf_url(conv)})
-        school_id = awaited[conv.pk]
-        if school_id is None:
-            continue
-        item = _document(conv, names)
-        item["school"] = schools.get(school_id)
-        item["pdf"] = _pdf_url(conv)
-        pending.append(item)
-    done.sort(key=lambda d: max(a.acknowledged_at for a in d["acks"]), reverse=True)
-    return render_template(
+    return _queue_page(
         "signing/to_acknowledge.html",
-        pending=pending,
-        done=done,
-        workloads=list(points.WORKLOADS),
+        Status.APPROVED,
+        "acknowledgments",
+        "acknowledged_at",
+        workflow.awaited_acknowledgment,
+        _with_school,
     )
 
 
