@@ -250,26 +250,45 @@ def _removed_line(removed: list[str]) -> str:
     return label + (" ; ".join(removed) or "aucun") + "."
 
 
+def _revocation(
+    title: str,
+    subject: str,
+    consequences: list[str],
+    button: str,
+    listing: tuple[str, str],
+    item: tuple[str, str],
+    **extra: Any,
+) -> Confirmation:
+    """A revocation's confirmation page (in danger's colour), under the list and the item
+    (label, url) it is asked from; cancelling leads back to the item."""
+    return Confirmation(
+        title=title,
+        subject=subject,
+        consequences=consequences,
+        button=button,
+        tone="danger",
+        cancel_url=item[1],
+        breadcrumb=(listing, item),
+        **extra,
+    )
+
+
 def _revocation_confirmation(req: AccessRequest) -> Confirmation:
     """What accepting a revocation request takes away, and from whom."""
     removed = [access.describe_grant(g) for g in access.grants_for_request(req)]
-    return Confirmation(
-        title="Accepter la révocation ?",
-        subject=f"{req.kind_label} {req.reference} – compte {req.person.username} "
+    return _revocation(
+        "Accepter la révocation ?",
+        f"{req.kind_label} {req.reference} – compte {req.person.username} "
         f"({req.person.first_name} {req.person.last_name})",
-        consequences=[
+        [
             _removed_line(removed),
             f"{IMMEDIATE} Un compte sans profil est désactivé.",
             "La demande sera close comme acceptée et la réponse envoyée au courriel enregistré "
             "du compte.",
         ],
-        button="Accepter : révoquer maintenant",
-        tone="danger",
-        cancel_url=url_for("access.detail", reference=req.reference),
-        breadcrumb=(
-            ("Demandes d'accès", url_for("access.queue")),
-            (req.reference, url_for("access.detail", reference=req.reference)),
-        ),
+        "Accepter : révoquer maintenant",
+        ("Demandes d'accès", url_for("access.queue")),
+        (req.reference, url_for("access.detail", reference=req.reference)),
     )
 
 
@@ -286,31 +305,23 @@ def approve(reference: str):
         return ask(_revocation_confirmation(req))
     if confirming and not confirmed():
         return to_confirmation()
+    detail = url_for("access.detail", reference=req.reference)
     base = links.base_url(current_app.config)
-    try:
-        if base is None:  # the mail's link would lead nowhere: decide nothing yet
-            raise RuleViolation(links.MISSING_MESSAGE)
-        access.approve_request(
-            req,
-            current_user._get_current_object(),
-            base_url=base,
-            confirm_identity=request.form.get("confirm_identity") == "yes",
-        )
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-    else:
-        if req.kind == KIND_ACCESS:
-            flash(
-                f"Demande {req.reference} acceptée : accès accordé à {req.person.username}.",
-                "success",
-            )
-        else:
-            flash(
-                f"Demande {req.reference} acceptée : accès de {req.person.username} révoqué "
-                "avec effet immédiat.",
-                "success",
-            )
-    return redirect(url_for("access.detail", reference=req.reference))
+    if base is None:  # the mail's link would lead nowhere: decide nothing yet
+        flash(links.MISSING_MESSAGE, "danger")
+        return redirect(detail)
+    return run_action(
+        detail,
+        access.approve_request,
+        req,
+        current_user._get_current_object(),
+        base_url=base,
+        confirm_identity=request.form.get("confirm_identity") == "yes",
+        success=f"Demande {req.reference} acceptée : accès accordé à {req.person.username}."
+        if req.kind == KIND_ACCESS
+        else f"Demande {req.reference} acceptée : accès de {req.person.username} révoqué "
+        "avec effet immédiat.",
+    )
 
 
 @bp.route("/support/demandes/<reference>/refuser", methods=["POST"])
@@ -408,10 +419,10 @@ def account(username: str):
 def _account_confirmation(user: User, title: str, removed: list[str], button: str, **extra: Any):
     """What revoking ``removed`` from ``user`` will do, with the way back to the account."""
     last = len(removed) >= len(user.grants)
-    return Confirmation(
-        title=title,
-        subject=f"Compte {user.username} – {user.full_name}",
-        consequences=[
+    return _revocation(
+        title,
+        f"Compte {user.username} – {user.full_name}",
+        [
             _removed_line(removed),
             IMMEDIATE,
             "Le compte n'aura plus aucun profil et sera désactivé."
@@ -419,13 +430,9 @@ def _account_confirmation(user: User, title: str, removed: list[str], button: st
             else "Les autres profils du compte restent attribués.",
             "Pour rétablir un accès, une nouvelle demande d'accès signée sera nécessaire.",
         ],
-        button=button,
-        tone="danger",
-        cancel_url=url_for("access.account", username=user.username),
-        breadcrumb=(
-            ("Comptes", url_for("access.accounts")),
-            (user.username, url_for("access.account", username=user.username)),
-        ),
+        button,
+        ("Comptes", url_for("access.accounts")),
+        (user.username, url_for("access.account", username=user.username)),
         **extra,
     )
 
