@@ -13,14 +13,12 @@ from app.services import exports
 
 FORMATS = ("csv", "xlsx")
 
-# The columns of every conventions export (back office, a pole's structure page).
+# What names a convention in a table: the back office's list opens with these columns.
+CONVENTION_HEADLINE_FIELDS = ("pole_number", "kind", "title", "status", "school_year", "due_on")
+# The columns of every conventions export (back office, a pole's structure page): the
+# headline, then the workflow's dates and the seal.
 CONVENTION_EXPORT_FIELDS = (
-    "pole_number",
-    "kind",
-    "title",
-    "status",
-    "school_year",
-    "due_on",
+    *CONVENTION_HEADLINE_FIELDS,
     "created_at",
     "updated_at",
     "validated_at",

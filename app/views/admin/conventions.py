@@ -23,7 +23,12 @@ from app.rules.states import (
 )
 from app.services import exports, school_years, workflow
 from app.views.admin.base import SecureModelView
-from app.views.exports import CONVENTION_EXPORT_FIELDS, convention_cell, zip_response
+from app.views.exports import (
+    CONVENTION_EXPORT_FIELDS,
+    CONVENTION_HEADLINE_FIELDS,
+    convention_cell,
+    zip_response,
+)
 
 
 def _title(view: Any, context: Any, model: Any, name: str) -> Any:
@@ -90,15 +95,7 @@ STATE_OPTIONS = {
 class ConventionView(SecureModelView):
     action = Action.VIEW_CONVENTION
     can_create = False
-    column_list = [
-        "pole_number",
-        "kind",
-        "title",
-        "status",
-        "school_year",
-        "due_on",
-        "updated_at",
-    ]
+    column_list = [*CONVENTION_HEADLINE_FIELDS, "updated_at"]
     column_details_list = [
         "pole_number",
         "kind",
