@@ -30,6 +30,7 @@ from app.rules.errors import NotFound, RuleViolation
 from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import financing
+from app.views.actions import run_action
 from app.views.context import current_pole_for, parse_object_id, pole_or_404
 from app.views.form_rows import numbered_rows
 
@@ -209,16 +210,16 @@ def counts(number: int):
 def close(number: int):
     pole = _pole(number, Action.CLOSE_COUNTS)
     year = requested_year()
-    try:
-        if request.form.get("action") == "reopen":
-            financing.reopen_counts(pole, year, actor())
-            flash(f"Le comptage {year} du pôle {pole.number} est rouvert.", "success")
-        else:
-            financing.close_counts(pole, year, actor())
-            flash(f"Le comptage {year} du pôle {pole.number} est clôturé.", "success")
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-    return redirect(url_for("financing.counts", number=pole.number, annee=year))
+    reopening = request.form.get("action") == "reopen"
+    return run_action(
+        url_for("financing.counts", number=pole.number, annee=year),
+        financing.reopen_counts if reopening else financing.close_counts,
+        pole,
+        year,
+        actor(),
+        success=f"Le comptage {year} du pôle {pole.number} est "
+        f"{'rouvert' if reopening else 'clôturé'}.",
+    )
 
 
 # --- team simulator ------------------------------------------------------------------------
