@@ -405,7 +405,17 @@ def _nothing_chosen(pole: Pole) -> Any:
     return redirect(url_for("financing.simulations", number=pole.number, annee=requested_year()))
 
 
-def _pdf(number: int, scenario_id: str | None) -> Any:
+# One scenario's export, or (``comparer``) the comparison of the ones of ``?s=…``: one view
+# each, under two endpoints.
+ONE = "/poles/<int:number>/simulations/<scenario_id>"
+COMPARED = "/poles/<int:number>/simulations/comparer"
+NO_SCENARIO = {"scenario_id": None}
+
+
+@bp.route(f"{ONE}/pdf")
+@bp.route(f"{COMPARED}/pdf", endpoint="compare_pdf", defaults=NO_SCENARIO)
+@login_required
+def pdf(number: int, scenario_id: str | None) -> Any:
     pole = _pole(number, Action.VIEW_FINANCING)
     compared = _export_targets(pole, scenario_id)
     if compared is None:
@@ -424,7 +434,10 @@ def _pdf(number: int, scenario_id: str | None) -> Any:
     return download_response(data, "application/pdf", f"pole-{pole.number}-simulation.pdf")
 
 
-def _xlsx(number: int, scenario_id: str | None) -> Any:
+@bp.route(f"{ONE}/xlsx")
+@bp.route(f"{COMPARED}/xlsx", endpoint="compare_xlsx", defaults=NO_SCENARIO)
+@login_required
+def xlsx(number: int, scenario_id: str | None) -> Any:
     from app.views.financing_export import scenarios_workbook
 
     pole = _pole(number, Action.VIEW_FINANCING)
@@ -434,27 +447,3 @@ def _xlsx(number: int, scenario_id: str | None) -> Any:
     out = BytesIO()
     scenarios_workbook(_export_context(pole, compared)).save(out)
     return download_response(out.getvalue(), XLSX, f"pole-{pole.number}-simulation.xlsx")
-
-
-@bp.route("/poles/<int:number>/simulations/<scenario_id>/pdf")
-@login_required
-def pdf(number: int, scenario_id: str):
-    return _pdf(number, scenario_id)
-
-
-@bp.route("/poles/<int:number>/simulations/comparer/pdf")
-@login_required
-def compare_pdf(number: int):
-    return _pdf(number, None)
-
-
-@bp.route("/poles/<int:number>/simulations/<scenario_id>/xlsx")
-@login_required
-def xlsx(number: int, scenario_id: str):
-    return _xlsx(number, scenario_id)
-
-
-@bp.route("/poles/<int:number>/simulations/comparer/xlsx")
-@login_required
-def compare_xlsx(number: int):
-    return _xlsx(number, None)
