@@ -4,6 +4,7 @@ Thin views: parse the form, call ``app.services.financing``, flash, redirect, re
 page is scoped by the pole (another pole answers 404), and every action by ``can()``.
 """
 
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
@@ -405,6 +406,39 @@ def _nothing_chosen(pole: Pole) -> Any:
     return redirect(url_for("financing.simulations", number=pole.number, annee=requested_year()))
 
 
+def _exported(number: int, scenario_id: str | None, answer: Callable[..., Any]) -> Any:
+    """The chosen scenarios written by ``answer(pole, context)``, or back to the list with
+    why when none is chosen."""
+    pole = _pole(number, Action.VIEW_FINANCING)
+    compared = _export_targets(pole, scenario_id)
+    if compared is None:
+        return _nothing_chosen(pole)
+    return answer(pole, _export_context(pole, compared))
+
+
+def _pdf_answer(pole: Pole, context: dict[str, Any]) -> Any:
+    try:
+        data = render_pdf(
+            "scenarios.html",
+            context,
+            title=f"Pôle {pole.number} – simulation de l'équipe",
+            subject="Simulation de l'équipe pluridisciplinaire",
+        )
+    except PdfError as exc:
+        return render_template(
+            "errors/error.html", code=503, title="Document PDF indisponible", text=str(exc)
+        ), 503
+    return download_response(data, "application/pdf", f"pole-{pole.number}-simulation.pdf")
+
+
+def _xlsx_answer(pole: Pole, context: dict[str, Any]) -> Any:
+    from app.views.financing_export import scenarios_workbook
+
+    out = BytesIO()
+    scenarios_workbook(context).save(out)
+    return download_response(out.getvalue(), XLSX, f"pole-{pole.number}-simulation.xlsx")
+
+
 # One scenario's export, or (``comparer``) the comparison of the ones of ``?s=…``: one view
 # each, under two endpoints.
 ONE = "/poles/<int:number>/simulations/<scenario_id>"
@@ -416,34 +450,11 @@ NO_SCENARIO = {"scenario_id": None}
 @bp.route(f"{COMPARED}/pdf", endpoint="compare_pdf", defaults=NO_SCENARIO)
 @login_required
 def pdf(number: int, scenario_id: str | None) -> Any:
-    pole = _pole(number, Action.VIEW_FINANCING)
-    compared = _export_targets(pole, scenario_id)
-    if compared is None:
-        return _nothing_chosen(pole)
-    try:
-        data = render_pdf(
-            "scenarios.html",
-            _export_context(pole, compared),
-            title=f"Pôle {pole.number} – simulation de l'équipe",
-            subject="Simulation de l'équipe pluridisciplinaire",
-        )
-    except PdfError as exc:
-        return render_template(
-            "errors/error.html", code=503, title="Document PDF indisponible", text=str(exc)
-        ), 503
-    return download_response(data, "application/pdf", f"pole-{pole.number}-simulation.pdf")
+    return _exported(number, scenario_id, _pdf_answer)
 
 
 @bp.route(f"{ONE}/xlsx")
 @bp.route(f"{COMPARED}/xlsx", endpoint="compare_xlsx", defaults=NO_SCENARIO)
 @login_required
 def xlsx(number: int, scenario_id: str | None) -> Any:
-    from app.views.financing_export import scenarios_workbook
-
-    pole = _pole(number, Action.VIEW_FINANCING)
-    compared = _export_targets(pole, scenario_id)
-    if compared is None:
-        return _nothing_chosen(pole)
-    out = BytesIO()
-    scenarios_workbook(_export_context(pole, compared)).save(out)
-    return download_response(out.getvalue(), XLSX, f"pole-{pole.number}-simulation.xlsx")
+    return _exported(number, scenario_id, _xlsx_answer)
