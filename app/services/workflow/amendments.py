@@ -23,9 +23,10 @@ from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import ref_id
 from app.rules.states import Status
-from app.services import audit, school_years
+from app.services import school_years
 from app.services.workflow._common import audited, refresh_prefilled, require, settle
 from app.services.workflow._writer import workflow_write
+from app.services.workflow.documents import creation_events
 from app.services.workflow.text import write_article
 
 SEAT_SIDE_ONLY = (
@@ -147,20 +148,17 @@ def start_amendment(convention: Convention, school_year: str, actor: Any) -> Con
             articles=[Article(**f) for f in fields],
         )
         amendment.due_on = school_years.due_date_of(amendment)
-        # The event is inserted with the amendment (then chained, after the P articles).
-        amendment.pending_events = [
-            audit.pending(
-                "convention.start_amendment",
-                actor,
-                status_after=Status.DRAFT,
-                details={
-                    "parent": str(convention.pk),
-                    "parent_title": convention.title,
-                    "school_year": label,
-                    "due_on": amendment.due_on,
-                },
-            )
-        ]
+        # Chained once the P articles are written (``settle`` below).
+        amendment.pending_events = creation_events(
+            "convention.start_amendment",
+            actor,
+            {
+                "parent": str(convention.pk),
+                "parent_title": convention.title,
+                "school_year": label,
+                "due_on": amendment.due_on,
+            },
+        )
         try:
             with workflow_write():
                 amendment.save(force_insert=True)

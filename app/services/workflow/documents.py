@@ -137,6 +137,12 @@ def set_school_year(convention: Convention, school_year: str, actor: Any) -> Con
     return settle(convention)
 
 
+def creation_events(action: str, actor: Any, details: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``pending_events`` of a new draft: its creation's event, inserted with the document
+    (and chained once it is), so that no crash leaves one without the other."""
+    return [audit.pending(action, actor, status_after=Status.DRAFT, details=details)]
+
+
 def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> Convention:
     """The pole's convention for ``target``, created (as a draft) when it does not exist."""
     existing = Convention.objects(pole=pole.pk, slot=target.slot).first()
@@ -155,15 +161,11 @@ def ensure_convention(pole: Pole, target: Target, seat: School, actor: Any) -> C
         articles=build_articles(target.kind),
     )
     conv.due_on = school_years.due_date_of(conv)
-    # The creation's event is inserted with the document (then chained).
-    conv.pending_events = [
-        audit.pending(
-            "convention.create",
-            actor,
-            status_after=Status.DRAFT,
-            details={"kind": target.kind, "slot": target.slot, "pole": pole.number},
-        )
-    ]
+    conv.pending_events = creation_events(
+        "convention.create",
+        actor,
+        {"kind": target.kind, "slot": target.slot, "pole": pole.number},
+    )
     try:
         with workflow_write():
             conv.save(force_insert=True)
