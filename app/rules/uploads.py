@@ -5,12 +5,13 @@ import io
 import logging
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import filetype
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+# pypdf (about 25 MiB) is imported by the first uploaded PDF checked, not with the app.
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 from app.formatting import decimal_text
 
@@ -92,8 +93,10 @@ UNREADABLE_PDF = (
 )
 
 
-def _active_key(reader: PdfReader) -> str | None:
+def _active_key(reader: "PdfReader") -> str | None:
     """The first active key found in every object reachable from the trailer."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
     seen: set[tuple[int, int]] = set()
     stack: list[Any] = [reader.trailer]
     visited = 0
@@ -137,6 +140,9 @@ def pdf_problem(what: str, data: bytes) -> str | None:
     raw = _ACTIVE_RAW.search(bytes(data))
     if raw is not None:
         return _active_message(what, "/" + raw.group(1).decode())
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(bytes(data)), strict=False)
         if reader.is_encrypted:

@@ -14,18 +14,17 @@ import csv
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from zipfile import ZIP_DEFLATED, ZipFile
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from app.models.stored_file import StoredFile
 from app.pdf.documents import file_name
 from app.rules.exports import csv_text, xlsx_cell
 from app.rules.refs import ref_id
 from app.services import audit
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 BOM = "\ufeff"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -55,6 +54,11 @@ def csv_chunks(labels: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
 
 def xlsx_file(title: str, labels: Sequence[str], rows: Iterable[Row]) -> BinaryIO:
     """The workbook (one sheet, bold heading, typed cells), rewound, ready to stream."""
+    # openpyxl (about 20 MiB) is imported by the first XLSX export, not with the app.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(title))
     bold = Font(bold=True)
@@ -78,7 +82,9 @@ def _sheet_title(title: str) -> str:
     return (cleaned or "Export")[:31]
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
+def _xlsx_cell(sheet: Any, value: Any) -> "WriteOnlyCell":
+    from openpyxl.cell import WriteOnlyCell
+
     typed = xlsx_cell(value)
     cell = WriteOnlyCell(sheet, value=typed.value)
     if typed.quote_prefix:

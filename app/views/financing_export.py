@@ -5,12 +5,13 @@ format; text cells that would start a formula are neutralised.
 """
 
 from decimal import Decimal
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from typing import TYPE_CHECKING, Any
 
 from app.rules.exports import xlsx_cell
+
+# openpyxl (about 20 MiB) is imported by the first export, not with the app.
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 POINTS_FORMAT = "#,##0.00"
 FTE_FORMAT = "#,##0.##"
@@ -31,6 +32,8 @@ def _row(sheet: Any, values: list[Any], bold: bool = False, formats: dict[int, s
     for col, fmt in (formats or {}).items():
         sheet.cell(row=row, column=col).number_format = fmt
     if bold:
+        from openpyxl.styles import Font
+
         for cell in sheet[row]:
             cell.font = Font(bold=True)
 
@@ -42,8 +45,10 @@ def _verdict(item: dict[str, Any]) -> str:
     return "respectées" if ev.ok else " ".join(ev.failures)
 
 
-def scenarios_workbook(context: dict[str, Any]) -> Workbook:
+def scenarios_workbook(context: dict[str, Any]) -> "Workbook":
     """One sheet comparing the scenarios, then one sheet of lines per scenario."""
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Comparaison"
