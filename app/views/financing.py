@@ -190,7 +190,6 @@ def counts(number: int):
         else:
             flash(f"Les nombres d'élèves de {year} sont enregistrés.", "success")
             return redirect(url_for("financing.counts", number=pole.number, annee=year))
-    params = financing.parameters(year)
     return _year_page(
         "financing/counts.html",
         pole,
@@ -202,7 +201,7 @@ def counts(number: int):
         levels=rules.LEVELS,
         may_enter=may_enter,
         may_close=permissions.can(current_user, Action.CLOSE_COUNTS, pole),
-        reference_date=params and financing.reference_date(year),
+        reference_date=financing.reference_date(year),  # None without parameters
     ), status
 
 
@@ -373,14 +372,14 @@ def compare(number: int):
 
 def _export_context(pole: Pole, compared: list[dict[str, Any]]) -> dict[str, Any]:
     year = compared[0]["scenario"].school_year
+    params = financing.parameters(year)
     return {
         "pole": pole,
         "compared": compared,
         "groups": rules.GROUPS,
         "year": year,
-        "params": financing.parameters(year),
-        "demo": financing.catalogue_is_demo()
-        or bool((financing.parameters(year) or rules.Parameters(year, ())).demo),
+        "params": params,
+        "demo": financing.catalogue_is_demo() or bool(params and params.demo),
         "demo_label": DEMO_LABEL,
         "today": clock.today(),
         "watermark": "",

@@ -192,8 +192,9 @@ def test_list_pages_make_a_constant_number_of_queries(demo, counter):
 # The pole pages' own reads (beyond the session's user), at both sizes: at most 4, or the
 # figure measured for the pages still above (what they read: a signer's home its messages,
 # school years, open conventions, its pole (also its profiles' pole, read once), the
-# profiles' schools or POs and the conventions awaiting them; the financing pages their
-# parameters three times, pupil counts, commitments, functions). Any page reading more fails.
+# profiles' schools or POs and the conventions awaiting them; the financing pages the year's
+# parameters, the years that have some, pupil counts, commitments, functions). Any page
+# reading more fails.
 POLE_PAGES = {
     ("coord1", "/"): 4,
     ("dir-siege1", "/"): 6,
@@ -206,7 +207,7 @@ POLE_PAGES = {
     ("dir-siege1", "/a-prendre-connaissance"): 5,
     ("gestionnaire", "/gestion/poles"): 3,
     ("gestionnaire", "/gestion/poles/1"): 4,
-    ("coord1", "/poles/1/eleves"): 6,
+    ("coord1", "/poles/1/eleves"): 5,
     ("coord1", "/poles/1/financement"): 8,
     ("coord1", "/poles/1/simulations"): 9,
 }
