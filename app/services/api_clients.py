@@ -12,6 +12,7 @@ from app.models.api_client import ApiClient
 from app.models.base import utcnow
 from app.rules import permissions
 from app.rules.api import clean_name, clean_scopes, new_token, token_digest
+from app.rules.audit import Outcome
 from app.rules.errors import PermissionDenied, RuleViolation
 from app.rules.permissions import Action
 from app.services import audit
@@ -77,7 +78,7 @@ def record_call(client: ApiClient | None, path: str, status: int, query: dict[st
     audit.record(
         "api_call",
         f"api:{client.name}" if client is not None else "api:anonyme",
-        outcome="ok" if status < 400 else "refused",
+        outcome=Outcome.OK if status < 400 else Outcome.REFUSED,
         target=path[:200],
         details={
             "client": str(client.pk) if client is not None else None,

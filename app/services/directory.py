@@ -22,6 +22,7 @@ from app.models.pole import Pole
 from app.models.school import School
 from app.rules import directory as rules
 from app.rules import permissions
+from app.rules.audit import Outcome
 from app.rules.collation import sort_key
 from app.rules.errors import PermissionDenied, RuleViolation
 from app.rules.permissions import Action
@@ -159,7 +160,7 @@ def apply_file(filename: str, data: bytes, actor: Any) -> rules.DirectoryReport:
         audit.record(
             "directory.import",
             actor,
-            outcome="refused",
+            outcome=Outcome.REFUSED,
             target=f"file:{filename}",
             details={**report.counts(), "reason": "erreurs dans le fichier"},
         )

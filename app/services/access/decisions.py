@@ -16,6 +16,7 @@ from app.models.access_request import (
 )
 from app.models.base import utcnow
 from app.models.user import Grant, User
+from app.rules.audit import Outcome
 from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
 from app.rules.identity import NO_EMAIL_ON_FILE, IdentityCheck, confirmation_message
 from app.rules.permissions import Action, can, holds_backoffice_role
@@ -40,7 +41,7 @@ class IdentityNotConfirmed(RuleViolation):
 
 def _require(actor: Any, action: Action, what: str, target: str) -> None:
     if not can(actor, action):
-        audit.record(what, actor, outcome="refused", target=target, details={"why": action})
+        audit.record(what, actor, outcome=Outcome.REFUSED, target=target, details={"why": action})
         raise PermissionDenied("Votre profil ne permet pas de traiter les demandes d'accès.")
 
 
@@ -91,7 +92,7 @@ def approve_request(
         audit.record(
             "access_request_approved",
             actor,
-            outcome="refused",
+            outcome=Outcome.REFUSED,
             target=target,
             details={"why": "identity not confirmed", "username": account.username},
         )

@@ -15,6 +15,7 @@ from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.models.user import Grant, User, new_session_token
+from app.rules.audit import Outcome
 from app.rules.errors import PermissionDenied
 from app.rules.permissions import holds_backoffice_role
 from app.rules.refs import as_id, ref_id
@@ -204,7 +205,9 @@ def grant_profiles(
 
 def refuse_backoffice_account(action: str, actor: Any, target: str) -> NoReturn:
     """Support may not change a back-office account's access: recorded, then refused."""
-    audit.record(action, actor, outcome="refused", target=target, details={"why": "back-office"})
+    audit.record(
+        action, actor, outcome=Outcome.REFUSED, target=target, details={"why": "back-office"}
+    )
     raise PermissionDenied(
         "Ce compte relève du back-office : seule l'Administration peut modifier ses accès."
     )

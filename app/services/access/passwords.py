@@ -16,6 +16,7 @@ from app.models.access_request import PasswordToken
 from app.models.base import utcnow
 from app.models.user import User, new_session_token
 from app.rules import throttle as throttle_rules
+from app.rules.audit import Outcome
 from app.rules.errors import RuleViolation
 from app.services import audit, throttle
 from app.services.access.outbox import queue_mail
@@ -56,7 +57,7 @@ def _record(
     audit.record(
         action,
         actor,
-        outcome="refused" if refused is not None else "ok",
+        outcome=Outcome.REFUSED if refused is not None else Outcome.OK,
         target=f"user:{username}",
         details={"ip": address, **details},
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.models.access_request import PasswordToken
 from app.models.user import Grant, User, new_session_token
+from app.rules.audit import Outcome
 from app.rules.errors import InvalidState, PermissionDenied, RuleViolation
 from app.rules.permissions import Action, can, may_manage_account
 from app.rules.refs import ref_id
@@ -34,7 +35,7 @@ def revoke_user(
     """
     target = f"user:{user.username}"
     if not (can(actor, Action.MANAGE_USERS) or can(actor, Action.REVIEW_ACCESS)):
-        audit.record("access_revoked", actor, outcome="refused", target=target)
+        audit.record("access_revoked", actor, outcome=Outcome.REFUSED, target=target)
         raise PermissionDenied("Votre profil ne permet pas de révoquer des accès.")
     user.reload()
     if not may_manage_account(actor, user):
