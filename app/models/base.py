@@ -19,7 +19,6 @@ __all__ = [
     "documents_of",
     "french_check",
     "ids_in_order",
-    "in_order_by_ids",
     "ref_id",
     "rows_in_order",
     "utcnow",
@@ -146,12 +145,3 @@ def by_ids(query: Any, ids: list[Any], batch: int = 100) -> Iterator[Any]:
         chunk = ids[start : start + batch]
         found = {doc.pk: doc for doc in unordered.filter(pk__in=chunk)}
         yield from (found[pk] for pk in chunk if pk in found)
-
-
-def in_order_by_ids(
-    query: Any, skip: int = 0, limit: int | None = None, batch: int = 100
-) -> Iterator[Any]:
-    """``query``'s documents in its order from ``skip`` (at most ``limit``), in two steps:
-    ``ids_in_order``, then ``by_ids``."""
-    ids = ids_in_order(query)
-    yield from by_ids(query, ids[skip : None if limit is None else skip + limit], batch)

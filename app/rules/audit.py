@@ -63,9 +63,6 @@ class Outcome(Choices):
     REFUSED = "refused", "Refusée"
 
 
-OUTCOME_LABELS = Outcome.labels()
-
-
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import request
 
+from app.rules.numbers import whole_number
+
 
 def numbered_rows(
     count_field: str, most: int, fields: Mapping[str, tuple[str, int | None]]
@@ -13,13 +15,10 @@ def numbered_rows(
     """As many rows as ``count_field`` says (at most ``most``; not a number: none). Each row
     maps a key to the field ``<prefix>_<i>`` of ``fields[key] = (prefix, length)``: stripped
     and cut to ``length``, or taken as sent when ``length`` is None (a choice's code)."""
-    try:
-        count = min(int(request.form.get(count_field, "0")), most)
-    except ValueError:
-        count = 0
+    count = min(whole_number(request.form.get(count_field)) or 0, most)
     return [
         {key: _value(f"{prefix}_{i}", length) for key, (prefix, length) in fields.items()}
-        for i in range(max(count, 0))
+        for i in range(count)
     ]
 
 

@@ -19,6 +19,9 @@ def test_each_row_is_stripped_and_cut_unless_taken_as_sent():
     assert _rows(form) == [{"code": "ABC", "level": " P "}, {"code": "x", "level": ""}]
 
 
-@pytest.mark.parametrize(("count", "expected"), [("9", 5), ("abc", 0), ("-3", 0), ("", 0)])
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [("9", 5), (" 2 ", 2), ("abc", 0), ("-3", 0), ("", 0), ("²", 0), ("١٢", 0)],
+)
 def test_the_count_is_capped_and_a_bad_one_means_no_row(count, expected):
     assert len(_rows({"row_count": count})) == expected

@@ -370,8 +370,10 @@ class SecureModelView(ActionGated, ModelView):
         )
 
     def sorted_by_ids(self) -> bool:
-        """Whether a page or an export reads its sort keys first, then its rows by id
-        (``models.base.in_order_by_ids``): for heavy documents on a stand-in store."""
+        """Whether, on a stand-in store, a page reads its sort keys first, then its rows by id
+        (``ids_in_order``, ``by_ids``), and an export its projected rows in one read sorted
+        here (``rows_in_order``): for heavy documents, which the store's sorted read decodes
+        whole."""
         return self.page_by_ids and db.sorts_in_memory()
 
     def loaded(self, rows: Iterable[Any]) -> Iterable[Any]:
