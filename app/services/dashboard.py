@@ -135,7 +135,7 @@ def campaign(filters: Filters, cals: school_years.Calendars | None = None) -> Ca
     # document is built here. Building them, with their school lists, signatures and
     # acknowledgments, was most of the page's time and memory (``listed`` builds a page's).
     rows = Convention.objects(**query).only(*ROW_FIELDS).as_pymongo()
-    cals = cals or school_years.Calendars.load()
+    cals = cals or calendars()
     today = clock.today()
     items: list[Item] = []
     late: list[Dated] = []
