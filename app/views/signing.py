@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -23,7 +22,7 @@ from app.rules.refs import ref_id
 from app.rules.refusals import declined_by
 from app.rules.states import Status
 from app.services import workflow
-from app.views.conventions import confirmations, signatures
+from app.views.conventions import confirmations
 from app.views.conventions.confirmations import Queue
 from app.views.conventions.presenter import article_rows
 from app.views.gates import requires
@@ -215,29 +214,6 @@ def to_sign():
     )
 
 
-def _queue(endpoint: str, convention_id: str, done: str) -> Queue:
-    """Back to the convention's card in the queue; on success, to ``done`` on the queue."""
-    return Queue(url_for(endpoint) + f"#convention-{convention_id}", done=url_for(endpoint) + done)
-
-
-@bp.route("/a-signer/<convention_id>", methods=["GET", "POST"])
-@login_required
-@requires(Action.SIGN)
-def sign(convention_id: str) -> ResponseReturnValue:
-    """Signing from « À signer »: the convention page's step, led back to the queue."""
-    queue = _queue("signing.to_sign", convention_id, "#signees")
-    return signatures.take(convention_id, confirmations.SIGN, queue)
-
-
-@bp.route("/a-signer/<convention_id>/refuser", methods=["GET", "POST"])
-@login_required
-@requires(Action.DECLINE)
-def decline(convention_id: str) -> ResponseReturnValue:
-    """Declining from « À signer » (the convention stays in the list, at its card)."""
-    queue = _queue("signing.to_sign", convention_id, f"#convention-{convention_id}")
-    return signatures.take(convention_id, confirmations.DECLINE, queue)
-
-
 @bp.route("/a-prendre-connaissance")
 @login_required
 @requires(Action.ACKNOWLEDGE)
@@ -252,10 +228,36 @@ def to_acknowledge():
     )
 
 
-@bp.route("/a-prendre-connaissance/<convention_id>", methods=["GET", "POST"])
-@login_required
-@requires(Action.ACKNOWLEDGE)
-def acknowledge(convention_id: str) -> ResponseReturnValue:
-    """Acknowledging from « À prendre connaissance », led back to the queue."""
-    queue = _queue("signing.to_acknowledge", convention_id, "#faites")
-    return signatures.take(convention_id, confirmations.ACKNOWLEDGE, queue)
+def _queue(endpoint: str, done: str | None = None) -> Callable[[str], Queue]:
+    """Back to the convention's card in the queue ``endpoint``; on success to ``done`` there
+    (default: the card again, the convention staying in the list)."""
+
+    def queue(convention_id: str) -> Queue:
+        card = url_for(endpoint) + f"#convention-{convention_id}"
+        return Queue(card, done=url_for(endpoint) + done if done else card)
+
+    return queue
+
+
+def _route(step: confirmations.Step, rule: str, gate: Action, queue: str, done: str | None) -> None:
+    """``step`` taken from the queue page ``queue`` (gated as it is), led back to it."""
+    confirmations.route(bp, step, rule=rule, queue=_queue(queue, done), gate=requires(gate))
+
+
+# Signing and declining from « À signer », acknowledging from « À prendre connaissance »: the
+# convention page's steps, led back to the queue (declining leaves the convention at its card).
+_route(confirmations.SIGN, "/a-signer/<convention_id>", Action.SIGN, "signing.to_sign", "#signees")
+_route(
+    confirmations.DECLINE,
+    "/a-signer/<convention_id>/refuser",
+    Action.DECLINE,
+    "signing.to_sign",
+    None,
+)
+_route(
+    confirmations.ACKNOWLEDGE,
+    "/a-prendre-connaissance/<convention_id>",
+    Action.ACKNOWLEDGE,
+    "signing.to_acknowledge",
+    "#faites",
+)

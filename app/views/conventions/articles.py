@@ -134,7 +134,11 @@ def article(convention_id: str, key: str):
     return back(conv, 2, f"article-{art.key}")
 
 
-@bp.route("/<convention_id>/valider", methods=["GET", "POST"])
+@bp.route(
+    f"/<convention_id>/{confirmations.VALIDATE.path}",
+    endpoint=confirmations.VALIDATE.endpoint,
+    methods=["GET", "POST"],
+)
 @login_required
 def validate(convention_id: str):
     """GET: what validating locks (or back to what is missing); POST confirmed: validate."""

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, School
@@ -30,6 +30,7 @@ from app.views.confirm import (
     motive_problem,
     to_confirmation,
 )
+from app.views.context import convention_or_404
 from app.views.conventions._common import back, run, step_url, still_awaited
 
 CONTACT = "poles.territoriaux@cfwb.be"
@@ -360,8 +361,11 @@ def with_awaited(success: str) -> Callable[[Convention], str]:
 
 @dataclass(frozen=True)
 class Step:
-    """One irreversible step of a convention as its route takes it (``take_step``)."""
+    """One irreversible step of a convention as its route takes it (``take_step``): GET
+    ``/conventions/<id>/<path>`` asks, the confirmed POST takes it (``signatures.route``)."""
 
+    endpoint: str  # the route's name in the ``conventions`` blueprint
+    path: str  # its URL after the convention's id
     number: int  # the step of the convention's page it is taken from
     offered: Callable[[workflow.Offers], bool]
     build: Callable[[Convention], Confirmation]
@@ -384,6 +388,38 @@ def take_step(conv: Convention, step: Step, queue: Queue | None = None) -> Respo
     )
 
 
+def route(
+    bp: Blueprint,
+    step: Step,
+    *,
+    rule: str | None = None,
+    queue: Callable[[str], Queue | None] | None = None,
+    gate: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+) -> None:
+    """Declare the route that takes ``step`` on ``bp``, named ``step.endpoint``: GET asks (its
+    confirmation page), the confirmed POST takes it, on the convention of the URL (404
+    outside the user's scope).
+
+    By default the rule is ``/<convention_id>/<step.path>`` and the step leads back to the
+    queue named by ``retour=`` (``came_from``); a work queue's own route gives its ``rule``,
+    its ``queue`` (from the convention's id) and its page ``gate`` (``views.gates.requires``).
+    """
+
+    def view(convention_id: str) -> ResponseReturnValue:
+        conv = convention_or_404(convention_id, current_user)
+        return take_step(conv, step, queue(convention_id) if queue else came_from())
+
+    view.__name__ = step.endpoint
+    view.__doc__ = f"GET: what « {step.endpoint} » will do; POST confirmed: take the step."
+    gated = gate(view) if gate else view
+    bp.add_url_rule(
+        rule or f"/<convention_id>/{step.path}",
+        step.endpoint,
+        login_required(gated),
+        methods=["GET", "POST"],
+    )
+
+
 def _send_back(conv: Convention, user: Any, reason: str) -> Convention:
     return workflow.send_back(conv, reason, user)
 
@@ -393,6 +429,8 @@ def _decline(conv: Convention, user: Any, reason: str) -> Convention:
 
 
 VALIDATE_LIST = Step(
+    "validate_list",
+    "valider-liste",
     1,
     lambda o: o.validate_list,
     validate_list,
@@ -401,6 +439,8 @@ VALIDATE_LIST = Step(
     next_step=2,
 )
 REOPEN_LIST = Step(
+    "reopen_list",
+    "rouvrir-liste",
     1,
     lambda o: o.reopen_list,
     reopen_list,
@@ -408,6 +448,8 @@ REOPEN_LIST = Step(
     workflow.reopen_school_list,
 )
 VALIDATE = Step(
+    "validate",
+    "valider",
     2,
     lambda o: o.validate,
     validate,
@@ -419,6 +461,8 @@ VALIDATE = Step(
     next_step=3,
 )
 SIGN = Step(
+    "sign",
+    "signer",
     3,
     lambda o: o.sign_for is not None,
     sign,
@@ -429,6 +473,8 @@ SIGN = Step(
     workflow.sign,
 )
 DECLINE = Step(
+    "decline",
+    "refuser-de-signer",
     3,
     lambda o: o.decline_for is not None,
     decline,
@@ -438,6 +484,8 @@ DECLINE = Step(
     _decline,
 )
 SEND_BACK = Step(
+    "send_back",
+    "renvoyer",
     3,
     lambda o: o.send_back,
     send_back,
@@ -449,6 +497,8 @@ SEND_BACK = Step(
     next_step=1,
 )
 APPROVE = Step(
+    "approve",
+    "approuver",
     3,
     lambda o: o.approve,
     approve,
@@ -456,6 +506,8 @@ APPROVE = Step(
     workflow.approve,
 )
 ACKNOWLEDGE = Step(
+    "acknowledge",
+    "prendre-connaissance",
     3,
     lambda o: o.acknowledge_for is not None,
     acknowledge,
@@ -463,6 +515,8 @@ ACKNOWLEDGE = Step(
     workflow.acknowledge,
 )
 REOPEN = Step(
+    "reopen",
+    "rouvrir",
     3,
     lambda o: o.reopen,
     reopen,

@@ -90,17 +90,7 @@ def derogation(convention_id: str, school_id: str):
     return response
 
 
-@bp.route("/<convention_id>/valider-liste", methods=["GET", "POST"])
-@login_required
-def validate_list(convention_id: str):
-    """GET: what validating the list locks; POST with the confirmation: validate it."""
-    conv = convention_or_404(convention_id, current_user)
-    return confirmations.take_step(conv, confirmations.VALIDATE_LIST)
-
-
-@bp.route("/<convention_id>/rouvrir-liste", methods=["GET", "POST"])
-@login_required
-def reopen_list(convention_id: str):
-    """GET: what reopening the list means, with its motive; POST confirmed: reopen it."""
-    conv = convention_or_404(convention_id, current_user)
-    return confirmations.take_step(conv, confirmations.REOPEN_LIST)
+# GET: what validating the list locks, or what reopening it means with its motive; POST
+# confirmed: take the step.
+confirmations.route(bp, confirmations.VALIDATE_LIST)
+confirmations.route(bp, confirmations.REOPEN_LIST)

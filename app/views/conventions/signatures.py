@@ -16,58 +16,18 @@ from app.services import workflow
 from app.views.context import convention_or_404
 from app.views.conventions import bp, confirmations
 from app.views.conventions._common import back, run
-from app.views.conventions.confirmations import Queue, Step
 from app.views.conventions.page import default_step
 
-
-def take(convention_id: str, step: Step, queue: Queue | None = None) -> ResponseReturnValue:
-    """The convention (404 outside the user's scope), then its step."""
-    conv = convention_or_404(convention_id, current_user)
-    return confirmations.take_step(conv, step, queue or confirmations.came_from())
-
-
-@bp.route("/<convention_id>/signer", methods=["GET", "POST"])
-@login_required
-def sign(convention_id: str) -> ResponseReturnValue:
-    """GET: what signing commits to and who is awaited next; POST confirmed: sign."""
-    return take(convention_id, confirmations.SIGN)
-
-
-@bp.route("/<convention_id>/refuser-de-signer", methods=["GET", "POST"])
-@login_required
-def decline(convention_id: str) -> ResponseReturnValue:
-    """GET (or the comment typed on the step page, POSTed unconfirmed): what declining
-    leaves as it is; POST confirmed: decline, with the comment the pole reads."""
-    return take(convention_id, confirmations.DECLINE)
-
-
-@bp.route("/<convention_id>/renvoyer", methods=["GET", "POST"])
-@login_required
-def send_back(convention_id: str) -> ResponseReturnValue:
-    """Administration: GET (or the reason typed on the step page) what sending back undoes;
-    POST confirmed: the signed convention goes back to the pole's draft with the reason."""
-    return take(convention_id, confirmations.SEND_BACK)
-
-
-@bp.route("/<convention_id>/approuver", methods=["GET", "POST"])
-@login_required
-def approve(convention_id: str) -> ResponseReturnValue:
-    """GET: what approving seals; POST confirmed: approve and seal."""
-    return take(convention_id, confirmations.APPROVE)
-
-
-@bp.route("/<convention_id>/prendre-connaissance", methods=["GET", "POST"])
-@login_required
-def acknowledge(convention_id: str) -> ResponseReturnValue:
-    """GET: what acknowledging records and who is awaited next; POST confirmed: acknowledge."""
-    return take(convention_id, confirmations.ACKNOWLEDGE)
-
-
-@bp.route("/<convention_id>/rouvrir", methods=["GET", "POST"])
-@login_required
-def reopen(convention_id: str) -> ResponseReturnValue:
-    """GET: what reopening cancels, with its motive; POST confirmed: reopen."""
-    return take(convention_id, confirmations.REOPEN)
+# Each step's route: GET /conventions/<id>/<path> asks, the confirmed POST takes it.
+for _step in (
+    confirmations.SIGN,
+    confirmations.DECLINE,  # the comment may come typed on the step page, POSTed unconfirmed
+    confirmations.SEND_BACK,  # Administration, with the reason the pole reads
+    confirmations.APPROVE,  # seals the PDF
+    confirmations.ACKNOWLEDGE,
+    confirmations.REOPEN,  # with its motive
+):
+    confirmations.route(bp, _step)
 
 
 @bp.route("/<convention_id>/prise-en-charge", methods=["POST"])
