@@ -13,6 +13,7 @@ import pytest
 from app.models import ApiClient, AuditEvent, User
 from app.rules.states import Status
 from app.services import api_clients, workflow
+from app.views.conventions import confirmations
 from tests.conftest import csrf_token, login
 from tests.views.conftest import PDF_BYTES, at_stage, fill_articles, reload, school, url, user
 
@@ -65,6 +66,19 @@ def events(conv, action: str) -> int:
 
 
 # -- the convention's steps ------------------------------------------------------------------
+
+
+STEPS = [v for v in vars(confirmations).values() if isinstance(v, confirmations.Step)]
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.endpoint)
+def test_every_step_is_routed_at_its_path_and_asks_anonymous_users_to_log_in(app, client, step):
+    """The table is the routes: each step answers GET and POST at its own path, signed in."""
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == f"conventions.{step.endpoint}")
+    assert rule.rule == f"/conventions/<convention_id>/{step.path}"
+    assert {"GET", "POST"} <= rule.methods
+    response = client.get(f"/conventions/{'0' * 24}/{step.path}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_validating_the_list_is_confirmed_first(client_for, coop_draft):
