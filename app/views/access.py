@@ -253,18 +253,30 @@ def _removed_line(removed: list[str]) -> str:
 def _revocation(
     title: str,
     subject: str,
-    consequences: list[str],
+    account: User | None,
+    removed: list[str],
+    closing: str,
     button: str,
     listing: tuple[str, str],
     item: tuple[str, str],
     **extra: Any,
 ) -> Confirmation:
-    """A revocation's confirmation page (in danger's colour), under the list and the item
-    (label, url) it is asked from; cancelling leads back to the item."""
+    """A revocation's confirmation page (in danger's colour): the profiles ``removed`` from
+    ``account``, that it takes effect at once, whether the account keeps other profiles or is
+    deactivated, then ``closing``; under the list and the item (label, url) it is asked from,
+    cancelling leads back to the item."""
+    last = account is None or len(removed) >= len(account.grants)
     return Confirmation(
         title=title,
         subject=subject,
-        consequences=consequences,
+        consequences=[
+            _removed_line(removed),
+            IMMEDIATE,
+            "Le compte n'aura plus aucun profil et sera désactivé."
+            if last
+            else "Les autres profils du compte restent attribués.",
+            closing,
+        ],
         button=button,
         tone="danger",
         cancel_url=item[1],
@@ -275,17 +287,14 @@ def _revocation(
 
 def _revocation_confirmation(req: AccessRequest) -> Confirmation:
     """What accepting a revocation request takes away, and from whom."""
-    removed = [access.describe_grant(g) for g in access.grants_for_request(req)]
     return _revocation(
         "Accepter la révocation ?",
         f"{req.kind_label} {req.reference} – compte {req.person.username} "
         f"({req.person.first_name} {req.person.last_name})",
-        [
-            _removed_line(removed),
-            f"{IMMEDIATE} Un compte sans profil est désactivé.",
-            "La demande sera close comme acceptée et la réponse envoyée au courriel enregistré "
-            "du compte.",
-        ],
+        User.objects(username=req.person.username).only("grants").first(),
+        [access.describe_grant(g) for g in access.grants_for_request(req)],
+        "La demande sera close comme acceptée et la réponse envoyée au courriel enregistré du "
+        "compte.",
         "Accepter : révoquer maintenant",
         ("Demandes d'accès", url_for("access.queue")),
         (req.reference, url_for("access.detail", reference=req.reference)),
@@ -418,18 +427,12 @@ def account(username: str):
 
 def _account_confirmation(user: User, title: str, removed: list[str], button: str, **extra: Any):
     """What revoking ``removed`` from ``user`` will do, with the way back to the account."""
-    last = len(removed) >= len(user.grants)
     return _revocation(
         title,
         f"Compte {user.username} – {user.full_name}",
-        [
-            _removed_line(removed),
-            IMMEDIATE,
-            "Le compte n'aura plus aucun profil et sera désactivé."
-            if last
-            else "Les autres profils du compte restent attribués.",
-            "Pour rétablir un accès, une nouvelle demande d'accès signée sera nécessaire.",
-        ],
+        user,
+        removed,
+        "Pour rétablir un accès, une nouvelle demande d'accès signée sera nécessaire.",
         button,
         ("Comptes", url_for("access.accounts")),
         (user.username, url_for("access.account", username=user.username)),
