@@ -419,6 +419,10 @@ def test_accepting_a_revocation_request_is_confirmed_first(demo, client):
     html = confirmation_page(client, path)
     assert "Accepter la révocation ?" in html and "Profil retiré" in html
     granted = len(User.objects.get(username="dir-part1").grants)
+    # The account's only profile goes: the page says the account will be deactivated.
+    assert len(access.grants_for_request(req)) == granted == 1
+    assert "Le compte n'aura plus aucun profil et sera désactivé." in html
+    assert "Les autres profils du compte restent attribués." not in html
     unconfirmed_post(client, path)
     assert len(User.objects.get(username="dir-part1").grants) == granted
     assert confirmed_post(client, path).status_code == 302
