@@ -39,6 +39,7 @@ from app.rules.uploads import MAX_FILE_BYTES
 from app.services import access
 from app.views.actions import run_action
 from app.views.confirm import Confirmation, ask, confirmed, to_confirmation
+from app.views.downloads import download
 from app.views.gates import requires
 from app.views.pagination import paginate
 
@@ -358,13 +359,7 @@ def attachment(reference: str):
     stored = StoredFile.objects(pk=file_id).first() if file_id else None
     if stored is None:
         abort(404)
-    response = current_app.response_class(stored.data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{req.reference}-formulaire.pdf"'
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(stored.data, "application/pdf", f"{req.reference}-formulaire.pdf")
 
 
 # --- Accounts (support staff) ------------------------------------------------------------

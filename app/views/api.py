@@ -32,6 +32,7 @@ from app.rules.states import APPROVED_STATUSES, SCHOOL_ROLE_LABELS
 from app.services import api_clients
 from app.services.exports import sealed_bytes
 from app.views.api_openapi import openapi_document
+from app.views.downloads import download
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -180,10 +181,9 @@ def convention_pdf(convention_id: str) -> Any:
     data = sealed_bytes(conv)
     if data is None:
         raise ApiError(404, "Le PDF scellé de cette convention est introuvable.")
-    response = current_app.response_class(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="convention-{conv.pk}.pdf"'
-    response.set_etag(conv.sealed_pdf_sha256 or "")
-    return response.make_conditional(request)
+    return download(
+        data, "application/pdf", f"convention-{conv.pk}.pdf", etag=conv.sealed_pdf_sha256 or None
+    )
 
 
 def _conventions() -> QuerySet:

@@ -10,6 +10,7 @@ from app.models.base import utcnow
 from app.rules.exports import export_filename
 from app.rules.states import CONVENTION_FIELD_LABELS
 from app.services import exports
+from app.views.downloads import streamed_download
 
 FORMATS = ("csv", "xlsx")
 
@@ -45,16 +46,6 @@ def conventions_response(fmt: str, name: str, conventions: Iterable[Any]) -> Res
     return table_response(fmt, name, labels, rows)
 
 
-def _download(chunks: Iterator[bytes], mimetype: str, filename: str) -> Response:
-    # No request context while the chunks are produced (a response may also be dropped
-    # unread): the rows are computed before, the generators need only the database.
-    response = Response(chunks, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 def table_response(
     fmt: str, name: str, labels: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Response:
@@ -62,9 +53,9 @@ def table_response(
     filename = export_filename(name, utcnow(), fmt)
     if fmt == "xlsx":
         handle = exports.xlsx_file(name, labels, rows)
-        return _download(exports.file_chunks(handle), exports.XLSX_MIMETYPE, filename)
-    return _download(exports.csv_chunks(labels, rows), exports.CSV_MIMETYPE, filename)
+        return streamed_download(exports.file_chunks(handle), exports.XLSX_MIMETYPE, filename)
+    return streamed_download(exports.csv_chunks(labels, rows), exports.CSV_MIMETYPE, filename)
 
 
 def zip_response(name: str, chunks: Iterator[bytes]) -> Response:
-    return _download(chunks, exports.ZIP_MIMETYPE, export_filename(name, utcnow(), "zip"))
+    return streamed_download(chunks, exports.ZIP_MIMETYPE, export_filename(name, utcnow(), "zip"))

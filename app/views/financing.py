@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -33,6 +32,7 @@ from app.rules.permissions import Action
 from app.services import financing
 from app.views.actions import run_action
 from app.views.context import current_pole_for, parse_object_id, pole_or_404
+from app.views.downloads import download
 from app.views.form_rows import numbered_rows
 
 bp = Blueprint("financing", __name__)
@@ -393,13 +393,6 @@ def _export_targets(pole: Pole, scenario_id: str | None) -> list[dict[str, Any]]
     return _compared(pole) or None
 
 
-def download_response(data: bytes, mimetype: str, filename: str) -> Any:
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _nothing_chosen(pole: Pole) -> Any:
     flash("Cochez au moins un scénario à exporter.", "warning")
     return redirect(url_for("financing.simulations", number=pole.number, annee=requested_year()))
@@ -427,7 +420,7 @@ def _pdf_answer(pole: Pole, context: dict[str, Any]) -> Any:
         return render_template(
             "errors/error.html", code=503, title="Document PDF indisponible", text=str(exc)
         ), 503
-    return download_response(data, "application/pdf", f"pole-{pole.number}-simulation.pdf")
+    return download(data, "application/pdf", f"pole-{pole.number}-simulation.pdf")
 
 
 def _xlsx_answer(pole: Pole, context: dict[str, Any]) -> Any:
@@ -435,7 +428,7 @@ def _xlsx_answer(pole: Pole, context: dict[str, Any]) -> Any:
 
     out = BytesIO()
     scenarios_workbook(context).save(out)
-    return download_response(out.getvalue(), XLSX, f"pole-{pole.number}-simulation.xlsx")
+    return download(out.getvalue(), XLSX, f"pole-{pole.number}-simulation.xlsx")
 
 
 # One scenario's export, or (``comparer``) the comparison of the ones of ``?s=…``: one view

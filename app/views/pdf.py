@@ -9,7 +9,7 @@ reveals no more than the title, the pole and the approval date of an authentic f
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import limiter
@@ -21,6 +21,7 @@ from app.rules import permissions
 from app.rules.permissions import Action
 from app.services.exports import sealed_bytes
 from app.views.context import convention_or_404
+from app.views.downloads import download
 
 bp = Blueprint("pdf", __name__)
 
@@ -33,13 +34,7 @@ UNSEALED_MESSAGE = (
 
 
 def _pdf_response(data: bytes, filename: str, etag: str | None = None):
-    response = current_app.response_class(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    if etag:
-        response.set_etag(etag)
-    return response
+    return download(data, "application/pdf", filename, etag=etag)
 
 
 def _pdf_error(message: str):

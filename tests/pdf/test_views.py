@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from werkzeug.http import parse_options_header
 
 from app.models import StoredFile
 from app.pdf.render import PdfError
@@ -16,13 +17,18 @@ def test_sealed_download_returns_the_stored_bytes(demo, login_as):
     response = client.get(f"/conventions/{conv.pk}/pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"].startswith(
-        'attachment; filename="ressort-pole-1-'
-    )
+    disposition, options = parse_options_header(response.headers["Content-Disposition"])
+    assert disposition == "attachment" and options["filename"].startswith("ressort-pole-1-")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert response.data == bytes(StoredFile.objects.get(id=conv.sealed_pdf.pk).data)
     assert hashlib.sha256(response.data).hexdigest() == conv.sealed_pdf_sha256
     assert client.get(f"/conventions/{conv.pk}/pdf").data == response.data
+    # A client holding these bytes already (their SHA-256 is the ETag) is told so.
+    again = client.get(
+        f"/conventions/{conv.pk}/pdf", headers={"If-None-Match": f'"{conv.sealed_pdf_sha256}"'}
+    )
+    assert again.status_code == 304 and again.data == b""
 
 
 def test_draft_download_is_a_watermarked_live_render(demo, login_as):

@@ -124,3 +124,14 @@ def test_lists_are_read_as_loaded_not_through_no_dereference():
     read their documents through ``app.models.base.as_loaded``."""
     callers = [str(p.relative_to(APP)) for p in _modules(APP) if _method_calls(p, "no_dereference")]
     assert callers == []
+
+
+def test_downloads_are_named_in_one_place():
+    """Every file the browser saves goes through ``app.views.downloads`` (its name encoded for
+    any browser, never sniffed, never cached): no other module writes the header."""
+    writers = [
+        str(p.relative_to(APP))
+        for p in _modules(APP)
+        if "Content-Disposition" in p.read_text(encoding="utf-8")
+    ]
+    assert writers == ["views/downloads.py"]

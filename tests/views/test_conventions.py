@@ -142,8 +142,13 @@ def test_derogation_upload_accepts_a_pdf_and_download_serves_it(client_for, coop
     assert download.status_code == 200
     assert download.data == PDF_BYTES
     assert download.mimetype == "application/pdf"
-    assert download.headers["Content-Disposition"].startswith("attachment")
+    # Saved under its own name, accents kept (RFC 6266), and never kept in a cache: the
+    # computer may be a school's shared one.
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert "filename*=UTF-8''d%C3%A9rogation%20zone.pdf" in disposition
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Cache-Control"] == "private, no-store"
     # A party that may view the convention may download; coord2 may not.
     assert client_for("coord2").get(url(coop_draft, f"/derogations/{sid}")).status_code == 404
 

@@ -1,9 +1,7 @@
 """Step 1 actions: remove a school, attach or download a derogation, validate or reopen the
 list (both confirmed on a page of their own first)."""
 
-from io import BytesIO
-
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth import actor
@@ -13,6 +11,7 @@ from app.services import workflow
 from app.views.context import convention_or_404, parse_object_id
 from app.views.conventions import bp, confirmations
 from app.views.conventions._common import back, run
+from app.views.downloads import download
 
 
 def _school_of(conv: Convention, school_id: str) -> School:
@@ -80,14 +79,7 @@ def derogation(convention_id: str, school_id: str):
     except RuleViolation as exc:
         flash(str(exc), "danger")
         return back(conv, 1)
-    response = send_file(
-        BytesIO(stored.data),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.filename,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(stored.data, stored.content_type, stored.filename)
 
 
 # GET: what validating the list locks, or what reopening it means with its motive; POST
