@@ -25,6 +25,7 @@ from app.services import school_records, workflow
 from app.views.confirm import ask, confirmed, motive_problem, to_confirmation
 from app.views.context import parse_object_id
 from app.views.conventions import confirmations
+from app.views.gates import requires
 from app.views.pagination import paginate
 
 bp = Blueprint("datamgmt", __name__, url_prefix="/gestion")
@@ -38,13 +39,7 @@ ROLE_HEADINGS = {
 }
 
 
-def _require() -> None:
-    if not permissions.can(current_user, Action.MANAGE_STRUCTURE):
-        abort(404)
-
-
 def _pole(number: int) -> Pole:
-    _require()
     pole = Pole.objects(number=number).first()
     if pole is None:
         abort(404)
@@ -57,8 +52,8 @@ def _role(raw: Any) -> SchoolRole | None:
 
 @bp.route("/poles")
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def index():
-    _require()
     query = (request.args.get("q") or "").strip()[:100]
     poles = Pole.objects.only("number", "name", "zone").order_by("number")
     if query:
@@ -120,6 +115,7 @@ def _render(pole: Pole, create: dict[str, Any] | None = None, status: int = 200)
 
 @bp.route("/poles/<int:number>")
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def pole(number: int):
     return _render(_pole(number))
 
@@ -143,6 +139,7 @@ def _added(pole: Pole, school: School, role: SchoolRole) -> bool:
 
 @bp.route("/poles/<int:number>/ajouter", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def add_school(number: int):
     pole = _pole(number)
     fase = whole_number(request.form.get("fase"))
@@ -171,6 +168,7 @@ def _typed() -> dict[str, Any]:
 
 @bp.route("/poles/<int:number>/creer-ecole", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def create_school(number: int):
     pole = _pole(number)
     form = SchoolForm(request.form)
@@ -204,6 +202,7 @@ def create_school(number: int):
 
 @bp.route("/poles/<int:number>/corriger", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def correct_school(number: int):
     pole = _pole(number)
     fase = whole_number(request.form.get("fase"))
@@ -232,6 +231,7 @@ def correct_school(number: int):
 
 @bp.route("/poles/<int:number>/conventions/<convention_id>/rouvrir-liste", methods=["GET", "POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def reopen_list(number: int, convention_id: str):
     """GET: what reopening the list means, with its motive; POST confirmed: reopen it."""
     pole = _pole(number)
