@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from app.auth import actor
 from app.forms.school import SchoolForm
@@ -22,11 +23,13 @@ from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONE_CHOICES
 from app.rules.refs import ref_id
 from app.rules.states import SCHOOL_ROLE_LABELS, STATUS_LABELS, SchoolRole, Status
 from app.services import school_records, workflow
+from app.views.actions import run_action
 from app.views.confirm import ask, confirmed, motive_problem, to_confirmation
 from app.views.context import parse_object_id
 from app.views.conventions import confirmations
 from app.views.gates import requires
 from app.views.pagination import paginate
+from app.views.structure import run_add_school
 
 bp = Blueprint("datamgmt", __name__, url_prefix="/gestion")
 
@@ -120,21 +123,18 @@ def pole(number: int):
     return _render(_pole(number))
 
 
-def _added(pole: Pole, school: School, role: SchoolRole) -> bool:
-    """Route the school into the pole's documents; flash what happened."""
-    try:
-        conv = workflow.add_school(pole, school, role.value, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return False
-    flash(
-        f"{school.name} (FASE {school.fase}) a été ajoutée comme "
-        f"{SCHOOL_ROLE_LABELS[role]} : « {conv.title} ».",
-        "success",
+def _added(pole: Pole, school: School, role: SchoolRole) -> Response:
+    """Route the school into the pole's documents, say what happened, back to the pole."""
+    return run_add_school(
+        pole,
+        school,
+        role,
+        to=url_for("datamgmt.pole", number=pole.number),
+        success=lambda conv: (
+            f"{school.name} (FASE {school.fase}) a été ajoutée comme "
+            f"{SCHOOL_ROLE_LABELS[role]} : « {conv.title} »."
+        ),
     )
-    for notice in getattr(conv, "notices", None) or []:
-        flash(notice, "info")
-    return True
 
 
 @bp.route("/poles/<int:number>/ajouter", methods=["POST"])
@@ -155,8 +155,7 @@ def add_school(number: int):
             "warning",
         )
         return _render(pole, create={"fase": fase, "role": role.value, "values": {}})
-    _added(pole, school, role)
-    return redirect(url_for("datamgmt.pole", number=pole.number))
+    return _added(pole, school, role)
 
 
 def _typed() -> dict[str, Any]:
@@ -196,8 +195,7 @@ def create_school(number: int):
     if (po := created.new_po) is not None:
         flash(f"Le pouvoir organisateur {po.name} (FASE {po.fase}) a été créé.", "success")
     flash(f"L'école {created.school.name} (FASE {created.school.fase}) a été créée.", "success")
-    _added(pole, created.school, SchoolRole(form.role.data))
-    return redirect(url_for("datamgmt.pole", number=pole.number))
+    return _added(pole, created.school, SchoolRole(form.role.data))
 
 
 @bp.route("/poles/<int:number>/corriger", methods=["POST"])
@@ -253,10 +251,11 @@ def reopen_list(number: int, convention_id: str):
     reason, problem = motive_problem(confirmation.motive)
     if problem:
         return ask(confirmation, motive_value=reason, error=problem)
-    try:
-        workflow.reopen_school_list(conv, actor(), reason=reason)
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(f"La liste des écoles de « {conv.title} » est rouverte.", "success")
-    return redirect(here)
+    return run_action(
+        here,
+        workflow.reopen_school_list,
+        conv,
+        actor(),
+        reason=reason,
+        success=f"La liste des écoles de « {conv.title} » est rouverte.",
+    )

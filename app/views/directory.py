@@ -3,7 +3,7 @@ read its preview, confirm it. The service decides and writes; this page shows.""
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
 from app.auth import actor
@@ -12,6 +12,7 @@ from app.rules.directory import FIELD_LABELS
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services import directory
+from app.views.actions import run_action
 from app.views.context import parse_object_id
 from app.views.gates import requires
 
@@ -56,10 +57,10 @@ def confirm(import_id: str) -> Any:
     oid = parse_object_id(import_id)
     if oid is None or DirectoryImport.objects(id=oid).only("id").first() is None:
         abort(404)
-    try:
-        report = directory.confirm(oid, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for("directory.upload"))
-    flash(f"Annuaire importé — {report.summary()}.", "success")
-    return redirect(url_for("directory.upload"))
+    return run_action(
+        url_for("directory.upload"),
+        directory.confirm,
+        oid,
+        actor(),
+        success=lambda report: f"Annuaire importé — {report.summary()}.",
+    )

@@ -217,8 +217,11 @@ def test_data_manager_adds_a_missing_cooperating_school(demo):
         data={"csrf_token": token, "fase": "3999", "role": "cooperating"},
         follow_redirects=True,
     )
-    html = response.get_data(as_text=True)
-    assert "a été ajoutée comme école coopérante" in html
+    # PO 1006 is the seat's: the school went to the ressort, which the page says after.
+    alerts = _alerts(response.get_data(as_text=True))
+    assert [kind for kind, _ in alerts] == ["success", "info"]
+    assert "a été ajoutée comme école coopérante : « Ressort" in alerts[0][1]
+    assert "elle a été inscrite dans le ressort" in alerts[1][1]
     assert Convention.objects(schools__school=school.pk).count() == 1
 
 
@@ -250,9 +253,13 @@ def test_a_validated_list_must_be_reopened_by_the_administration(demo):
     admin = _client(demo, "admin")
     token = csrf_token(admin, "/gestion/poles/1")
     assert "Rouvrir la liste" in admin.get("/gestion/poles/1").get_data(as_text=True)
-    admin.post(
+    response = admin.post(
         f"/gestion/poles/1/conventions/{coop.pk}/rouvrir-liste",
         data={"csrf_token": token, "reason": "École oubliée", "confirm": "oui"},
+        follow_redirects=True,
+    )
+    assert ("success", f"La liste des écoles de « {coop.title} » est rouverte.") in _alerts(
+        response.get_data(as_text=True)
     )
     assert Convention.objects.get(id=coop.pk).status == Status.DRAFT
     assert AuditEvent.objects(action="convention.reopen_list").count() >= 1

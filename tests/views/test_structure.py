@@ -1,9 +1,16 @@
 """« Structure du pôle »: the pole page, the menu entry and the school pickers."""
 
+import re
+from html import unescape
+
+import pytest
+
 from app.models import Convention, School
 from app.rules.reference import ORDINARY
 from tests.conftest import csrf_token
 from tests.views.conftest import convention_with, po, pole, school
+
+ALERT_RE = re.compile(r'class="alert alert-(\w+)"[^>]*>([^<]*)<')
 
 
 def test_structure_entry_redirects_a_single_pole_user_to_the_pole(client_for, demo):
@@ -141,6 +148,49 @@ def test_picker_post_adds_the_school_and_opens_its_convention(client_for, demo):
     assert response.headers["Location"].endswith(f"/conventions/{conv.pk}?etape=1")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "a été ajoutée comme école coopérante" in page
+
+
+def _alerts(html: str) -> list[tuple[str, str]]:
+    return [(kind, unescape(text).strip()) for kind, text in ALERT_RE.findall(html)]
+
+
+def test_picker_post_says_the_routing_notices_after_the_success(client_for, demo):
+    """A cooperating school of the seat's PO goes to the ressort: the page says so, after
+    saying it was added."""
+    same_po = School(
+        fase=9102,
+        name="École de Mons-Crotteux",
+        city="Liège",
+        po=po(1006),
+        zone=1,
+        education=ORDINARY,
+    ).save()
+    client = client_for("coord2")
+    token = csrf_token(client, "/poles/2/ajouter/cooperating")
+    response = client.post(
+        "/poles/2/ajouter/cooperating", data={"school_id": str(same_po.pk), "csrf_token": token}
+    )
+    ressort = Convention.objects(pole=pole(2).pk, schools__school=same_po.pk).get()
+    assert ressort.kind == "ressort"
+    assert response.headers["Location"].endswith(f"/conventions/{ressort.pk}?etape=1")
+    alerts = _alerts(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert [kind for kind, _ in alerts] == ["success", "info"]
+    assert "a été ajoutée comme école coopérante (ressort)" in alerts[0][1]
+    assert "même pouvoir organisateur que l'école siège" in alerts[1][1]
+
+
+@pytest.mark.parametrize("raw", ["", "pas-un-id", "0123456789abcdef01234567"])
+def test_picker_post_without_a_listed_school_is_refused(client_for, demo, raw):
+    client = client_for("coord1")
+    token = csrf_token(client, "/poles/1/ajouter/cooperating")
+    before = [c.schools for c in Convention.objects(pole=pole(1).pk)]
+    response = client.post(
+        "/poles/1/ajouter/cooperating", data={"school_id": raw, "csrf_token": token}
+    )
+    assert response.headers["Location"].endswith("/poles/1/ajouter/cooperating")
+    alerts = _alerts(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert alerts == [("danger", "Choisissez une école dans la liste.")]
+    assert [c.schools for c in Convention.objects(pole=pole(1).pk)] == before
 
 
 def test_picker_post_refused_shows_french_message_and_changes_nothing(client_for, demo):
