@@ -128,55 +128,45 @@ def test_picker_refused_to_counterparts_and_unknown_roles(client_for, demo):
     assert client.get("/poles/2/ajouter/cooperating").status_code == 404
 
 
-def test_picker_post_adds_the_school_and_opens_its_convention(client_for, demo):
-    salzinnes = School(
-        fase=9100,
-        name="École de Salzinnes-Liège",
-        city="Liège",
-        po=po(1004),
-        zone=4,
-        education=ORDINARY,
-    ).save()
-    client = client_for("coord1")
-    token = csrf_token(client, "/poles/1/ajouter/cooperating")
-    response = client.post(
-        "/poles/1/ajouter/cooperating",
-        data={"school_id": str(salzinnes.pk), "csrf_token": token},
-    )
-    assert response.status_code == 302
-    conv = Convention.objects(pole=pole(1).pk, schools__school=salzinnes.pk).get()
-    assert response.headers["Location"].endswith(f"/conventions/{conv.pk}?etape=1")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "a été ajoutée comme école coopérante" in page
-
-
 def _alerts(html: str) -> list[tuple[str, str]]:
     return [(kind, unescape(text).strip()) for kind, text in ALERT_RE.findall(html)]
 
 
-def test_picker_post_says_the_routing_notices_after_the_success(client_for, demo):
-    """A cooperating school of the seat's PO goes to the ressort: the page says so, after
-    saying it was added."""
-    same_po = School(
-        fase=9102,
-        name="École de Mons-Crotteux",
+# Pole 1: a school of PO 1004 joins that PO's draft cooperation, nothing more to say; pole 2:
+# a school of the seat's PO 1006 goes to the ressort, which the page says after the success.
+@pytest.mark.parametrize(
+    ("username", "number", "po_fase", "zone", "kind", "label", "notices"),
+    [
+        ("coord1", 1, 1004, 4, "cooperation", "convention de coopération", []),
+        ("coord2", 2, 1006, 1, "ressort", "ressort", ["même pouvoir organisateur que l'école"]),
+    ],
+)
+def test_picker_post_adds_the_school_and_opens_its_convention(
+    client_for, demo, username, number, po_fase, zone, kind, label, notices
+):
+    added = School(
+        fase=9100,
+        name="École de Salzinnes-Liège",
         city="Liège",
-        po=po(1006),
-        zone=1,
+        po=po(po_fase),
+        zone=zone,
         education=ORDINARY,
     ).save()
-    client = client_for("coord2")
-    token = csrf_token(client, "/poles/2/ajouter/cooperating")
+    client = client_for(username)
+    token = csrf_token(client, f"/poles/{number}/ajouter/cooperating")
     response = client.post(
-        "/poles/2/ajouter/cooperating", data={"school_id": str(same_po.pk), "csrf_token": token}
+        f"/poles/{number}/ajouter/cooperating",
+        data={"school_id": str(added.pk), "csrf_token": token},
     )
-    ressort = Convention.objects(pole=pole(2).pk, schools__school=same_po.pk).get()
-    assert ressort.kind == "ressort"
-    assert response.headers["Location"].endswith(f"/conventions/{ressort.pk}?etape=1")
+    assert response.status_code == 302
+    conv = Convention.objects(pole=pole(number).pk, schools__school=added.pk).get()
+    assert conv.kind == kind
+    assert response.headers["Location"].endswith(f"/conventions/{conv.pk}?etape=1")
     alerts = _alerts(client.get(response.headers["Location"]).get_data(as_text=True))
-    assert [kind for kind, _ in alerts] == ["success", "info"]
-    assert "a été ajoutée comme école coopérante (ressort)" in alerts[0][1]
-    assert "même pouvoir organisateur que l'école siège" in alerts[1][1]
+    assert [category for category, _ in alerts] == ["success"] + ["info"] * len(notices)
+    assert f"a été ajoutée comme école coopérante ({label})." in alerts[0][1]
+    for (_, shown), expected in zip(alerts[1:], notices, strict=True):
+        assert expected in shown
 
 
 @pytest.mark.parametrize("raw", ["", "pas-un-id", "0123456789abcdef01234567"])
