@@ -43,6 +43,7 @@ ROLE_HEADINGS = {
 
 
 def _pole(number: int) -> Pole:
+    """The pole of the URL, or 404 (the view's gate has checked ``MANAGE_STRUCTURE``)."""
     pole = Pole.objects(number=number).first()
     if pole is None:
         abort(404)
