@@ -21,14 +21,14 @@ from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
 from app.models.school import School
 from app.rules import directory as rules
-from app.rules import permissions
 from app.rules.audit import Outcome
 from app.rules.collation import sort_key
-from app.rules.errors import PermissionDenied, RuleViolation
+from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.reference_lock import Listing, frozen_explanation
 from app.rules.states import LIST_LOCKED_STATUSES, Status
 from app.services import audit
+from app.services.guards import require
 
 
 @dataclass
@@ -39,13 +39,14 @@ class Preview:
 
 # The shell (``flask import-schools``) acts as this actor: whoever runs it administers the server.
 CLI_ACTOR = "cli"
+MAY_NOT_IMPORT = "Vous ne pouvez pas importer l'annuaire des écoles."
 
 
 def _require(actor: Any) -> None:
-    if actor == CLI_ACTOR:
-        return
-    if not permissions.can(actor, Action.IMPORT_DIRECTORY):
-        raise PermissionDenied("Vous ne pouvez pas importer l'annuaire des écoles.")
+    """The shell's actor is let through (the permission table knows users only); anyone else
+    needs the permission to import."""
+    if actor != CLI_ACTOR:
+        require(actor, Action.IMPORT_DIRECTORY, None, MAY_NOT_IMPORT)
 
 
 def frozen_schools() -> dict[int, str]:

@@ -9,12 +9,14 @@ from mongoengine import ValidationError
 
 from app.models import OrganisingAuthority, School
 from app.models.errors import error_message
-from app.rules import permissions
-from app.rules.errors import PermissionDenied, RuleViolation
+from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.rules.reference import ZONES
 from app.rules.refs import ref_id
 from app.services import audit, reference, workflow
+from app.services.guards import require
+
+MAY_NOT_EDIT = "Vous ne pouvez pas modifier l'annuaire des écoles."
 
 
 class FaseTaken(RuleViolation):
@@ -62,11 +64,6 @@ class Created:
     new_po: OrganisingAuthority | None
 
 
-def _require(actor: Any) -> None:
-    if not permissions.can(actor, Action.MANAGE_STRUCTURE):
-        raise PermissionDenied("Vous ne pouvez pas modifier l'annuaire des écoles.")
-
-
 def _validate_without_po(school: School) -> None:
     """Validate a school whose PO is not saved yet (the reference cannot be checked)."""
     placeholder = OrganisingAuthority(id=ObjectId(), fase=1, name="—")
@@ -82,7 +79,7 @@ def create_school(entry: NewSchool, actor: Any) -> Created:
 
     Nothing is written unless both documents are valid: a refused school leaves no orphan PO.
     """
-    _require(actor)
+    require(actor, Action.MANAGE_STRUCTURE, None, MAY_NOT_EDIT)
     if School.objects(fase=entry.fase).only("id").first():
         raise FaseTaken(
             f"Une école porte déjà le numéro FASE {entry.fase} : ajoutez-la directement."
@@ -151,7 +148,7 @@ def correct_school(school: School, zone: int | None, po_fase: int | None, actor:
     Both are decided before either is written; when the PO change is refused after the zone
     was changed, the zone goes back, so nothing stays half-applied.
     """
-    _require(actor)
+    require(actor, Action.MANAGE_STRUCTURE, None, MAY_NOT_EDIT)
     new_po = None
     if po_fase is not None:
         new_po = OrganisingAuthority.objects(fase=po_fase).first()

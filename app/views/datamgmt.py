@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from app.auth import actor
 from app.forms.school import SchoolForm
@@ -22,10 +23,13 @@ from app.rules.reference import EDUCATION_LABELS, SPECIAL_TYPES, ZONE_CHOICES
 from app.rules.refs import ref_id
 from app.rules.states import SCHOOL_ROLE_LABELS, STATUS_LABELS, SchoolRole, Status
 from app.services import school_records, workflow
+from app.views.actions import run_action
 from app.views.confirm import ask, confirmed, motive_problem, to_confirmation
 from app.views.context import parse_object_id
 from app.views.conventions import confirmations
+from app.views.gates import requires
 from app.views.pagination import paginate
+from app.views.structure import run_add_school
 
 bp = Blueprint("datamgmt", __name__, url_prefix="/gestion")
 
@@ -38,13 +42,8 @@ ROLE_HEADINGS = {
 }
 
 
-def _require() -> None:
-    if not permissions.can(current_user, Action.MANAGE_STRUCTURE):
-        abort(404)
-
-
 def _pole(number: int) -> Pole:
-    _require()
+    """The pole of the URL, or 404 (the view's gate has checked ``MANAGE_STRUCTURE``)."""
     pole = Pole.objects(number=number).first()
     if pole is None:
         abort(404)
@@ -57,8 +56,8 @@ def _role(raw: Any) -> SchoolRole | None:
 
 @bp.route("/poles")
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def index():
-    _require()
     query = (request.args.get("q") or "").strip()[:100]
     poles = Pole.objects.only("number", "name", "zone").order_by("number")
     if query:
@@ -120,29 +119,28 @@ def _render(pole: Pole, create: dict[str, Any] | None = None, status: int = 200)
 
 @bp.route("/poles/<int:number>")
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def pole(number: int):
     return _render(_pole(number))
 
 
-def _added(pole: Pole, school: School, role: SchoolRole) -> bool:
-    """Route the school into the pole's documents; flash what happened."""
-    try:
-        conv = workflow.add_school(pole, school, role.value, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return False
-    flash(
-        f"{school.name} (FASE {school.fase}) a été ajoutée comme "
-        f"{SCHOOL_ROLE_LABELS[role]} : « {conv.title} ».",
-        "success",
+def _added(pole: Pole, school: School, role: SchoolRole) -> Response:
+    """Route the school into the pole's documents, say what happened, back to the pole."""
+    return run_add_school(
+        pole,
+        school,
+        role,
+        to=url_for("datamgmt.pole", number=pole.number),
+        success=lambda conv: (
+            f"{school.name} (FASE {school.fase}) a été ajoutée comme "
+            f"{SCHOOL_ROLE_LABELS[role]} : « {conv.title} »."
+        ),
     )
-    for notice in getattr(conv, "notices", None) or []:
-        flash(notice, "info")
-    return True
 
 
 @bp.route("/poles/<int:number>/ajouter", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def add_school(number: int):
     pole = _pole(number)
     fase = whole_number(request.form.get("fase"))
@@ -158,8 +156,7 @@ def add_school(number: int):
             "warning",
         )
         return _render(pole, create={"fase": fase, "role": role.value, "values": {}})
-    _added(pole, school, role)
-    return redirect(url_for("datamgmt.pole", number=pole.number))
+    return _added(pole, school, role)
 
 
 def _typed() -> dict[str, Any]:
@@ -171,6 +168,7 @@ def _typed() -> dict[str, Any]:
 
 @bp.route("/poles/<int:number>/creer-ecole", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def create_school(number: int):
     pole = _pole(number)
     form = SchoolForm(request.form)
@@ -198,12 +196,12 @@ def create_school(number: int):
     if (po := created.new_po) is not None:
         flash(f"Le pouvoir organisateur {po.name} (FASE {po.fase}) a été créé.", "success")
     flash(f"L'école {created.school.name} (FASE {created.school.fase}) a été créée.", "success")
-    _added(pole, created.school, SchoolRole(form.role.data))
-    return redirect(url_for("datamgmt.pole", number=pole.number))
+    return _added(pole, created.school, SchoolRole(form.role.data))
 
 
 @bp.route("/poles/<int:number>/corriger", methods=["POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def correct_school(number: int):
     pole = _pole(number)
     fase = whole_number(request.form.get("fase"))
@@ -232,6 +230,7 @@ def correct_school(number: int):
 
 @bp.route("/poles/<int:number>/conventions/<convention_id>/rouvrir-liste", methods=["GET", "POST"])
 @login_required
+@requires(Action.MANAGE_STRUCTURE)
 def reopen_list(number: int, convention_id: str):
     """GET: what reopening the list means, with its motive; POST confirmed: reopen it."""
     pole = _pole(number)
@@ -253,10 +252,11 @@ def reopen_list(number: int, convention_id: str):
     reason, problem = motive_problem(confirmation.motive)
     if problem:
         return ask(confirmation, motive_value=reason, error=problem)
-    try:
-        workflow.reopen_school_list(conv, actor(), reason=reason)
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(f"La liste des écoles de « {conv.title} » est rouverte.", "success")
-    return redirect(here)
+    return run_action(
+        here,
+        workflow.reopen_school_list,
+        conv,
+        actor(),
+        reason=reason,
+        success=f"La liste des écoles de « {conv.title} » est rouverte.",
+    )

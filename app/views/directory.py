@@ -3,39 +3,35 @@ read its preview, confirm it. The service decides and writes; this page shows.""
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_login import login_required
 
 from app.auth import actor
 from app.models import DirectoryImport
-from app.rules import permissions
 from app.rules.directory import FIELD_LABELS
 from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services import directory
+from app.views.actions import run_action
 from app.views.context import parse_object_id
+from app.views.gates import requires
 
 bp = Blueprint("directory", __name__, url_prefix="/gestion/annuaire")
 
 SHOWN_LINES = 500  # per category on the preview page; the counts cover the whole file
 
 
-def _require() -> None:
-    if not permissions.can(current_user, Action.IMPORT_DIRECTORY):
-        abort(404)
-
-
 @bp.route("/")
 @login_required
+@requires(Action.IMPORT_DIRECTORY)
 def upload() -> Any:
-    _require()
     return render_template("directory/upload.html", labels=FIELD_LABELS)
 
 
 @bp.route("/apercu", methods=["POST"])
 @login_required
+@requires(Action.IMPORT_DIRECTORY)
 def preview() -> Any:
-    _require()
     file = request.files.get("file")
     if file is None or not file.filename:
         flash("Choisissez le fichier de l'annuaire (CSV ou XLSX).", "danger")
@@ -56,15 +52,15 @@ def preview() -> Any:
 
 @bp.route("/<import_id>/confirmer", methods=["POST"])
 @login_required
+@requires(Action.IMPORT_DIRECTORY)
 def confirm(import_id: str) -> Any:
-    _require()
     oid = parse_object_id(import_id)
     if oid is None or DirectoryImport.objects(id=oid).only("id").first() is None:
         abort(404)
-    try:
-        report = directory.confirm(oid, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for("directory.upload"))
-    flash(f"Annuaire importé — {report.summary()}.", "success")
-    return redirect(url_for("directory.upload"))
+    return run_action(
+        url_for("directory.upload"),
+        directory.confirm,
+        oid,
+        actor(),
+        success=lambda report: f"Annuaire importé — {report.summary()}.",
+    )

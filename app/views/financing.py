@@ -324,9 +324,14 @@ def scenario(number: int, scenario_id: str):
 def delete(number: int, scenario_id: str):
     pole = _pole(number, Action.SIMULATE_TEAM)
     found = _scenario(pole, scenario_id)
-    financing.delete_scenario(pole, found, actor())
-    flash(f"Le scénario « {found.name} » est supprimé.", "success")
-    return redirect(url_for("financing.simulations", number=pole.number, annee=found.school_year))
+    return run_action(
+        url_for("financing.simulations", number=pole.number, annee=found.school_year),
+        financing.delete_scenario,
+        pole,
+        found,
+        actor(),
+        success=f"Le scénario « {found.name} » est supprimé.",
+    )
 
 
 def _listed(pole: Pole, scenarios: list[TeamScenario]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """« Structure du pôle »: the seat school, the pole's documents, and the school pickers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from bson import ObjectId
@@ -15,11 +16,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from mongoengine import Q
+from werkzeug.wrappers import Response
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, Pole, School
 from app.rules import permissions
-from app.rules.errors import RuleViolation
 from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.rules.reference import ORDINARY, SPECIALIZED, SPECIFIC_PARTNER_TYPES
@@ -28,6 +29,7 @@ from app.rules.routing import POLE_LIST
 from app.rules.states import KIND_LABELS, SCHOOL_ROLE_LABELS, Kind, SchoolRole
 from app.services import school_years, workflow
 from app.services.exports import record_export
+from app.views.actions import run_action
 from app.views.context import current_pole_for, pole_or_404, visible_poles
 from app.views.exports import FORMATS as EXPORT_FORMATS
 from app.views.exports import conventions_response
@@ -241,16 +243,39 @@ def _add_school_post(pole: Pole, role: SchoolRole):
     if school is None:
         flash("Choisissez une école dans la liste.", "danger")
         return redirect(back)
-    try:
-        conv = workflow.add_school(pole, school, role.value, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return redirect(back)
-    flash(
-        f"L'école « {school.name} » (FASE {school.fase}) a été ajoutée comme "
-        f"{SCHOOL_ROLE_LABELS[role]} ({KIND_LABELS.get(conv.kind, conv.kind).lower()}).",
-        "success",
+    return run_add_school(
+        pole,
+        school,
+        role,
+        to=lambda conv: url_for("conventions.show", convention_id=str(conv.pk), etape=1),
+        success=lambda conv: (
+            f"L'école « {school.name} » (FASE {school.fase}) a été ajoutée comme "
+            f"{SCHOOL_ROLE_LABELS[role]} ({KIND_LABELS.get(conv.kind, conv.kind).lower()})."
+        ),
+        failure_to=back,
     )
-    for notice in getattr(conv, "notices", None) or []:
-        flash(notice, "info")
-    return redirect(url_for("conventions.show", convention_id=str(conv.pk), etape=1))
+
+
+def run_add_school(
+    pole: Pole,
+    school: School,
+    role: SchoolRole,
+    *,
+    to: str | Callable[[Convention], str],
+    success: Callable[[Convention], str],
+    failure_to: str | None = None,
+) -> Response:
+    """Route ``school`` into ``pole``'s documents as ``role`` (``workflow.add_school``), flash
+    ``success`` and the notices the routing left on the convention, redirect (``run_action``).
+    The data managers' page adds a school through it too."""
+    return run_action(
+        to,
+        workflow.add_school,
+        pole,
+        school,
+        role.value,
+        actor(),
+        success=success,
+        failure_to=failure_to,
+        notices=lambda conv: conv.notices,
+    )

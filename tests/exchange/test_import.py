@@ -3,7 +3,7 @@
 import pytest
 
 from app.models import AuditEvent, Convention, DirectoryImport, OrganisingAuthority, School, User
-from app.rules.errors import RuleViolation
+from app.rules.errors import PermissionDenied, RuleViolation
 from app.rules.states import LIST_LOCKED_STATUSES, Status
 from app.services import directory
 from tests.conftest import csrf_token
@@ -197,6 +197,24 @@ def test_page_refuses_an_unreadable_file_in_french(demo, client, login_as) -> No
 def test_page_answers_404_to_a_pole_profile(demo, client, login_as) -> None:
     login_as("coord1")
     assert client.get("/gestion/annuaire/").status_code == 404
+
+
+@pytest.mark.parametrize("username", ["coord1", "support", None])
+def test_the_service_refuses_whoever_may_not_import(demo, username) -> None:
+    """Only the shell's actor passes without the permission (the CLI test runs it)."""
+    data = directory_csv(current_rows())
+    kept = directory.preview("annuaire.csv", data, _manager()).import_id
+    who = User.objects.get(username=username) if username else None
+    refused = "Vous ne pouvez pas importer l'annuaire des écoles."
+    with pytest.raises(PermissionDenied, match=refused):
+        directory.preview("annuaire.csv", data, who)
+    with pytest.raises(PermissionDenied, match=refused):
+        directory.apply_file("annuaire.csv", data, who)
+    with pytest.raises(PermissionDenied, match=refused):
+        directory.confirm(kept, who)
+    assert [i.status for i in DirectoryImport.objects] == ["previewed"]
+    report = directory.apply_file("annuaire.csv", data, directory.CLI_ACTOR)
+    assert report.summary().startswith("nouvelles: 0, modifiées: 0")
 
 
 def test_cli_preview_apply_exit_status_and_last_line(demo, tmp_path) -> None:

@@ -1,5 +1,6 @@
 """The financing pages: scoping, counts, scenarios, comparison, exports, back office."""
 
+import html as html_lib
 import io
 import re
 from decimal import Decimal
@@ -69,6 +70,19 @@ def test_pole2_never_sees_pole1(demo, login_as):
     assert response.status_code == 404
     assert TeamScenario.objects(id=scenario.pk).count() == 1
     assert client.get("/poles/2/financement").status_code == 200
+
+
+def test_deleting_a_scenario_says_so_and_goes_back_to_the_years_list(coord1):
+    scenario = TeamScenario.objects(pole_number=1).first()
+    token = csrf_token(coord1, "/poles/1/simulations")
+    response = coord1.post(
+        f"/poles/1/simulations/{scenario.pk}/supprimer", data={"csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert response.location.endswith(f"/poles/1/simulations?annee={scenario.school_year}")
+    assert TeamScenario.objects(id=scenario.pk).count() == 0
+    page = coord1.get(response.location).get_data(as_text=True)
+    assert f"Le scénario « {scenario.name} » est supprimé." in html_lib.unescape(page)
 
 
 def test_other_profiles_do_not_see_the_financing(demo, login_as):

@@ -11,7 +11,9 @@ from mongoengine import ValidationError
 from app.models import AuditEvent, Convention, Message, OrganisingAuthority, School, User
 from app.models.base import utcnow
 from app.rules.states import Status
+from app.services import directory
 from tests.conftest import csrf_token, login
+from tests.exchange.helpers import current_rows, directory_csv
 from tests.permissions.conftest import pole1_conventions
 
 ALERT_RE = re.compile(r'class="alert alert-(\w+)"[^>]*>([^<]*)<')
@@ -215,8 +217,11 @@ def test_data_manager_adds_a_missing_cooperating_school(demo):
         data={"csrf_token": token, "fase": "3999", "role": "cooperating"},
         follow_redirects=True,
     )
-    html = response.get_data(as_text=True)
-    assert "a été ajoutée comme école coopérante" in html
+    # PO 1006 is the seat's: the school went to the ressort, which the page says after.
+    alerts = _alerts(response.get_data(as_text=True))
+    assert [kind for kind, _ in alerts] == ["success", "info"]
+    assert "a été ajoutée comme école coopérante : « Ressort" in alerts[0][1]
+    assert "elle a été inscrite dans le ressort" in alerts[1][1]
     assert Convention.objects(schools__school=school.pk).count() == 1
 
 
@@ -248,9 +253,13 @@ def test_a_validated_list_must_be_reopened_by_the_administration(demo):
     admin = _client(demo, "admin")
     token = csrf_token(admin, "/gestion/poles/1")
     assert "Rouvrir la liste" in admin.get("/gestion/poles/1").get_data(as_text=True)
-    admin.post(
+    response = admin.post(
         f"/gestion/poles/1/conventions/{coop.pk}/rouvrir-liste",
         data={"csrf_token": token, "reason": "École oubliée", "confirm": "oui"},
+        follow_redirects=True,
+    )
+    assert ("success", f"La liste des écoles de « {coop.title} » est rouverte.") in _alerts(
+        response.get_data(as_text=True)
     )
     assert Convention.objects.get(id=coop.pk).status == Status.DRAFT
     assert AuditEvent.objects(action="convention.reopen_list").count() >= 1
@@ -297,3 +306,45 @@ def test_pole_users_have_no_structure_management(demo):
     )
     assert response.status_code == 404
     assert School.objects.get(fase=2113).zone == 4
+
+
+def _gated_posts() -> list[tuple[str, dict, int]]:
+    """The POST pages of the structure management and the directory import, with the answer
+    of the view itself (reached once the gate lets the user through): empty forms are
+    refused (400), the list reopening asks for its confirmation (303), a kept import is
+    confirmed (302). Their GET pages are in the URL matrix."""
+    coop = pole1_conventions()["coop1003"]
+    upload = directory.preview(
+        "annuaire.csv", directory_csv(current_rows()), User.objects.get(username="gestionnaire")
+    )
+    return [
+        ("/gestion/poles/1/ajouter", {}, 400),
+        ("/gestion/poles/1/creer-ecole", {}, 400),
+        ("/gestion/poles/1/corriger", {}, 400),
+        (f"/gestion/poles/1/conventions/{coop.pk}/rouvrir-liste", {}, 303),
+        ("/gestion/annuaire/apercu", {}, 400),
+        (f"/gestion/annuaire/{upload.import_id}/confirmer", {}, 302),
+    ]
+
+
+# MANAGE_STRUCTURE and IMPORT_DIRECTORY: the Administration and the data managers.
+@pytest.mark.parametrize(
+    ("username", "permitted"),
+    [
+        ("admin", True),
+        ("gestionnaire", True),
+        ("support", False),
+        ("coord1", False),
+        ("dir-part1", False),
+        ("po-coop1", False),
+    ],
+)
+def test_structure_and_directory_posts_are_gated(demo, username, permitted):
+    client = _client(demo, username)
+    token = csrf_token(client, "/")
+    wrong = []
+    for path, data, answer in _gated_posts():
+        got = client.post(path, data={"csrf_token": token, **data}).status_code
+        if got != (answer if permitted else 404):
+            wrong.append(f"{path}: {got}")
+    assert not wrong, wrong

@@ -5,6 +5,7 @@ the parent's points in force per year, the signing views, and the race for one p
 
 import hashlib
 from datetime import date
+from html import unescape
 
 import pytest
 from mongoengine import NotUniqueError
@@ -163,6 +164,8 @@ def test_drafting_through_the_page_then_refusals(demo, login_as):
     assert created.status_code == 302 and created.location.endswith(
         f"/conventions/{amendment.pk}?etape=2"
     )
+    opened = unescape(client.get(created.location).get_data(as_text=True))
+    assert "L'avenant 2027-2028 est créé : complétez la nouvelle répartition des points" in opened
     again = client.post(
         f"/conventions/{parent.pk}/avenants",
         data={"school_year": "2027-2028", "csrf_token": token},

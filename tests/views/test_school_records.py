@@ -79,10 +79,11 @@ def test_the_service_refuses_whoever_may_not_manage_the_structure(demo):
     entry = NewSchool(
         fase=3996, po_fase=98765, name="X", zone=2, education="ordinary", po=NewPo("P")
     )
-    with pytest.raises(PermissionDenied):
+    refused = "Vous ne pouvez pas modifier l'annuaire des écoles."
+    with pytest.raises(PermissionDenied, match=refused):
         school_records.create_school(entry, coordinator)
     school = School.objects.first()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=refused):
         school_records.correct_school(school, 3, None, coordinator)
     assert OrganisingAuthority.objects(fase=98765).count() == 0
 

@@ -1,9 +1,16 @@
 """« Structure du pôle »: the pole page, the menu entry and the school pickers."""
 
+import re
+from html import unescape
+
+import pytest
+
 from app.models import Convention, School
 from app.rules.reference import ORDINARY
 from tests.conftest import csrf_token
 from tests.views.conftest import convention_with, po, pole, school
+
+ALERT_RE = re.compile(r'class="alert alert-(\w+)"[^>]*>([^<]*)<')
 
 
 def test_structure_entry_redirects_a_single_pole_user_to_the_pole(client_for, demo):
@@ -121,26 +128,59 @@ def test_picker_refused_to_counterparts_and_unknown_roles(client_for, demo):
     assert client.get("/poles/2/ajouter/cooperating").status_code == 404
 
 
-def test_picker_post_adds_the_school_and_opens_its_convention(client_for, demo):
-    salzinnes = School(
+def _alerts(html: str) -> list[tuple[str, str]]:
+    return [(kind, unescape(text).strip()) for kind, text in ALERT_RE.findall(html)]
+
+
+# Pole 1: a school of PO 1004 joins that PO's draft cooperation, nothing more to say; pole 2:
+# a school of the seat's PO 1006 goes to the ressort, which the page says after the success.
+@pytest.mark.parametrize(
+    ("username", "number", "po_fase", "zone", "kind", "label", "notices"),
+    [
+        ("coord1", 1, 1004, 4, "cooperation", "convention de coopération", []),
+        ("coord2", 2, 1006, 1, "ressort", "ressort", ["même pouvoir organisateur que l'école"]),
+    ],
+)
+def test_picker_post_adds_the_school_and_opens_its_convention(
+    client_for, demo, username, number, po_fase, zone, kind, label, notices
+):
+    added = School(
         fase=9100,
         name="École de Salzinnes-Liège",
         city="Liège",
-        po=po(1004),
-        zone=4,
+        po=po(po_fase),
+        zone=zone,
         education=ORDINARY,
     ).save()
-    client = client_for("coord1")
-    token = csrf_token(client, "/poles/1/ajouter/cooperating")
+    client = client_for(username)
+    token = csrf_token(client, f"/poles/{number}/ajouter/cooperating")
     response = client.post(
-        "/poles/1/ajouter/cooperating",
-        data={"school_id": str(salzinnes.pk), "csrf_token": token},
+        f"/poles/{number}/ajouter/cooperating",
+        data={"school_id": str(added.pk), "csrf_token": token},
     )
     assert response.status_code == 302
-    conv = Convention.objects(pole=pole(1).pk, schools__school=salzinnes.pk).get()
+    conv = Convention.objects(pole=pole(number).pk, schools__school=added.pk).get()
+    assert conv.kind == kind
     assert response.headers["Location"].endswith(f"/conventions/{conv.pk}?etape=1")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "a été ajoutée comme école coopérante" in page
+    alerts = _alerts(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert [category for category, _ in alerts] == ["success"] + ["info"] * len(notices)
+    assert f"a été ajoutée comme école coopérante ({label})." in alerts[0][1]
+    for (_, shown), expected in zip(alerts[1:], notices, strict=True):
+        assert expected in shown
+
+
+@pytest.mark.parametrize("raw", ["", "pas-un-id", "0123456789abcdef01234567"])
+def test_picker_post_without_a_listed_school_is_refused(client_for, demo, raw):
+    client = client_for("coord1")
+    token = csrf_token(client, "/poles/1/ajouter/cooperating")
+    before = [c.schools for c in Convention.objects(pole=pole(1).pk)]
+    response = client.post(
+        "/poles/1/ajouter/cooperating", data={"school_id": raw, "csrf_token": token}
+    )
+    assert response.headers["Location"].endswith("/poles/1/ajouter/cooperating")
+    alerts = _alerts(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert alerts == [("danger", "Choisissez une école dans la liste.")]
+    assert [c.schools for c in Convention.objects(pole=pole(1).pk)] == before
 
 
 def test_picker_post_refused_shows_french_message_and_changes_nothing(client_for, demo):

@@ -1,14 +1,14 @@
 """Drafting the yearly amendment (avenant) of an approved convention's points."""
 
-from flask import flash, redirect, request
+from flask import request
 from flask_login import current_user, login_required
 
 from app.auth import actor
-from app.rules.errors import RuleViolation
 from app.services import workflow
+from app.views.actions import run_action
 from app.views.context import convention_or_404
 from app.views.conventions import bp
-from app.views.conventions._common import back, step_url
+from app.views.conventions._common import step_url
 
 
 @bp.route("/<convention_id>/avenants", methods=["POST"])
@@ -17,14 +17,15 @@ def start_amendment(convention_id: str):
     """Create the amendment for the chosen school year, then open its points (step 2)."""
     conv = convention_or_404(convention_id, current_user)
     year = (request.form.get("school_year") or "").strip()[:20]
-    try:
-        amendment = workflow.start_amendment(conv, year, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return back(conv, 3)
-    flash(
-        f"L'avenant {amendment.school_year} est créé : complétez la nouvelle répartition des "
-        "points, puis validez-le pour le faire signer.",
-        "success",
+    return run_action(
+        lambda amendment: step_url(amendment, 2),
+        workflow.start_amendment,
+        conv,
+        year,
+        actor(),
+        success=lambda amendment: (
+            f"L'avenant {amendment.school_year} est créé : complétez la nouvelle répartition "
+            "des points, puis validez-le pour le faire signer."
+        ),
+        failure_to=step_url(conv, 3),
     )
-    return redirect(step_url(amendment, 2))

@@ -1,16 +1,17 @@
 """Step 1 actions: remove a school, attach or download a derogation, validate or reopen the
 list (both confirmed on a page of their own first)."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth import actor
 from app.models import Convention, School
 from app.rules.errors import NotFound, RuleViolation
 from app.services import workflow
+from app.views.actions import run_action
 from app.views.context import convention_or_404, parse_object_id
 from app.views.conventions import bp, confirmations
-from app.views.conventions._common import back, run
+from app.views.conventions._common import back, run, step_url
 from app.views.downloads import download
 
 
@@ -30,18 +31,23 @@ def _school_of(conv: Convention, school_id: str) -> School:
 def remove_school(convention_id: str, school_id: str):
     conv = convention_or_404(convention_id, current_user)
     school = _school_of(conv, school_id)
-    try:
-        workflow.remove_school(conv, school, actor())
-    except RuleViolation as exc:
-        flash(str(exc), "danger")
-        return back(conv, 1)
-    flash(f"L'école « {school.name} » a été retirée de la liste.", "success")
-    for notice in getattr(conv, "notices", None) or []:
-        flash(notice, "info")
+    return run_action(
+        lambda _notices: _list_or_pole(conv),
+        workflow.remove_school,
+        conv,
+        school,
+        actor(),
+        success=f"L'école « {school.name} » a été retirée de la liste.",
+        failure_to=step_url(conv, 1),
+        notices=lambda notices: notices,  # what the verb returns
+    )
+
+
+def _list_or_pole(conv: Convention) -> str:
+    """Back to the list, or to the pole when the document had no school left and was deleted."""
     if Convention.objects(id=conv.pk).only("id").first() is None:
-        # The document had no school left and was deleted: back to the pole.
-        return redirect(url_for("structure.pole", number=conv.pole_number))
-    return back(conv, 1)
+        return url_for("structure.pole", number=conv.pole_number)
+    return step_url(conv, 1)
 
 
 @bp.route("/<convention_id>/ecoles/<school_id>/derogation", methods=["POST"])
