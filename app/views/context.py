@@ -8,7 +8,8 @@ from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import abort, g, session
+from flask import abort, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
 
 from app.models import Convention, Pole
 from app.models.base import as_loaded
@@ -81,3 +82,12 @@ def convention_or_404(convention_id: str, user: Any) -> Convention:
     pole = Pole.objects(id=ref_id(conv, "pole")).first()
     g.current_pole = pole
     return conv
+
+
+def to_current_pole(user: Any, endpoint: str) -> Response:
+    """A menu entry's answer: ``endpoint`` for the pole ``user`` works on (``current_pole_for``),
+    else the pole selection, which comes back here once a pole is chosen."""
+    pole = current_pole_for(user)
+    if pole is None:
+        return redirect(url_for("poles.select", next=request.path))
+    return redirect(url_for(endpoint, number=pole.number))

@@ -31,9 +31,10 @@ from app.rules.numbers import is_digits
 from app.rules.permissions import Action
 from app.services import financing
 from app.views.actions import run_action
-from app.views.context import current_pole_for, parse_object_id, pole_or_404
+from app.views.context import parse_object_id, pole_or_404, to_current_pole
 from app.views.downloads import download
 from app.views.form_rows import numbered_rows
+from app.views.gates import requires
 
 bp = Blueprint("financing", __name__)
 
@@ -95,14 +96,10 @@ def _scenario(pole: Pole, scenario_id: str) -> TeamScenario:
 
 @bp.route("/financement")
 @login_required
+@requires(Action.VIEW_FINANCING)
 def index():
     """The menu entry: the pole being worked on, else the pole selection."""
-    if not permissions.can(current_user, Action.VIEW_FINANCING):
-        abort(404)
-    pole = current_pole_for(current_user)
-    if pole is None:
-        return redirect(url_for("poles.select", next=request.path))
-    return redirect(url_for("financing.pole", number=pole.number))
+    return to_current_pole(current_user, "financing.pole")
 
 
 @bp.route("/poles/<int:number>/financement")

@@ -7,7 +7,6 @@ from bson import ObjectId
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,9 +29,10 @@ from app.rules.states import KIND_LABELS, SCHOOL_ROLE_LABELS, Kind, SchoolRole
 from app.services import school_years, workflow
 from app.services.exports import record_export
 from app.views.actions import run_action
-from app.views.context import current_pole_for, pole_or_404, visible_poles
+from app.views.context import pole_or_404, to_current_pole
 from app.views.exports import FORMATS as EXPORT_FORMATS
 from app.views.exports import conventions_response
+from app.views.gates import requires
 from app.views.pagination import paginate
 
 bp = Blueprint("structure", __name__)
@@ -81,17 +81,10 @@ PICKER_HELP = {
 
 @bp.route("/structure")
 @login_required
+@requires(Action.VIEW_POLE)
 def index():
     """The menu entry: the pole being worked on, else the pole selection."""
-    if not permissions.can(current_user, Action.VIEW_POLE):
-        abort(404)
-    pole = current_pole_for(current_user)
-    if pole is not None:
-        return redirect(url_for("structure.pole", number=pole.number))
-    if "poles.select" in current_app.view_functions:
-        return redirect(url_for("poles.select", next=url_for("structure.index")))
-    poles = visible_poles(current_user).only("number", "name").order_by("number")
-    return render_template("structure/choose.html", poles=list(poles))
+    return to_current_pole(current_user, "structure.pole")
 
 
 @bp.route("/poles/<int:number>/structure")

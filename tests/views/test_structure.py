@@ -2,6 +2,7 @@
 
 import re
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -20,17 +21,13 @@ def test_structure_entry_redirects_a_single_pole_user_to_the_pole(client_for, de
     assert response.headers["Location"].endswith("/poles/1/structure")
 
 
-def test_structure_entry_asks_a_multi_pole_user_to_choose(client_for, demo, app):
+@pytest.mark.parametrize("entry", ["/structure", "/financement"])
+def test_a_menu_entry_asks_a_multi_pole_user_to_choose_then_comes_back(client_for, demo, entry):
     client = client_for("coord1")
-    response = client.get("/structure")
-    if "poles.select" in app.view_functions:
-        assert response.status_code == 302
-        assert "/structure" not in response.headers["Location"].split("?")[0]
-    else:
-        html = response.get_data(as_text=True)
-        assert response.status_code == 200
-        assert "Pôle 1 – " in html and "Pôle 3 – " in html
-        assert "Pôle 2 – " not in html
+    response = client.get(entry)
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert (location.path, parse_qs(location.query)) == ("/selection-du-pole", {"next": [entry]})
 
 
 def test_structure_entry_follows_the_pole_chosen_in_session(client_for, demo):
