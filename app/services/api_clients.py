@@ -10,20 +10,20 @@ from bson import ObjectId
 
 from app.models.api_client import ApiClient
 from app.models.base import utcnow
-from app.rules import permissions
 from app.rules.api import clean_name, clean_scopes, new_token, token_digest
 from app.rules.audit import Outcome
-from app.rules.errors import PermissionDenied, RuleViolation
+from app.rules.errors import RuleViolation
 from app.rules.permissions import Action
 from app.services import audit
+from app.services.guards import require
 
 REFUSED = "Seule l'Administration gère les clients de l'API."
 
 
 def create(name: str, scopes: list[str] | None, actor: Any) -> tuple[ApiClient, str]:
     """A new client and its token (returned once, never stored). ``actor`` None: the CLI."""
-    if actor is not None and not permissions.can(actor, Action.MANAGE_API_CLIENTS):
-        raise PermissionDenied(REFUSED)
+    if actor is not None:
+        require(actor, Action.MANAGE_API_CLIENTS, None, REFUSED)
     token = new_token()
     client = ApiClient(
         name=clean_name(name),
@@ -43,8 +43,7 @@ def create(name: str, scopes: list[str] | None, actor: Any) -> tuple[ApiClient, 
 
 def revoke(client_id: Any, actor: Any) -> bool:
     """Revoke a client (the Administration); False when it was already revoked."""
-    if not permissions.can(actor, Action.MANAGE_API_CLIENTS):
-        raise PermissionDenied(REFUSED)
+    require(actor, Action.MANAGE_API_CLIENTS, None, REFUSED)
     client = ApiClient.objects(pk=client_id).first() if ObjectId.is_valid(str(client_id)) else None
     if client is None:
         raise RuleViolation("Ce client de l'API n'existe pas.")

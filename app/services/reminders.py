@@ -19,9 +19,8 @@ from app.models.outbox import OutboxMessage
 from app.models.pole import Pole
 from app.models.setting import AppSetting
 from app.models.user import User
-from app.rules import permissions
 from app.rules.delivery import Category
-from app.rules.errors import PermissionDenied, RuleViolation
+from app.rules.errors import RuleViolation
 from app.rules.notifications import (
     DEADLINE_WARNING_DAYS,
     REMIND_EVERY_DAYS,
@@ -35,6 +34,7 @@ from app.rules.notifications import (
 from app.rules.permissions import Action
 from app.rules.states import Status
 from app.services import audit, dashboard, notify
+from app.services.guards import require
 
 EVERY_SETTING = "remind_every_days"
 WARNING_SETTING = "deadline_warning_days"
@@ -223,8 +223,12 @@ def remind_late_poles(year: str, numbers: list[int], actor: Any, today: date | N
     """Write the Administration's reminder to the chosen late poles' teams: one message per
     person and day (keyed, so a second send writes nothing new), audited. Returns how many
     were written now."""
-    if not permissions.can(actor, Action.STEER_CAMPAIGN):
-        raise PermissionDenied("Seule l'Administration peut rappeler les pôles en retard.")
+    require(
+        actor,
+        Action.STEER_CAMPAIGN,
+        None,
+        "Seule l'Administration peut rappeler les pôles en retard.",
+    )
     today = today or clock.today()
     poles = late_poles(year, numbers)
     if not poles:

@@ -60,6 +60,21 @@ def test_no_token_bad_token_revoked_token_answer_401_in_json(demo) -> None:
     assert refused >= 4
 
 
+@pytest.mark.parametrize("username", ["support", "gestionnaire", "coord1"])
+def test_only_the_administration_manages_api_clients(demo, username) -> None:
+    from app.models import User
+    from app.rules.errors import PermissionDenied
+
+    actor = User.objects.get(username=username)
+    created, _token = api_clients.create("Gardé", [], None)  # the shell may
+    with pytest.raises(PermissionDenied, match="Seule l'Administration gère les clients"):
+        api_clients.create("Refusé", [], actor)
+    with pytest.raises(PermissionDenied, match="Seule l'Administration gère les clients"):
+        api_clients.revoke(created.pk, actor)
+    assert ApiClient.objects(name="Refusé").count() == 0
+    assert ApiClient.objects.get(pk=created.pk).revoked_at is None
+
+
 def test_the_token_is_stored_hashed_and_every_call_is_audited(demo) -> None:
     client = demo.test_client()
     token = _token(demo)

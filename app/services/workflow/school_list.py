@@ -6,9 +6,8 @@ from app.models.base import utcnow
 from app.models.convention import Convention, Derogation
 from app.models.school import School
 from app.models.stored_file import StoredFile
-from app.rules import permissions
 from app.rules.derogations import check_file, missing_derogations, needs_derogation
-from app.rules.errors import InvalidState, NotFound, PermissionDenied, RuleViolation
+from app.rules.errors import InvalidState, NotFound, RuleViolation
 from app.rules.permissions import Action
 from app.rules.refs import as_id, ref_id
 from app.rules.states import SchoolRole, Status
@@ -97,8 +96,7 @@ def attach_derogation(
 
 def derogation_file(convention: Convention, school_id: Any, actor: Any) -> StoredFile:
     """The derogation file of a school of ``convention`` (for the download route)."""
-    if not permissions.can(actor, Action.VIEW_CONVENTION, convention):
-        raise PermissionDenied("Vous n'avez pas accès à cette convention.")
+    require(actor, Action.VIEW_CONVENTION, convention, "Vous n'avez pas accès à cette convention.")
     entry = convention.school_entry(as_id(school_id))
     if entry is None or not entry.derogation:
         raise NotFound("Aucune dérogation n'est jointe pour cette école.")
