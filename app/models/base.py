@@ -19,6 +19,8 @@ __all__ = [
     "documents_of",
     "french_check",
     "ids_in_order",
+    "names_by_id",
+    "names_in_order",
     "ref_id",
     "rows_in_order",
     "utcnow",
@@ -145,3 +147,18 @@ def by_ids(query: Any, ids: list[Any], batch: int = 100) -> Iterator[Any]:
         chunk = ids[start : start + batch]
         found = {doc.pk: doc for doc in unordered.filter(pk__in=chunk)}
         yield from (found[pk] for pk in chunk if pk in found)
+
+
+def names_by_id(model: Any, ids: Iterable[Any]) -> dict[Any, str]:
+    """The ``name`` of each of ``model``'s documents ``ids`` (POs, schools), in one query;
+    none when there are no ids."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    return {doc.pk: doc.name for doc in model.objects(id__in=wanted).only("name")}
+
+
+def names_in_order(model: Any, ids: list[Any], unknown: str) -> list[str]:
+    """The names of ``ids`` in their order, ``unknown`` for one no longer there."""
+    found = names_by_id(model, ids)
+    return [found.get(i, unknown) for i in ids]

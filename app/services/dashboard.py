@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from app import clock
-from app.models.base import as_loaded
+from app.models.base import as_loaded, names_by_id
 from app.models.convention import Convention
 from app.models.organisation import OrganisingAuthority
 from app.models.pole import Pole
@@ -193,8 +193,8 @@ def waiting(convs: list[Convention]) -> dict[Any, str]:
     }
     po_ids = {i for ids in missing_pos.values() for i in ids}
     school_ids = {i for ids in missing_schools.values() for i in ids}
-    po_names = _names(OrganisingAuthority, po_ids)
-    school_names = _names(School, school_ids)
+    po_names = names_by_id(OrganisingAuthority, po_ids)
+    school_names = names_by_id(School, school_ids)
     return {
         c.pk: dashboard.waiting_for(
             c.status,
@@ -203,10 +203,3 @@ def waiting(convs: list[Convention]) -> dict[Any, str]:
         )
         for c in convs
     }
-
-
-def _names(model: Any, ids: set[Any]) -> dict[Any, str]:
-    """The names of ``model``'s documents ``ids`` (no query when there are none)."""
-    if not ids:
-        return {}
-    return {d.pk: d.name for d in model.objects(id__in=list(ids)).only("name")}

@@ -240,7 +240,8 @@ def _queue(endpoint: str, done: str | None = None) -> Callable[[str], Queue]:
 
 
 def _route(step: confirmations.Step, rule: str, gate: Action, queue: str, done: str | None) -> None:
-    """``step`` taken from the queue page ``queue`` (gated as it is), led back to it."""
+    """``step`` taken from the queue page ``queue`` under ``rule``, open to the profiles
+    ``gate`` allows (``requires``), led back to the queue (to ``done`` there once taken)."""
     confirmations.route(bp, step, rule=rule, queue=_queue(queue, done), gate=requires(gate))
 
 

@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from app.models import Convention, OrganisingAuthority, School
+from app.models.base import names_in_order
 from app.rules import parties
 from app.rules.states import Status
 from app.views.actions import run_action
@@ -67,8 +68,7 @@ def still_awaited(conv: Convention) -> str:
     approval, or the directors yet to acknowledge (said after each signature)."""
     if conv.status == Status.VALIDATED:
         missing = parties.missing_signatures(conv)
-        names = {p.pk: p.name for p in OrganisingAuthority.objects(id__in=missing).only("name")}
-        listed = [names.get(i, "un pouvoir organisateur") for i in missing]
+        listed = names_in_order(OrganisingAuthority, missing, "un pouvoir organisateur")
         return _awaited("Signature encore attendue", "Signatures encore attendues", listed)
     if conv.status == Status.SIGNED:
         return (
@@ -77,8 +77,7 @@ def still_awaited(conv: Convention) -> str:
         )
     if conv.status == Status.APPROVED:
         waiting = parties.missing_acknowledgments(conv)
-        names = {s.pk: s.name for s in School.objects(id__in=waiting).only("name")}
-        listed = [names.get(i, "une école") for i in waiting]
+        listed = names_in_order(School, waiting, "une école")
         return _awaited(
             "Prise de connaissance encore attendue",
             "Prises de connaissance encore attendues",

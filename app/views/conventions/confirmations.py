@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from app.auth import actor
 from app.models import Convention, OrganisingAuthority, School
+from app.models.base import names_by_id, names_in_order
 from app.rules import parties
 from app.rules.refusals import COMMENT_MISSING, REASON_MISSING
 from app.rules.states import STATUS_LABELS, Kind
@@ -46,7 +47,7 @@ def _names(names: list[str]) -> str:
 
 def _signatory_names(conv: Convention) -> list[str]:
     ids = parties.signatory_po_ids(conv)
-    pos = {p.pk: p.name for p in OrganisingAuthority.objects(id__in=ids).only("name")}
+    pos = names_by_id(OrganisingAuthority, ids)
     return [pos[i] for i in ids if i in pos]
 
 
@@ -59,12 +60,6 @@ def po_name(po_id: Any) -> str:
 def _school_name(school_id: Any) -> str:
     school = School.objects(id=school_id).only("name").first() if school_id else None
     return school.name if school else "votre école"
-
-
-def _names_of(model: Any, ids: list[Any], unknown: str) -> list[str]:
-    """The names of ``ids`` (POs or schools) in their order, in one query."""
-    found = {d.pk: d.name for d in model.objects(id__in=ids).only("name")}
-    return [found.get(i, unknown) for i in ids]
 
 
 def _school_count(conv: Convention) -> int:
@@ -151,7 +146,7 @@ def sign(conv: Convention) -> Confirmation:
     mine = offers(conv).sign_for
     po = po_name(mine)
     others = [i for i in parties.missing_signatures(conv) if i != mine]
-    after = _names_of(OrganisingAuthority, others, "un pouvoir organisateur")
+    after = names_in_order(OrganisingAuthority, others, "un pouvoir organisateur")
     return Confirmation(
         title="Signer la convention ?",
         consequences=[
@@ -220,7 +215,7 @@ def send_back(conv: Convention) -> Confirmation:
 def acknowledge(conv: Convention) -> Confirmation:
     mine = offers(conv).acknowledge_for
     others = [i for i in parties.missing_acknowledgments(conv) if i != mine]
-    after = _names_of(School, others, "une école")
+    after = names_in_order(School, others, "une école")
     return Confirmation(
         title="Prendre connaissance de la convention ?",
         consequences=[
